@@ -1,0 +1,24 @@
+"""The course's reference implementation of self-attention, in the notes' notation.
+
+One module per chapter; every public function is re-exported here, so
+``from solutions import softmax`` works. Column vectors throughout: the inputs
+are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 0.
+"""
+
+from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
+from .ch02_dot_product import additive_score, attend, dot_product_score, softmax
+from .ch03_matrix_form import qkv, scores, self_attention, self_attention_loop, self_attention_row_major
+from .ch04_multi_head import multi_head_self_attention
+from .ch05_positional_encoding import permute, sinusoidal_encoding
+from .ch06_vs_cnn import masked_self_attention, window_mask
+from .ch07_vs_rnn import rnn_forward
+
+__all__ = [
+    "one_hot", "embed", "cosine_similarity", "position_wise",
+    "dot_product_score", "additive_score", "softmax", "attend",
+    "qkv", "scores", "self_attention", "self_attention_loop", "self_attention_row_major",
+    "multi_head_self_attention",
+    "sinusoidal_encoding", "permute",
+    "window_mask", "masked_self_attention",
+    "rnn_forward",
+]

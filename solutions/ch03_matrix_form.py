@@ -1,0 +1,133 @@
+"""Chapter 3: all bⁱ at once, in matrix form.
+
+Q = Wq I, K = Wk I, V = Wv I; A = Kᵀ Q; A′ = softmax of each column; O = V A′.
+"""
+
+import numpy as np
+
+from ._validate import matrix, same_shape, weights_for
+from .ch02_dot_product import attend, softmax
+
+
+def qkv(I, Wq, Wk, Wv):
+    """Queries, keys and values of every input vector.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+
+    Returns
+    -------
+    Q : (d_k, N) ndarray
+        :math:`Q = W^q I`.
+    K : (d_k, N) ndarray
+        :math:`K = W^k I`.
+    V : (d_v, N) ndarray
+        :math:`V = W^v I`.
+    """
+    I = matrix("I", I)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
+        weights_for(name, W, "I", I)
+    same_shape("Wq", Wq, "Wk", Wk)
+    return Wq @ I, Wk @ I, Wv @ I
+
+
+def scores(Q, K, scale=False):
+    """Attention scores of every query against every key.
+
+    Parameters
+    ----------
+    Q, K : (d_k, N) ndarray
+    scale : bool, default False
+        Divide by :math:`\\sqrt{d_k}` (the Transformer's scaled dot product).
+
+    Returns
+    -------
+    A : (N, N) ndarray
+        :math:`A = K^T Q`, so ``A[j, i] = kʲ·qⁱ``: column i belongs to query i.
+    """
+    A = K.T @ Q  # (N, N)
+    if scale:
+        A = A / np.sqrt(Q.shape[0])
+    return A
+
+
+def self_attention(I, Wq, Wk, Wv, scale=False):
+    """Self-attention over a set of vectors, in the notes' column form.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+    scale : bool, default False
+        Divide the scores by :math:`\\sqrt{d_k}` before the softmax.
+
+    Returns
+    -------
+    O : (d_v, N) ndarray
+        :math:`O = V A'`; column i is :math:`b^i`.
+    A_prime : (N, N) ndarray
+        :math:`A' = \\mathrm{softmax}(K^T Q)` over axis 0: every column sums to 1.
+    """
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    A = scores(Q, K, scale)          # (N, N)
+    A_prime = softmax(A, axis=0)     # (N, N), columns sum to 1
+    O = V @ A_prime                  # (d_v, N)
+    return O, A_prime
+
+
+def self_attention_loop(I, Wq, Wk, Wv):
+    """Self-attention one query at a time, with :func:`attend`; same result as the matrix form.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+
+    Returns
+    -------
+    O : (d_v, N) ndarray
+    A_prime : (N, N) ndarray
+    """
+    I = matrix("I", I)
+    columns = [attend(I, Wq, Wk, Wv, i) for i in range(I.shape[1])]
+    O = np.stack([b for b, _ in columns], axis=1)                  # (d_v, N)
+    A_prime = np.stack([a for _, a in columns], axis=1)            # (N, N)
+    return O, A_prime
+
+
+def self_attention_row_major(X, Wq, Wk, Wv, scale=False):
+    """Self-attention in the row-major form of PyTorch and most papers.
+
+    Parameters
+    ----------
+    X : (N, d) array_like
+        One **row** per input vector, ``X = Iᵀ``.
+    Wq, Wk : (d, d_k) array_like
+        Weights acting from the right, ``Wq = (W^q)ᵀ``.
+    Wv : (d, d_v) array_like
+    scale : bool, default False
+
+    Returns
+    -------
+    Y : (N, d_v) ndarray
+        :math:`\\mathrm{softmax}(Q K^T) V` with the softmax over each row; equals ``O.T``.
+    P : (N, N) ndarray
+        The row-stochastic attention matrix, equal to ``A_prime.T``.
+    """
+    X = matrix("X", X)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
+        weights_for("X", X, name, W)
+    same_shape("Wq", Wq, "Wk", Wk)
+    Q, K, V = X @ Wq, X @ Wk, X @ Wv  # (N, d_k), (N, d_k), (N, d_v)
+    S = Q @ K.T                       # (N, N), S[i, j] = qⁱ·kʲ
+    if scale:
+        S = S / np.sqrt(Q.shape[1])
+    P = softmax(S, axis=1)            # rows sum to 1
+    return P @ V, P

@@ -1,0 +1,62 @@
+"""Chapter 5: positional encoding.
+
+Self-attention treats its input as a set: permuting the columns of I permutes
+the columns of O. Adding a position vector eⁱ to each aⁱ gives it order.
+"""
+
+import numpy as np
+
+from ._validate import matrix, positive_int, shape_str
+
+
+def sinusoidal_encoding(d, N):
+    """The Transformer's sinusoidal position vectors, one column per position.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of each position vector (odd allowed).
+    N : int
+        Number of positions.
+
+    Returns
+    -------
+    E : (d, N) ndarray
+        ``E[:, i]`` is :math:`e^i`, with
+
+        .. math:: E_{2m,i} = \\sin(i / 10000^{2m/d}), \\quad E_{2m+1,i} = \\cos(i / 10000^{2m/d})
+
+        for positions ``i = 0 … N-1``. Rows 2m and 2m+1 share one frequency.
+    """
+    d, N = positive_int("d", d), positive_int("N", N)
+    i = np.arange(N)                                  # (N,)
+    two_m = np.arange(0, d, 2)                        # (ceil(d/2),)
+    angles = i[None, :] / 10000.0 ** (two_m[:, None] / d)  # (ceil(d/2), N)
+    E = np.empty((d, N))
+    E[0::2] = np.sin(angles)
+    E[1::2] = np.cos(angles[: d // 2])
+    return E
+
+
+def permute(I, perm):
+    """Reorder the input vectors.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    perm : (N,) sequence of int
+        A permutation of ``0 … N-1``.
+
+    Returns
+    -------
+    (d, N) ndarray
+        ``I[:, perm]``: column n is the input's column ``perm[n]``.
+    """
+    I = matrix("I", I)
+    N = I.shape[1]
+    p = np.asarray(perm)
+    if p.shape != (N,) or not np.issubdtype(p.dtype, np.integer) or sorted(p.tolist()) != list(range(N)):
+        raise ValueError(
+            f"perm must be a permutation of 0..{N - 1} for I of shape {shape_str(I.shape)}, got {np.ravel(perm).tolist()!r}"
+        )
+    return I[:, p]

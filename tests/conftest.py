@@ -1,0 +1,37 @@
+"""Fixtures shared by every test folder."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def course_env():
+    """The environment the course's scripts set: .venv/bin on PATH, the repository on PYTHONPATH."""
+    env = dict(os.environ)
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
+    env.setdefault("MPLBACKEND", "Agg")
+    return env
+
+
+@pytest.fixture(scope="session")
+def book_html():
+    """Build the website once per test session, warnings as errors; return _build/html.
+
+    The execution cache in _build makes a rebuild with unchanged pages take seconds.
+    """
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going"],
+        cwd=ROOT, env=course_env(), capture_output=True, text=True,
+    )
+    if result.returncode != 0:
+        pytest.fail(
+            "jupyter-book build . -W failed:\n" + result.stdout[-6000:] + "\n" + result.stderr[-6000:],
+            pytrace=False,
+        )
+    return ROOT / "_build" / "html"
