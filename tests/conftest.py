@@ -24,9 +24,13 @@ def book_html():
     """Build the website once per test session, warnings as errors; return _build/html.
 
     The execution cache in _build makes a rebuild with unchanged pages take seconds.
+    Set COURSE_BUILD_ROOT to build elsewhere (``<it>/_build/html``), so that two test runs
+    in one checkout do not write to the same folder.
     """
+    build_root = Path(os.environ.get("COURSE_BUILD_ROOT", ROOT))
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going"],
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going",
+         "--path-output", str(build_root)],
         cwd=ROOT, env=course_env(), capture_output=True, text=True,
     )
     if result.returncode != 0:
@@ -34,4 +38,4 @@ def book_html():
             "jupyter-book build . -W failed:\n" + result.stdout[-6000:] + "\n" + result.stderr[-6000:],
             pytrace=False,
         )
-    return ROOT / "_build" / "html"
+    return build_root / "_build" / "html"
