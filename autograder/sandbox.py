@@ -1,0 +1,260 @@
+"""A Jupyter kernel that runs one student's code inside a bubblewrap sandbox.
+
+`SandboxedKernelManager` is a jupyter_client ``AsyncKernelManager`` (what nbclient and
+nbgrader's ``Execute`` use) whose kernel process is started as::
+
+    prlimit --as=… --cpu=… --nproc=… --fsize=… --core=0 --nofile=… --
+      bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
+            --die-with-parent --new-session --clearenv …
+            --ro-bind <Python install> … --ro-bind <venv site-packages> …
+            --tmpfs /tmp --tmpfs /home/student --ro-bind <notebook> /home/student/<name>.ipynb
+            --bind <ipc dir> <ipc dir>
+        setpriv --reuid=<uid> --regid=<uid> --clear-groups --no-new-privs …
+          <python> -m ipykernel_launcher -f <connection file>
+
+What the kernel sees: a fresh root made of an empty tmpfs; read-only the Python install
+(``sys.base_prefix``), the virtual environment's ``pyvenv.cfg``, interpreter and
+``site-packages``, and ``/usr`` (shared libraries); ``/proc`` of its own pid namespace
+and a minimal ``/dev``. It does **not** see the repository (``solutions/``,
+``autograder/``), the gradebook, the grading output or any other student. It can write
+only to ``/tmp`` and to its working directory ``/home/student`` (both private tmpfs of a
+capped size; the student's notebook is there, read-only) and to the directory of its
+own IPC sockets. It has its own network namespace with no interface but a downed
+loopback, so it has no network at all; hence ``transport = "ipc"`` (Unix sockets in a
+bound directory) instead of TCP.
+
+Inside, the kernel runs as an unprivileged uid of its own (not root, no capabilities,
+``no_new_privs``), so the process limit (``RLIMIT_NPROC``, which does not apply to
+root) holds, and the kernels of two workers cannot touch each other. The limits are
+`Limits`; wall-clock limits are enforced by the caller (see ``autograder.execute``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import shutil
+import site
+import subprocess
+import sys
+import sysconfig
+import tempfile
+from pathlib import Path
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Instance, Int, Unicode
+
+GiB = 1024**3
+MiB = 1024**2
+SANDBOX_HOME = "/home/student"
+INSTALL_HINT = (
+    "bubblewrap (the `bwrap` command) is needed to grade in a sandbox. Install it with "
+    "`apt-get install bubblewrap` (Debian/Ubuntu; `bash scripts/setup.sh --test` does it), "
+    "or pass --no-sandbox to grade without a sandbox (unsafe: student code could read the "
+    "reference solutions, other students' work and the gradebook)."
+)
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create a sandbox on this machine."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Limits:
+    """Per-notebook limits of a student kernel. Every field is stated in --help and in
+    book/grading.md; keep them in step."""
+
+    memory: int = 2 * GiB  # bytes of address space of any kernel process (RLIMIT_AS)
+    cpu: int = 60  # CPU seconds of any kernel process (RLIMIT_CPU); then SIGKILL
+    cell_timeout: int = 30  # seconds of wall clock per cell; then the cell is interrupted
+    wall: int = 120  # seconds of wall clock for the whole notebook; then the kernel is killed
+    procs: int = 64  # processes and threads of the sandbox user (RLIMIT_NPROC)
+    output: int = 1 * MiB  # bytes of cell output kept per notebook; the rest is dropped
+    disk: int = 64 * MiB  # size of each writable tmpfs (/tmp, /home/student) and RLIMIT_FSIZE
+
+    def as_dict(self):
+        return dataclasses.asdict(self)
+
+
+def bwrap_path():
+    """The bwrap executable, or None."""
+    return shutil.which("bwrap") or (os.path.exists("/usr/bin/bwrap") and "/usr/bin/bwrap") or None
+
+
+def check_sandbox():
+    """Raise SandboxUnavailable (with what to install) unless a bwrap sandbox starts here."""
+    bwrap = bwrap_path()
+    if not bwrap:
+        raise SandboxUnavailable(INSTALL_HINT)
+    for tool in ("prlimit", "setpriv"):
+        if not shutil.which(tool):
+            raise SandboxUnavailable(f"`{tool}` (Debian package util-linux) is missing; it is needed for the sandbox.")
+    cmd = [bwrap, *_namespace_args(), *_system_binds(), "--", "/bin/true"]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise SandboxUnavailable(
+            f"bubblewrap is installed but cannot create a sandbox here ({result.stderr.strip()}). "
+            "It needs root or unprivileged user namespaces. Pass --no-sandbox to grade without it (unsafe)."
+        )
+
+
+def _namespace_args():
+    # Every namespace of --unshare-all except the user namespace: the kernel must drop to a
+    # real unprivileged uid (setpriv below) so that RLIMIT_NPROC and file permissions hold.
+    return [
+        "--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
+        "--die-with-parent", "--new-session", "--hostname", "sandbox",
+    ]
+
+
+def _system_binds():
+    args = ["--ro-bind", "/usr", "/usr"]
+    for name in ("bin", "lib", "lib64", "sbin"):
+        path = Path("/") / name
+        if path.is_symlink():
+            args += ["--symlink", os.readlink(path), str(path)]
+        elif path.is_dir():
+            args += ["--ro-bind", str(path), str(path)]
+    # fontconfig's configuration, so that matplotlib's `fc-list` does not write errors to stderr
+    args += ["--ro-bind-try", "/etc/fonts", "/etc/fonts"]
+    return args + ["--proc", "/proc", "--dev", "/dev"]
+
+
+def _parent_dirs(paths):
+    """``--dir`` for every ancestor of the bind targets, world-readable (bwrap would make them 0700)."""
+    parents = sorted({str(a) for p in paths for a in Path(p).parents if str(a) not in ("/", "/tmp", "/usr")},
+                     key=lambda a: (a.count("/"), a))
+    args = []
+    for parent in parents:
+        if not parent.startswith(("/usr/", "/tmp/")):
+            args += ["--perms", "0755", "--dir", parent]
+    return args
+
+
+def python_binds():
+    """Read-only binds of exactly what the kernel's interpreter needs, resolved at run time.
+
+    The Python install (``sys.base_prefix``: interpreter, stdlib, shared library) and, when
+    running in a virtual environment, its ``pyvenv.cfg``, its ``bin/python*`` and its
+    site-packages directories (nothing else of the venv, and never the repository).
+    """
+    binds = []
+    base = Path(sys.base_prefix).resolve()
+    binds.append((base, base))
+    prefix = Path(sys.prefix)
+    if prefix.resolve() != base:
+        binds.append((prefix / "pyvenv.cfg", prefix / "pyvenv.cfg"))
+        exe = Path(sys.executable)
+        binds.append((exe, exe))
+    for sp in {*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}:
+        sp = Path(sp)
+        if sp.is_dir() and not sp.resolve().is_relative_to(base):
+            binds.append((sp, sp))
+    return binds
+
+
+def kernel_env():
+    """The kernel's whole environment: no PYTHONPATH, nothing of the grader's."""
+    return {
+        "PATH": "/usr/local/bin:/usr/bin:/bin",
+        "HOME": "/tmp",
+        "LANG": "C.UTF-8",
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "PYTHONNOUSERSITE": "1",
+        "MPLCONFIGDIR": "/tmp/matplotlib",
+        "IPYTHONDIR": "/tmp/ipython",
+        # one BLAS thread: the kernel is one task among --jobs, and threads count towards procs
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+
+
+def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: str | None, home=SANDBOX_HOME):
+    """The full command that runs ``argv`` in the sandbox (see the module docstring)."""
+    bwrap = bwrap_path()
+    if not bwrap:
+        raise SandboxUnavailable(INSTALL_HINT)
+    cmd = [
+        shutil.which("prlimit") or "prlimit",
+        f"--as={limits.memory}",
+        f"--cpu={limits.cpu}",
+        f"--nproc={limits.procs}",
+        f"--fsize={limits.disk}",
+        "--core=0",
+        "--nofile=256",
+        "--",
+        bwrap, *_namespace_args(), "--clearenv",
+    ]
+    for key, value in kernel_env().items():
+        cmd += ["--setenv", key, value]
+    cmd += _system_binds()
+    binds = python_binds()
+    cmd += _parent_dirs([dest for _, dest in binds] + [Path(ipc_dir), Path(home)])
+    for src, dest in binds:
+        cmd += ["--ro-bind", str(src), str(dest)]
+    cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp"]
+    cmd += ["--perms", "0777", "--size", str(limits.disk), "--tmpfs", home]
+    if notebook:
+        cmd += ["--ro-bind", str(notebook), f"{home}/{Path(notebook).name}"]
+    cmd += ["--bind", ipc_dir, ipc_dir, "--chdir", home]
+    cmd += [
+        shutil.which("setpriv") or "/usr/bin/setpriv",
+        f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
+        "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
+        "--",
+        *argv,
+    ]
+    return cmd
+
+
+def sandbox_uid():
+    """An unprivileged uid for this process's kernels, distinct from other live workers'."""
+    return 200000 + os.getpid()
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ipykernel started under bubblewrap with `Limits`, talking over IPC sockets.
+
+    ``notebook`` is the host path of the student's notebook, shown read-only in the
+    kernel's working directory. ``cleanup_resources`` removes the socket directory.
+    """
+
+    limits = Instance(Limits, args=())
+    notebook = Unicode(None, allow_none=True)
+    uid = Int(0)
+    ipc_dir = Unicode("")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
+        if not self.uid:
+            self.uid = sandbox_uid()
+        # A short path: a Unix socket path must stay under ~100 bytes.
+        self.ipc_dir = tempfile.mkdtemp(prefix="ag-")
+        os.chown(self.ipc_dir, self.uid, self.uid)
+        os.chmod(self.ipc_dir, 0o700)
+        self.ip = os.path.join(self.ipc_dir, "k")
+        self.connection_file = os.path.join(self.ipc_dir, "kernel.json")
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        os.chown(self.connection_file, self.uid, self.uid)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
+        return sandbox_command(argv, limits=self.limits, uid=self.uid, ipc_dir=self.ipc_dir, notebook=self.notebook)
+
+    async def interrupt_kernel(self):
+        # A signal would hit bwrap, not the kernel; ipykernel interrupts itself on a message.
+        if self.has_kernel:
+            msg = self.session.msg("interrupt_request", content={})
+            self._connect_control_socket()
+            self.session.send(self._control_socket, msg)
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources
