@@ -12,6 +12,10 @@ from .ch04_multi_head import multi_head_self_attention
 from .ch05_positional_encoding import permute, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward
+from .ch08_capstone import (
+    TaggerConfig, make_corpus, masked_multi_head_self_attention, multi_head_self_attention_backward,
+    self_attention_backward,
+)
 
 __all__ = [
     "one_hot", "embed", "cosine_similarity", "position_wise",
@@ -21,4 +25,6 @@ __all__ = [
     "sinusoidal_encoding", "permute",
     "window_mask", "masked_self_attention",
     "rnn_forward",
+    "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",
+    "make_corpus", "TaggerConfig",
 ]
