@@ -72,11 +72,11 @@ def heatmap(ax, M, row_labels=None, col_labels=None, title=None, cmap="Blues", v
     if title:
         ax.set_title(title, fontsize=11)
     if annotate:
-        lo, hi = im.get_clim()
         for (r, c), value in np.ndenumerate(M):
-            light = (value - lo) / (hi - lo + 1e-12) > 0.6
+            red, green, blue, _ = im.cmap(im.norm(value))
+            dark = 0.299 * red + 0.587 * green + 0.114 * blue < 0.5
             ax.text(c, r, fmt.format(value), ha="center", va="center", fontsize=fontsize,
-                    color="white" if light else "black")
+                    color="white" if dark else "black")
     if colorbar:
         ax.figure.colorbar(im, ax=ax, fraction=0.046, pad=0.04)
     return im
@@ -155,6 +155,27 @@ def output_kinds():
 
 # --------------------------------------------------------------------------- chapter 2
 
+def all_to_all(N=4, highlight=0):
+    """a¹…aᴺ in, b¹…bᴺ out: every output is connected to every input."""
+    fig, ax = plt.subplots(figsize=(6.5, 3.4))
+    blank(ax, (-0.6, N + 0.1), (-0.6, 3.5))
+    xs = [0.2 + 1.1 * n for n in range(N)]
+    ax.add_patch(FancyBboxPatch((-0.3, 1.2), xs[-1] - xs[0] + 1.0, 0.8, boxstyle="round,pad=0.02",
+                                fc=COLOURS["op"], ec="#444444", zorder=2))
+    ax.text(xs[-1] + 0.3, 1.6, "self-attention", ha="right", va="center", fontsize=12, zorder=5,
+            bbox=dict(fc=COLOURS["op"], ec="none", pad=1))
+    for n, x in enumerate(xs):
+        box(ax, x, 0, f"$a^{{{n + 1}}}$", w=0.7, h=0.5, fc=COLOURS["a"])
+        box(ax, x, 3.0, f"$b^{{{n + 1}}}$", w=0.7, h=0.5, fc=COLOURS["b"])
+        arrow(ax, (x, 0.27), (x, 1.17))
+        arrow(ax, (x, 2.03), (x, 2.73))
+    for n, x in enumerate(xs):
+        ax.plot([x, xs[highlight]], [1.25, 1.95], color="#e6550d", lw=1.4, zorder=4)
+    ax.text(xs[-1] + 0.5, 2.4, f"$b^{{{highlight + 1}}}$ depends on\nevery $a^j$", color="#e6550d", fontsize=10,
+            va="center")
+    return fig
+
+
 def score_methods():
     """Two ways to score how relevant two vectors are: dot product and additive."""
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
@@ -200,36 +221,36 @@ def b1_diagram(alpha, alpha_prime, V, b, query=0):
     i = query + 1
     gap = 1.35
     ys = [gap * (N - 1 - j) for j in range(N)]
-    fig, ax = plt.subplots(figsize=(11, 1.2 + 1.25 * N))
+    fig, ax = plt.subplots(figsize=(9.5, 1.0 + 1.1 * N))
     top = ys[0] + 1.6
     blank(ax, (-0.7, 13.0), (-0.9, top + 0.5))
-    box(ax, 3.3, top, f"$q^{i} = W^q a^{i}$", w=1.9, h=0.55, fc=COLOURS["q"])
+    box(ax, 3.3, top, f"$q^{i} = W^q a^{i}$", w=1.9, h=0.55, fc=COLOURS["q"], fontsize=12)
     ax.plot([3.3, 3.3], [top - 0.28, ys[-1]], color="#e08a1e", lw=1.6, zorder=0)
     x_soft = 5.2
     ax.add_patch(FancyBboxPatch((x_soft - 0.45, ys[-1] - 0.35), 0.9, ys[0] - ys[-1] + 0.7,
                                 boxstyle="round,pad=0.02", fc=COLOURS["op"], ec="#444444", zorder=2))
-    ax.text(x_soft, (ys[0] + ys[-1]) / 2, "softmax", rotation=90, ha="center", va="center", fontsize=11, zorder=3)
+    ax.text(x_soft, (ys[0] + ys[-1]) / 2, "softmax", rotation=90, ha="center", va="center", fontsize=13, zorder=3)
     y_mid = (ys[0] + ys[-1]) / 2
     for j, y in enumerate(ys):
-        box(ax, 0, y, f"$a^{j + 1}$", w=0.7, fc=COLOURS["a"])
-        box(ax, 1.6, y, f"$k^{j + 1}$", w=0.7, fc=COLOURS["k"])
+        box(ax, 0, y, f"$a^{j + 1}$", w=0.7, fc=COLOURS["a"], fontsize=12)
+        box(ax, 1.6, y, f"$k^{j + 1}$", w=0.7, fc=COLOURS["k"], fontsize=12)
         arrow(ax, (0.37, y), (1.24, y))
-        node(ax, 3.3, y, f"{alpha[j]:.2f}", r=0.4, fc=COLOURS["alpha"], fontsize=9)
-        ax.text(3.3, y - 0.52, rf"$\alpha_{{{i},{j + 1}}}$", ha="center", va="top", fontsize=9)
+        node(ax, 3.3, y, f"{alpha[j]:.2f}", r=0.4, fc=COLOURS["alpha"], fontsize=11)
+        ax.text(3.75, y - 0.3, rf"$\alpha_{{{i},{j + 1}}}$", ha="left", va="top", fontsize=11)
         arrow(ax, (1.96, y), (2.88, y))
         arrow(ax, (3.72, y), (x_soft - 0.47, y))
-        node(ax, 6.8, y, f"{alpha_prime[j]:.2f}", r=0.4, fc=COLOURS["alpha"], fontsize=9)
-        ax.text(6.8, y - 0.52, rf"$\alpha'_{{{i},{j + 1}}}$", ha="center", va="top", fontsize=9)
+        node(ax, 6.8, y, f"{alpha_prime[j]:.2f}", r=0.4, fc=COLOURS["alpha"], fontsize=11)
+        ax.text(6.8, y - 0.45, rf"$\alpha'_{{{i},{j + 1}}}$", ha="center", va="top", fontsize=11)
         arrow(ax, (x_soft + 0.47, y), (6.38, y))
         node(ax, 8.1, y, r"$\times$", r=0.25, fc=COLOURS["op"], fontsize=11)
         arrow(ax, (7.22, y), (7.83, y))
         vec = ", ".join(f"{v:.1f}" for v in V[:, j])
-        box(ax, 8.1, y + 0.62, f"$v^{j + 1}$ = [{vec}]", w=2.3, h=0.36, fc=COLOURS["v"], fontsize=8)
+        box(ax, 8.1, y + 0.62, f"$v^{j + 1}$ = [{vec}]", w=2.4, h=0.38, fc=COLOURS["v"], fontsize=10)
         arrow(ax, (8.1, y + 0.43), (8.1, y + 0.27))
         arrow(ax, (8.36, y), (9.72, y_mid + 0.1 * (y - y_mid)))
     node(ax, 10.0, y_mid, r"$\Sigma$", r=0.3, fc=COLOURS["op"], fontsize=12)
     vec = ", ".join(f"{v:.2f}" for v in b)
-    box(ax, 11.7, y_mid, f"$b^{i}$ =\n[{vec}]", w=2.2, h=0.9, fc=COLOURS["b"], fontsize=9)
+    box(ax, 11.7, y_mid, f"$b^{i}$ =\n[{vec}]", w=2.2, h=0.9, fc=COLOURS["b"], fontsize=11)
     arrow(ax, (10.31, y_mid), (10.58, y_mid))
     fig.tight_layout()
     return fig
@@ -267,18 +288,19 @@ def equation(terms, cell=0.42, cmap="RdBu_r", annotate=True, fmt="{:.1f}", highl
     to outline.
     """
     highlight = highlight or {}
-    widths = [0.5 if isinstance(t, str) else np.asarray(t[1]).shape[1] for t in terms]
+    widths = [max(0.8, 0.3 * max(map(len, t.split("\n")))) if isinstance(t, str) else np.asarray(t[1]).shape[1]
+              for t in terms]
     rows = max(np.asarray(t[1]).shape[0] for t in terms if not isinstance(t, str))
-    fig_w = cell * (sum(widths) + len(widths) * 0.5) + 0.4
+    fig_w = cell * (sum(widths) + len(widths) * 0.3) + 0.3
     fig_h = cell * rows + 0.9
     fig = plt.figure(figsize=(fig_w, fig_h))
-    x = 0.2
     lim = max(np.abs(np.asarray(t[1])).max() for t in terms if not isinstance(t, str))
+    x = 0.15
     for t, w in zip(terms, widths):
         if isinstance(t, str):
-            fig.text((x + cell * 0.45) / fig_w, 0.5 * (cell * rows) / fig_h + 0.1 / fig_h, t,
-                     ha="center", va="center", fontsize=16)
-            x += cell * (w + 0.4)
+            fig.text((x + cell * w / 2) / fig_w, (0.1 + cell * rows / 2) / fig_h, t,
+                     ha="center", va="center", fontsize=14 if len(t) < 3 else 11)
+            x += cell * (w + 0.3)
             continue
         name, M = t
         M = np.asarray(M, dtype=float)
@@ -287,11 +309,11 @@ def equation(terms, cell=0.42, cmap="RdBu_r", annotate=True, fmt="{:.1f}", highl
         is_prob = M.min() >= 0 and M.max() <= 1
         heatmap(ax, M, cmap="Blues" if is_prob else cmap, vmin=0 if is_prob else -lim, vmax=1 if is_prob else lim,
                 annotate=annotate, fmt=fmt, fontsize=fontsize)
-        ax.set_title(f"{name}\n{M.shape[0]}x{M.shape[1]}", fontsize=10)
+        ax.set_title(f"{name}\n{M.shape[0]} x {M.shape[1]}", fontsize=10)
         if name in highlight:
             c = highlight[name]
-            ax.add_patch(Rectangle((c - 0.5, -0.5), 1, M.shape[0], fill=False, ec="#e6550d", lw=2.5))
-        x += cell * (w + 0.5)
+            ax.add_patch(Rectangle((c - 0.5, -0.5), 1, M.shape[0], fill=False, ec="#e6550d", lw=2.5, clip_on=False))
+        x += cell * (w + 0.3)
     return fig
 
 
