@@ -39,8 +39,9 @@ def main(argv=None):
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
-    env = dict(os.environ, PYTHONPATH=str(ROOT), MPLBACKEND="Agg",
+    env = dict(os.environ, PYTHONPATH=str(ROOT),
                PATH=f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    env.pop("MPLBACKEND", None)  # kernels need the inline backend for figures
 
     with tempfile.TemporaryDirectory(prefix="bench-book-") as tmp:
         copy = Path(tmp) / "course"

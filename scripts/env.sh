@@ -5,4 +5,3 @@
 COURSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$COURSE_ROOT/.venv/bin:$PATH"
 export PYTHONPATH="$COURSE_ROOT${PYTHONPATH:+:$PYTHONPATH}"
-export MPLBACKEND=Agg
