@@ -178,7 +178,7 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     cmd = [
         shutil.which("prlimit") or "prlimit",
         f"--as={limits.memory}",
-        f"--cpu={limits.cpu}",
+        f"--cpu={limits.cpu}:{limits.cpu + 5}",  # SIGXCPU at the soft limit, SIGKILL 5 s later
         f"--nproc={limits.procs}",
         f"--fsize={limits.disk}",
         "--core=0",

@@ -1,0 +1,118 @@
+"""``python -m autograder``: grade a class, or build the exercise notebooks.
+
+    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [limits] [--no-sandbox]
+    python -m autograder build [--check] [ASSIGNMENT ...]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import sys
+
+from .sandbox import GiB, MiB, Limits
+
+D = Limits()
+_UNITS = {"": 1, "k": 1024, "m": MiB, "g": GiB}
+
+
+def size(text):
+    """``2G``, ``512M``, ``64k`` or a number of bytes."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
+    if not m:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (examples: 2G, 512M, 65536)")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def positive(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
+    return value
+
+
+def parser():
+    p = argparse.ArgumentParser(prog="python -m autograder", description="Grade a class, or build the notebooks.")
+    sub = p.add_subparsers(dest="command", required=True)
+    g = sub.add_parser(
+        "grade", help="grade every student's notebook of one assignment",
+        description="Grade a folder or .zip of submissions (<student_id>/<notebook>.ipynb or "
+                    "<student_id>/<assignment>/<notebook>.ipynb). Writes OUT/grades.csv, "
+                    "OUT/feedback/<student>/<assignment>/<notebook>.html, OUT/report.html and the nbgrader "
+                    "gradebook OUT/gradebook.db. Run it again after a kill: only what is missing or changed "
+                    "is graded. Every student kernel runs in a bubblewrap sandbox: no network, no file of "
+                    "the course, other students or the gradebook, and the limits below.",
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+    g.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. 02-dot-product")
+    g.add_argument("submissions", metavar="SUBMISSIONS", help="folder or .zip of submissions")
+    g.add_argument("--out", required=True, metavar="OUT", help="output folder (created; reused on a rerun)")
+    g.add_argument("--jobs", type=positive, default=os.cpu_count() or 1,
+                   help="notebooks graded at once (worker processes)")
+    lim = g.add_argument_group("limits per student notebook")
+    lim.add_argument("--memory", type=size, default=D.memory, metavar="BYTES",
+                     help="address space of the kernel (2G = 2 GiB); over it, allocations raise MemoryError")
+    lim.add_argument("--cpu", type=positive, default=D.cpu, metavar="SECONDS", help="CPU seconds of the kernel; then it is stopped")
+    lim.add_argument("--cell-timeout", type=positive, default=D.cell_timeout, metavar="SECONDS",
+                     help="wall-clock seconds per cell; then the cell is interrupted and the next one runs")
+    lim.add_argument("--timeout", type=positive, default=D.wall, metavar="SECONDS",
+                     help="wall-clock seconds for the whole notebook; then the kernel is stopped")
+    lim.add_argument("--procs", type=positive, default=D.procs, metavar="N", help="processes and threads of the kernel")
+    lim.add_argument("--max-output", type=size, default=D.output, metavar="BYTES",
+                     help="output kept per notebook; the rest is cut")
+    lim.add_argument("--disk", type=size, default=D.disk, metavar="BYTES",
+                     help="size of the kernel's writable folders (/tmp and its working folder) and of any file it writes")
+    g.add_argument("--no-sandbox", action="store_true",
+                   help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
+                        "other students' work and the gradebook). Only for machines without bubblewrap.")
+    b = sub.add_parser("build", help="generate the source and student notebooks (autograder.build)")
+    b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder.build (--check, ids)")
+    return p
+
+
+def main(argv=None):
+    args = parser().parse_args(argv)
+    if args.command == "build":
+        from . import build
+
+        return build.main(args.rest)
+    from . import assignments
+
+    try:
+        assignments.get(args.assignment)
+    except ValueError as exc:
+        parser().error(str(exc))
+    if not os.path.exists(args.submissions):
+        parser().error(f"SUBMISSIONS {args.submissions} does not exist")
+    if os.path.isfile(args.submissions) and not args.submissions.lower().endswith(".zip"):
+        parser().error(f"SUBMISSIONS {args.submissions} is a file but not a .zip")
+    if not args.no_sandbox:
+        from .sandbox import SandboxUnavailable, check_sandbox
+
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            print(f"python -m autograder grade: {exc}", file=sys.stderr)
+            return 2
+    else:
+        print("WARNING: --no-sandbox: student code runs unconfined (it can read the reference and other "
+              "students' work).", file=sys.stderr)
+    from .batch import grade_class
+
+    limits = Limits(memory=args.memory, cpu=args.cpu, cell_timeout=args.cell_timeout, wall=args.timeout,
+                    procs=args.procs, output=args.max_output, disk=args.disk)
+    results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
+                          sandbox=not args.no_sandbox)
+    counts = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    print(f"{len(results)} student(s): " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+          + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,130 @@
+"""Running one student notebook: nbgrader's ``Execute`` in the sandbox, with every limit.
+
+`SandboxExecute` is nbgrader's ``Execute`` preprocessor (nbclient underneath) with
+
+- the kernel from :class:`autograder.sandbox.SandboxedKernelManager` (or, with
+  ``--no-sandbox``, X's :class:`autograder.course.ScratchKernelManager`);
+- ``Limits.cell_timeout`` per cell: the cell is interrupted and the next cell runs;
+- ``Limits.wall`` for the whole notebook: a watchdog kills the kernel;
+- ``Limits.output`` bytes of output kept per notebook (the probe's report is exempt, up to
+  ``PROBE_CAP`` bytes each): the rest is dropped and one line says so;
+- a kernel that dies (``os._exit``, a segfault, the CPU or memory cap) ends the run instead
+  of raising: the cells already run keep their outputs, the others stay empty.
+
+What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
+``truncated``), for :mod:`autograder.task` to turn into a status word.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import threading
+
+from jupyter_core.utils import run_sync
+from nbclient.exceptions import DeadKernelError
+from nbformat.v4 import new_output
+from nbgrader.preprocessors import Execute
+from traitlets import Bool, Instance, Unicode
+
+from .probe import MIME
+from .sandbox import Limits, SandboxedKernelManager
+
+PROBE_CAP = 8 * 1024**2
+
+
+class SandboxExecute(Execute):
+    limits = Instance(Limits, args=())
+    notebook_file = Unicode(None, allow_none=True, help="host path of the notebook shown in the kernel's folder")
+    sandbox = Bool(True)
+
+    def __init__(self, **kwargs):
+        limits = kwargs.get("limits") or Limits()
+        sandbox = kwargs.get("sandbox", True)
+        if sandbox:
+            kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
+        else:
+            from .course import ScratchKernelManager
+
+            kwargs.setdefault("kernel_manager_class", ScratchKernelManager)
+        kwargs.setdefault("timeout", limits.cell_timeout)
+        kwargs.setdefault("record_timing", False)
+        kwargs.setdefault("shutdown_kernel", "immediate")
+        kwargs.setdefault("kernel_name", "python3")
+        super().__init__(**kwargs)
+        self.events = {}
+        self._output_bytes = 0
+
+    def create_kernel_manager(self):
+        kwargs = {"kernel_name": self.kernel_name, "config": self.config}
+        if self.sandbox:
+            kwargs.update(limits=self.limits, notebook=self.notebook_file)
+        self.km = self.kernel_manager_class(**kwargs)
+        return self.km
+
+    async def async_start_new_kernel(self, **kwargs):
+        # The kernel's own chatter (ipykernel's banner, a crash message) goes nowhere.
+        kwargs.setdefault("stdout", subprocess.DEVNULL)
+        kwargs.setdefault("stderr", subprocess.DEVNULL)
+        await super().async_start_new_kernel(**kwargs)
+
+    start_new_kernel = run_sync(async_start_new_kernel)
+
+    # ---- limits
+
+    async def _async_handle_timeout(self, timeout, cell=None):
+        self.events["timeout"] = self.events.get("timeout", 0) + 1
+        return await super()._async_handle_timeout(timeout, cell)
+
+    def output(self, outs, msg, display_id, cell_index):
+        content = msg.get("content", {})
+        kind = msg.get("msg_type")
+        data = content.get("data") or {}
+        if kind in ("display_data", "execute_result", "update_display_data") and MIME in data:
+            if len(json.dumps(data[MIME])) <= PROBE_CAP:
+                return super().output(outs, msg, display_id, cell_index)
+            self.events["truncated"] = True
+            return None
+        size = len(content.get("text", "")) if kind == "stream" else len(json.dumps(content, default=str))
+        self._output_bytes += size
+        if self._output_bytes > self.limits.output:
+            if not self.events.get("truncated"):
+                self.events["truncated"] = True
+                outs.append(new_output(
+                    "stream", name="stdout",
+                    text=f"\n[output truncated: this notebook printed more than {self.limits.output} bytes]\n"))
+            return None
+        return super().output(outs, msg, display_id, cell_index)
+
+    def _kill_on_wall_clock(self):
+        self.events["wall"] = True
+        km = getattr(self, "km", None)
+        process = getattr(getattr(km, "provisioner", None), "process", None)
+        if process is not None and process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+
+    def preprocess(self, nb, resources=None, km=None):
+        watchdog = threading.Timer(self.limits.wall, self._kill_on_wall_clock)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            return super().preprocess(nb, resources, km=km)
+        except DeadKernelError:
+            self.events["dead"] = True
+            return nb, resources
+        finally:
+            watchdog.cancel()
+
+    async def _async_cleanup_kernel(self):
+        process = getattr(getattr(self.km, "provisioner", None), "process", None) if self.km else None
+        try:
+            await super()._async_cleanup_kernel()
+        finally:
+            if process is not None:
+                try:
+                    self.events.setdefault("exit", process.wait(timeout=5))
+                except subprocess.TimeoutExpired:
+                    process.kill()
+
+    _cleanup_kernel = run_sync(_async_cleanup_kernel)

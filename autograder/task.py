@@ -1,0 +1,367 @@
+"""Grading one student: a self-contained task, safe to run in any worker process.
+
+:func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
+result. It reads the notebook named in the task, never the gradebook (the source cells come
+inside the task, see :func:`autograder.batch.source_snapshot`), and writes only under
+``task["out"]``: the autograded notebook and the feedback page. So a later step can hand the
+task to any distributed engine; the caller alone writes the gradebook.
+
+Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
+``student_id``, ``path`` (the submitted notebook), ``out`` (the OUT folder), ``limits``
+(dict of :class:`autograder.sandbox.Limits`), ``sandbox`` (bool), ``source`` (the snapshot),
+``digest`` and ``notes`` (carried through to the result).
+
+Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
+:data:`STATUSES`), ``score``, ``max_score``, ``parts`` (``{part id: {"score", "max_score",
+"message"}}``), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
+relative to OUT, or None), ``seconds``.
+
+Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
+ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
+test cells from the source (also deleted ones) → run in the sandbox
+(:class:`autograder.execute.SandboxExecute`) → :class:`autograder.check.ProbeCheck` (X's)
+→ nbgrader's ``LimitOutput`` → scores with nbgrader's ``determine_grade`` → autograded
+notebook and feedback HTML (nbgrader's feedback template, hidden tests removed).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import os
+import tempfile
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
+
+from .intake import MAX_NOTEBOOK_BYTES
+from .sandbox import Limits
+
+# Status words, most important first: a submission gets the first that applies.
+STATUSES = {
+    "missing": "no usable notebook in the student's folder",
+    "corrupt": "the notebook file could not be read (empty, not JSON, not a notebook, too large)",
+    "flagged": "signs of cheating: no points (the reason is in the note)",
+    "crashed": "the kernel died (os._exit, a segfault, ...); parts not reached score 0",
+    "memory": "the memory cap was hit (MemoryError, or the kernel was killed)",
+    "timeout": "a cell ran over the per-cell limit (interrupted) or the notebook over its wall-clock or CPU limit",
+    "flooded": "the output went over its cap and was cut",
+    "error": "the grader itself failed on this notebook (a bug: see the note)",
+    "graded": "ran to the end; the score is the sum of the parts",
+}
+SIGNALS = {9: "SIGKILL", 11: "SIGSEGV", 6: "SIGABRT", 24: "SIGXCPU", 7: "SIGBUS", 4: "SIGILL", 8: "SIGFPE"}
+
+
+def _rel(path, out):
+    return str(Path(path).relative_to(out))
+
+
+def _atomic_write(path, data):
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def result_skeleton(task):
+    parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
+             for c in task["source"]["cells"] if c["grade"]}
+    return {
+        "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
+        "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
+        "parts": parts, "notes": list(task.get("notes", [])), "feedback": None, "autograded": None,
+        "seconds": 0.0,
+    }
+
+
+# ----------------------------------------------------------------------------- reading
+
+class Corrupt(Exception):
+    pass
+
+
+def read_notebook(path):
+    """The notebook as nbformat v4, or `Corrupt` saying why not."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size == 0:
+        raise Corrupt("the notebook file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise Corrupt(f"the notebook file is larger than {MAX_NOTEBOOK_BYTES // 1024**2} MiB")
+    text = path.read_bytes().decode("utf-8", errors="replace")
+    try:
+        raw = json.loads(text)
+    except ValueError as exc:
+        raise Corrupt(f"the notebook is not valid JSON ({exc})") from None
+    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
+        raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+        raise Corrupt(f"the notebook could not be read by nbformat ({type(exc).__name__}: {exc})") from None
+    for i, cell in enumerate(nb.cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise Corrupt(f"cell {i} is not a code, markdown or raw cell")
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        if not isinstance(cell.get("source", ""), str):
+            raise Corrupt(f"cell {i} has no text source")
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = nbformat.from_dict({})
+    return nb
+
+
+# ----------------------------------------------------------------------------- sanitising
+
+def _new_cell(cell_type, source, cell_id, metadata):
+    make = {"code": new_code_cell, "markdown": new_markdown_cell, "raw": new_raw_cell}[cell_type]
+    cell = make(source=source, metadata=copy.deepcopy(metadata))
+    cell["id"] = cell_id
+    return cell
+
+
+def _nbgrader_meta(src):
+    meta = {"grade": src["grade"], "solution": src["solution"], "locked": src["locked"],
+            "grade_id": src["name"], "schema_version": 3, "task": False}
+    if src["grade"]:
+        meta["points"] = src["points"]
+    if src.get("checksum"):
+        meta["checksum"] = src["checksum"]
+    return meta
+
+
+def sanitise(nb, source):
+    """Clear outputs, repair cell ids, restore locked/test cells from ``source``; return notes."""
+    notes = []
+    # 1. outputs of the submission never count
+    seen_ids, dup = set(), 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cid = cell.get("id")
+        if not isinstance(cid, str) or not cid or cid in seen_ids:
+            dup += isinstance(cid, str) and cid in seen_ids
+            cell["id"] = f"cell-{i}-{uuid.uuid5(uuid.NAMESPACE_OID, str(cid) + str(i)).hex[:8]}"
+        seen_ids.add(cell["id"])
+    if dup:
+        notes.append(f"{dup} duplicate cell id(s) renamed")
+    # 2. nbgrader metadata: only the first cell of each source cell's id keeps it
+    by_name = {c["name"]: c for c in source["cells"]}
+    present = {}
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader")
+        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        if meta is not None and (gid not in by_name or gid in present):
+            if gid in present:
+                notes.append(f"cell {gid!r} appears twice; the copy was graded as an ordinary cell")
+            del cell.metadata["nbgrader"]
+            continue
+        if gid is None:
+            continue
+        src = by_name[gid]
+        present[gid] = i
+        if src["locked"] or (src["grade"] and not src["solution"]):
+            if src["grade"] and (cell.cell_type != src["cell_type"] or cell.source not in (src["source"], src.get("release"))):
+                notes.append(f"test cell {gid!r} was edited; restored from the source")
+            # always: the source holds the hidden tests the student never saw
+            nb.cells[i] = _new_cell(src["cell_type"], src["source"], cell["id"], cell.metadata)
+        nb.cells[i].metadata["nbgrader"] = _nbgrader_meta(src)
+    # 3. deleted locked/test cells come back after the previous source cell that is present
+    order = [c["name"] for c in source["cells"]]
+    for k, name in enumerate(order):
+        src = by_name[name]
+        if name in present or not (src["locked"] or src["grade"]):
+            continue
+        at = 0
+        for prev in reversed(order[:k]):
+            if prev in present:
+                at = present[prev] + 1
+                break
+        cell = _new_cell(src["cell_type"], src["source"], f"restored-{name}", {})
+        cell.metadata["nbgrader"] = _nbgrader_meta(src)
+        nb.cells.insert(at, cell)
+        present = {n: (j + 1 if j >= at else j) for n, j in present.items()}
+        present[name] = at
+        notes.append(f"{'test' if src['grade'] else 'locked'} cell {name!r} was missing; restored from the source")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notes
+
+
+# ----------------------------------------------------------------------------- feedback
+
+def write_feedback(nb, result, task, path):
+    """nbgrader's feedback page for the graded notebook, without the hidden tests' source."""
+    from nbconvert.exporters import HTMLExporter
+    from nbgrader.preprocessors import ClearHiddenTests
+    from traitlets.config import Config
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result["parts"]:
+            meta["score"] = result["parts"][gid]["score"]
+            meta["points"] = result["parts"][gid]["max_score"]
+        if meta.get("solution"):
+            meta["comment"] = None
+    resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
+                              "max_score": result["max_score"], "late_penalty": 0,
+                              "student": task["student_id"], "assignment": task["assignment"]}}
+    nb, resources = ClearHiddenTests(enforce_metadata=False).preprocess(nb, resources)
+    body, _ = _feedback_exporter().from_notebook_node(nb, resources=resources)
+    if result["status"] != "graded" or result["notes"]:
+        banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
+                  f'</b> — {html.escape(STATUSES.get(result["status"], ""))}'
+                  + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
+        body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
+            if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
+    _atomic_write(path, body)
+
+
+_EXPORTER = None
+
+
+def _feedback_exporter():
+    global _EXPORTER
+    if _EXPORTER is None:
+        import nbgrader
+        from nbconvert.exporters import HTMLExporter
+        from traitlets.config import Config
+
+        base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+        c = Config()
+        c.HTMLExporter.template_name = "feedback"
+        c.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+        c.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+        c.HTMLExporter.exclude_input_prompt = False
+        _EXPORTER = HTMLExporter(config=c)
+    return _EXPORTER
+
+
+def write_missing_feedback(result, task, path):
+    """A short page for a student whose notebook could not be graded at all."""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
+    _atomic_write(path, (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
+        f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
+        f"<h1>{html.escape(task['assignment'])}</h1>"
+        f"<p id='grader-status'><b>Status: {html.escape(result['status'])}</b> — "
+        f"{html.escape(STATUSES[result['status']])}. Score: 0 / {result['max_score']:g}.</p>"
+        f"<ul>{items}</ul></body></html>"))
+
+
+# ----------------------------------------------------------------------------- the task
+
+def grade(task):
+    """Grade one student's notebook; never raises (a grader bug gives status ``error``)."""
+    start = time.monotonic()
+    out = Path(task["out"])
+    result = result_skeleton(task)
+    feedback = out / "feedback" / task["student_id"] / task["assignment"] / task["notebook"].replace(".ipynb", ".html")
+    try:
+        if task.get("path") is None:
+            result["status"] = "missing"
+        else:
+            try:
+                nb = read_notebook(task["path"])
+            except Corrupt as exc:
+                result["status"] = "corrupt"
+                result["notes"].append(str(exc))
+                nb = None
+            if nb is not None:
+                _grade_notebook(nb, task, result, out, feedback)
+        if result["status"] in ("missing", "corrupt"):
+            write_missing_feedback(result, task, feedback)
+        result["feedback"] = _rel(feedback, out)
+    except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
+        result["status"] = "error"
+        result["notes"].append(f"grader error: {type(exc).__name__}: {exc}")
+        result["traceback"] = traceback.format_exc()[-4000:]
+    result["seconds"] = round(time.monotonic() - start, 3)
+    return result
+
+
+def _grade_notebook(nb, task, result, out, feedback):
+    from nbgrader.preprocessors import LimitOutput
+    from nbgrader.utils import determine_grade
+
+    from .check import ProbeCheck
+    from .execute import SandboxExecute
+
+    result["notes"] += sanitise(nb, task["source"])
+    limits = Limits(**task["limits"])
+    resources = {"nbgrader": {"assignment": task["assignment"], "notebook": Path(task["notebook"]).stem,
+                              "student": task["student_id"]}}
+    with tempfile.TemporaryDirectory(prefix="ag-task-") as work:
+        # The kernel sees this copy (read-only) in its working directory, nothing else.
+        shown = Path(work) / task["notebook"]
+        nbformat.write(nb, shown)
+        resources["metadata"] = {"path": work}
+        executor = SandboxExecute(limits=limits, sandbox=task.get("sandbox", True), notebook_file=str(shown))
+        nb, resources = executor.preprocess(nb, resources)
+        events = executor.events
+    nb, resources = ProbeCheck().preprocess(nb, resources)
+    nb, resources = LimitOutput().preprocess(nb, resources)
+    verdicts = (resources.get("probe_check") or {}).get("parts", {})
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result["parts"]:
+            score, max_score = determine_grade(cell)
+            part = result["parts"][gid]
+            part["score"] = float(score or 0)
+            part["message"] = verdicts.get(gid, {}).get("message", "")
+    result["score"] = sum(p["score"] for p in result["parts"].values())
+    result["status"] = _status(nb, events, resources, result)
+    graded = out / "autograded" / task["student_id"] / task["assignment"] / task["notebook"]
+    _atomic_write(graded, nbformat.writes(nb))
+    result["autograded"] = _rel(graded, out)
+    write_feedback(nb, result, task, feedback)
+
+
+def _errors(nb):
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                yield output.get("ename", "")
+
+
+def _status(nb, events, resources, result):
+    probe = resources.get("probe_check") or {}
+    notes = result["notes"]
+    exit_code = events.get("exit")
+    signal_no = None
+    if isinstance(exit_code, int):
+        signal_no = -exit_code if exit_code < 0 else (exit_code - 128 if exit_code > 128 else None)
+    status = "graded"
+    if events.get("truncated"):
+        status = "flooded"
+        notes.append("the output went over its cap and was cut")
+    if events.get("timeout"):
+        status = "timeout"
+        notes.append(f"{events['timeout']} cell(s) ran over the per-cell time limit and were interrupted")
+    if "MemoryError" in set(_errors(nb)):
+        status = "memory"
+        notes.append("the kernel ran out of memory (MemoryError under the memory cap)")
+    if events.get("wall"):
+        status = "timeout"
+        notes.append("the notebook ran over its wall-clock limit; the kernel was stopped")
+    elif events.get("dead"):
+        if signal_no == 24:
+            status = "timeout"
+            notes.append("the kernel used up its CPU time limit and was stopped")
+        else:
+            status = "crashed"
+            how = f"signal {SIGNALS.get(signal_no, signal_no)}" if signal_no else f"exit code {exit_code}"
+            notes.append(f"the kernel died ({how}); the cells after it did not run")
+    if probe.get("status") == "flagged":
+        status = "flagged"
+        notes.extend(probe.get("reasons", []))
+    return status
