@@ -1,0 +1,289 @@
+"""Build the exercise notebooks from the specs and ``solutions/``.
+
+    python -m autograder.build            # write every assignment
+    python -m autograder.build 02-dot-product
+    python -m autograder.build --check    # exit 1 and list the stale files, write nothing
+
+For each assignment it writes
+
+- ``autograder/source/<id>/<name>.ipynb``: the nbgrader source notebook. Answer cells are the
+  functions of ``solutions/`` (signature and docstring, then the body between
+  ``### BEGIN SOLUTION`` / ``### END SOLUTION``), taken with ``inspect`` so they cannot
+  drift; a locked set-up cell holds numpy, the helpers those bodies call (copied from
+  ``solutions/``) and the checks of :mod:`autograder.visible`; each part's test cell holds
+  the probe (hidden) and the visible tests, with expected values computed from ``solutions/``;
+- ``notebooks/<id>/<name>.ipynb``: the student version, made by nbgrader's
+  ``generate_assignment`` in a temporary course directory, with no outputs and no execution
+  counts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import inspect
+import re
+import sys
+import tempfile
+import textwrap
+import types
+from pathlib import Path
+
+import nbformat
+import numpy as np
+
+from . import assignments, probe, visible
+
+ROOT = Path(__file__).resolve().parents[1]
+SOURCE = ROOT / "autograder" / "source"
+NOTEBOOKS = ROOT / "notebooks"
+WEBSITE = "Self-attention, step by step"
+
+
+# ----------------------------------------------------------------------------- literals
+
+def literal(x):
+    """Python source for a value computed at build time."""
+    if isinstance(x, np.ndarray):
+        dtype = ", dtype=bool" if x.dtype == bool else ""
+        return f"np.array({x.tolist()!r}{dtype})"
+    if isinstance(x, tuple):
+        return "(" + ", ".join(literal(v) for v in x) + ("," if len(x) == 1 else "") + ")"
+    if isinstance(x, np.generic):
+        return repr(x.item())
+    return repr(x)
+
+
+def fill(template, spec):
+    """Replace every ``«expr»`` with the literal of ``expr``.
+
+    ``expr`` is evaluated with the spec module's names, ``S`` (``solutions``), ``np`` and
+    ``M(mistake_id)``, the catalogued wrong function (for checks that name a mistake when the answer equals it).
+    """
+    import solutions
+
+    from .check import mistake_function
+
+    import importlib
+
+    ns = dict(vars(importlib.import_module(f"{assignments.__name__}.{assignments.MODULES[spec.id]}")))
+    ns.update(S=solutions, np=np, M=lambda mistake_id: mistake_function(spec.id, mistake_id))
+    return re.sub(r"«(.+?)»", lambda m: literal(eval(m.group(1), ns)), template)  # noqa: S307 - our specs
+
+
+# ----------------------------------------------------------------------------- cells
+
+def split_function(fn):
+    """``(header, body)`` of a function's source: the header ends with its docstring."""
+    src = textwrap.dedent(inspect.getsource(fn))
+    node = ast.parse(src).body[0]
+    first = node.body[0]
+    if not (isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)):
+        raise ValueError(f"{fn.__name__} needs a docstring to become an answer cell")
+    lines = src.splitlines(keepends=True)
+    header, body = "".join(lines[: first.end_lineno]), "".join(lines[first.end_lineno:]).rstrip() + "\n"
+    return header, body
+
+
+def answer_source(fn):
+    """The answer cell: signature and docstring, body inside nbgrader's solution region."""
+    header, body = split_function(fn)
+    return header + "    ### BEGIN SOLUTION\n" + body + "    ### END SOLUTION\n"
+
+
+def _global_names(code):
+    names = set(code.co_names)
+    for const in code.co_consts:
+        if isinstance(const, types.CodeType):
+            names |= _global_names(const)
+    return names
+
+
+def helpers(spec):
+    """Functions of ``solutions`` the answers call but the student does not write, and modules used.
+
+    Returns ``(modules, functions)``: ``{name: module name}`` and a list of functions ordered
+    by module and line.
+    """
+    import solutions
+
+    answers = set(spec.answer_functions)
+    todo = [getattr(solutions, f) for f in spec.answer_functions] + [getattr(solutions, f) for f in spec.provided]
+    found, modules = {f.__name__: f for f in todo if f.__name__ not in answers}, {}
+    while todo:
+        fn = todo.pop()
+        for name in _global_names(fn.__code__):
+            obj = fn.__globals__.get(name)
+            if isinstance(obj, types.ModuleType):
+                modules[name] = obj.__name__
+            elif inspect.isfunction(obj) and obj.__module__.startswith("solutions") and name not in answers \
+                    and name not in found:
+                found[name] = obj
+                todo.append(obj)
+    order = sorted(found.values(), key=lambda f: (f.__module__, f.__code__.co_firstlineno))
+    return modules, order
+
+
+def _visible_source():
+    text = inspect.getsource(visible)
+    return text[text.index("def _show"):].rstrip() + "\n"
+
+
+def setup_source(spec):
+    modules, functions = helpers(spec)
+    modules.setdefault("np", "numpy")
+    imports = sorted(
+        (f"import {mod} as {name}" if mod != name else f"import {mod}") for name, mod in modules.items()
+    )
+    earlier = [f.__name__ for f in functions if not f.__module__.endswith("_validate") and not f.__name__.startswith("_")]
+    what = "the input checks the reference uses"
+    if earlier:
+        what += ", the earlier chapters' " + ", ".join(f"`{n}`" for n in earlier)
+    parts = [
+        "# Set-up (read-only): run this cell first. It holds numpy, " + what.replace("`", "")
+        + ",\n# and the checks that the test cells use.\n"
+        + "\n".join(imports) + "\n",
+    ]
+    parts += [inspect.getsource(f).rstrip() + "\n" for f in functions]
+    parts.append(_visible_source())
+    return "\n\n".join(parts)
+
+
+def test_source(spec, number, part):
+    cases = [
+        {"fn": c.fn, "args": probe.encode(list(c.args)), "kwargs": probe.encode(dict(c.kwargs))}
+        for c in part.cases
+    ]
+    return (
+        f"# Part {number} ({part.points} point{'s' if part.points != 1 else ''}): run this cell to check "
+        f"your answer.\n# More cases are checked when your notebook is graded.\n"
+        "### BEGIN HIDDEN TESTS\n"
+        + probe.source()
+        + probe.call(part.id, part.functions, cases)
+        + "### END HIDDEN TESTS\n"
+        + fill(textwrap.dedent(part.visible).strip(), spec) + "\n"
+        + f'print("Part {number}: the visible checks pass.")\n'
+    )
+
+
+def intro_source(spec):
+    parts = "\n".join(
+        f"{n}. {p.title}: **{p.points} point{'s' if p.points != 1 else ''}**" for n, p in enumerate(spec.parts, 1)
+    )
+    return (
+        f"# Exercise {spec.chapter}: {spec.chapter_title}\n\n"
+        f"**Total: {spec.total_points} points**, in {len(spec.parts)} graded parts:\n\n{parts}\n\n"
+        + textwrap.dedent(spec.intro).strip() + "\n\n"
+        f"This exercise goes with **Chapter {spec.chapter}, “{spec.chapter_title}”** of the course "
+        f"*{WEBSITE}*: on the course website, open that chapter from the left-hand menu "
+        f"(its page is `{spec.page}.html`).\n\n"
+        "**How to work.** Run the set-up cell first. In each answer cell, replace "
+        "`raise NotImplementedError()` with your code (numpy only), then run the test cell "
+        "below it: when something is wrong, it says what it expected and what came back. "
+        "Do not edit or delete the test cells: they are restored when your notebook is graded, "
+        "and more (hidden) cases are checked then. Keep the function names and signatures.\n"
+    )
+
+
+def _meta(grade_id, *, grade=False, solution=False, locked=True, points=None):
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return {"nbgrader": meta}
+
+
+def source_notebook(spec):
+    """The nbgrader source notebook of an assignment."""
+    import solutions
+
+    v4 = nbformat.v4
+    cells = [
+        v4.new_markdown_cell(intro_source(spec), id="intro", metadata=_meta("intro")),
+        v4.new_code_cell(setup_source(spec), id="setup", metadata=_meta("setup")),
+    ]
+    for n, part in enumerate(spec.parts, 1):
+        text = f"## Part {n}: {part.title} ({part.points} point{'s' if part.points != 1 else ''})\n\n"
+        text += textwrap.dedent(part.prose).strip() + "\n"
+        cells.append(v4.new_markdown_cell(text, id=f"{part.id}-text", metadata=_meta(f"{part.id}_text")))
+        for fn in part.answers:
+            cells.append(v4.new_code_cell(answer_source(getattr(solutions, fn)), id=f"{fn}-answer",
+                                          metadata=_meta(f"{fn}_answer", solution=True, locked=False)))
+        cells.append(v4.new_code_cell(test_source(spec, n, part), id=f"{part.id}-test",
+                                      metadata=_meta(part.id, grade=True, points=part.points)))
+    nb = v4.new_notebook(cells=cells, metadata={
+        "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
+        "language_info": {"name": "python"},
+    })
+    nb.nbformat_minor = 5
+    return nb
+
+
+def render(nb):
+    """Notebook text as committed: no outputs, no execution counts, stable formatting."""
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
+            cell.execution_count = None
+    return nbformat.writes(nb) + "\n"
+
+
+def student_notebooks(sources):
+    """``{id: source text}`` -> ``{id: student text}``, through nbgrader generate_assignment."""
+    from .course import api
+
+    out = {}
+    with tempfile.TemporaryDirectory(prefix="sa-build-") as tmp:
+        grader = api(tmp)
+        for aid, text in sources.items():
+            spec = assignments.get(aid)
+            folder = Path(tmp) / "source" / aid
+            folder.mkdir(parents=True)
+            (folder / f"{spec.notebook}.ipynb").write_text(text, encoding="utf-8")
+            result = grader.generate_assignment(aid, force=True, create=True)
+            if not result.get("success"):
+                raise RuntimeError(f"generate_assignment {aid} failed:\n{result.get('error')}\n{result.get('log')}")
+            nb = nbformat.read(Path(tmp) / "release" / aid / f"{spec.notebook}.ipynb", as_version=4)
+            out[aid] = render(nb)
+    return out
+
+
+def outputs(ids):
+    """``{path: text}`` of every file the build writes for these assignments."""
+    sources = {aid: render(source_notebook(assignments.get(aid))) for aid in ids}
+    students = student_notebooks(sources)
+    files = {}
+    for aid in ids:
+        name = assignments.get(aid).notebook
+        files[SOURCE / aid / f"{name}.ipynb"] = sources[aid]
+        files[NOTEBOOKS / aid / f"{name}.ipynb"] = students[aid]
+    return files
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m autograder.build", description=__doc__.split("\n\n")[0])
+    parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
+    parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a committed file is stale")
+    args = parser.parse_args(argv)
+    ids = args.assignments or assignments.ids()
+    for aid in ids:
+        try:
+            assignments.get(aid)
+        except ValueError as exc:
+            parser.error(str(exc))
+    files = outputs(ids)
+    stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    if args.check:
+        for p in stale:
+            print(f"stale: {p.relative_to(ROOT)} (run python -m autograder.build)")
+        return 1 if stale else 0
+    for p in stale:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_text(files[p], encoding="utf-8")
+        print(f"wrote {p.relative_to(ROOT)}")
+    print(f"{len(files) - len(stale)} file(s) already up to date")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,327 @@
+"""Grader side of the hidden tests: ``ProbeCheck`` judges each part against ``solutions/``.
+
+``ProbeCheck`` is an nbgrader preprocessor placed right after ``Execute`` in
+``Autograde.autograde_preprocessors``. For every graded test cell it
+
+1. finds the probe's report (the one ``display_data`` output with :data:`autograder.probe.MIME`);
+2. rebuilds the part's hidden inputs from the spec (never from the report), recomputes them
+   with ``solutions/`` here, in the grading process, and compares;
+3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
+   one the student's results match;
+4. **replaces the cell's outputs**: one stdout line when the part passes (full points, even if
+   the student's code wrote to stderr), one ``error`` output with the message otherwise
+   (0 points, as nbgrader scores any error 0).
+
+A part gets its points only when its cell holds exactly one report, for that part, whose
+every result matches, and the cell raised no error (the visible tests passed too).
+
+Defence in depth: a submission whose functions were not defined in notebook cells (imported,
+or ``exec``'d from text) or whose kernel had ``solutions``/``autograder`` loaded is
+**flagged**: every part scores 0 and the message gives the reason.
+
+The verdicts are also stored in ``nb.metadata["probe_check"]`` and
+``resources["probe_check"]``::
+
+    {"assignment": id, "status": "graded" | "flagged", "reasons": [...],
+     "parts": {part_id: {"passed": bool, "points": max points, "message": str,
+                         "mistake": catalogued mistake id or None}}}
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+
+import numpy as np
+from nbformat.notebooknode import NotebookNode, from_dict
+
+from . import assignments, probe
+
+MIME = probe.MIME
+RTOL, ATOL = 1e-6, 1e-9
+# Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
+CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
+
+
+# ----------------------------------------------------------------------------- results
+
+class Raised:
+    """An exception, by its class names (MRO) and message."""
+
+    def __init__(self, names, message=""):
+        self.names, self.message = list(names), str(message)
+
+    @property
+    def name(self):
+        return self.names[0] if self.names else "an exception"
+
+
+def _from_report(x):
+    """A result as the probe reported it: decoded value, :class:`Raised`, or ``None`` if malformed."""
+    if isinstance(x, dict) and "__raised__" in x:
+        names = x["__raised__"] if isinstance(x["__raised__"], list) else [str(x["__raised__"])]
+        return Raised([str(n) for n in names], x.get("message", ""))
+    try:
+        return probe.decode(x)
+    except (TypeError, ValueError):
+        return {"__other__": "malformed", "repr": repr(x)[:100]}
+
+
+def _run(fn, case):
+    """Run one case grader-side, with fresh copies of the inputs."""
+    args = probe.decode(probe.encode(case.args))
+    kwargs = probe.decode(probe.encode(dict(case.kwargs)))
+    try:
+        result = fn(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - a raising reference (ValueError) or mistake is a result
+        return Raised([c.__name__ for c in type(exc).__mro__], str(exc))
+    with np.errstate(all="ignore"):
+        return probe.decode(probe.encode(result))
+
+
+def _solutions_namespace():
+    import solutions
+    from solutions import _validate
+
+    ns = {"np": np}
+    for module in [_validate] + [m for n, m in vars(solutions).items() if n.startswith("ch")]:
+        ns.update({k: v for k, v in vars(module).items() if callable(v) and not isinstance(v, type)})
+    return ns
+
+
+@functools.lru_cache(maxsize=None)
+def mistake_function(assignment_id, mistake_id):
+    """The catalogued wrong implementation, compiled grader-side."""
+    mistake = assignments.get(assignment_id).mistake(mistake_id)
+    ns = _solutions_namespace()
+    exec(compile(mistake.code, f"<mistake {mistake_id}>", "exec"), ns)  # noqa: S102 - our own catalogue
+    return ns[mistake.function]
+
+
+@functools.lru_cache(maxsize=None)
+def expected_results(assignment_id, part_id, mistake_id=None):
+    """Results of the reference (or of a catalogued mistake) on the part's hidden cases."""
+    import solutions
+
+    spec = assignments.get(assignment_id)
+    part = spec.part(part_id)
+    wrong = spec.mistake(mistake_id) if mistake_id else None
+    out = []
+    for case in part.cases:
+        if wrong is not None and case.fn == wrong.function:
+            fn = mistake_function(assignment_id, mistake_id)
+        else:
+            fn = getattr(solutions, case.fn)
+        with np.errstate(all="ignore"):
+            out.append(_run(fn, case))
+    return tuple(out)
+
+
+def _describe(x):
+    if isinstance(x, Raised):
+        return f"raised {x.name}: {x.message}" if x.message else f"raised {x.name}"
+    if isinstance(x, np.ndarray):
+        return f"an array of shape {x.shape}"
+    if isinstance(x, tuple):
+        return f"a tuple of {len(x)} values"
+    if isinstance(x, dict) and "__other__" in x:
+        return f"a {x['__other__']} ({x.get('repr', '')})"
+    return repr(x)
+
+
+def _numeric(x):
+    if isinstance(x, bool) or isinstance(x, (int, float)):
+        return np.asarray(float(x))
+    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
+        return x.astype(float)
+    if isinstance(x, (list, tuple)):
+        try:
+            arr = np.asarray(x, dtype=float)
+        except (TypeError, ValueError):
+            return None
+        return arr
+    return None
+
+
+def compare(expected, got, what):
+    """``None`` when ``got`` matches ``expected``, else a sentence saying how it differs."""
+    if isinstance(expected, Raised):
+        if isinstance(got, Raised) and "ValueError" in got.names:
+            return None
+        return f"should raise ValueError, but yours {'returned ' if not isinstance(got, Raised) else ''}{_describe(got)}"
+    if isinstance(got, Raised):
+        if "NotImplementedError" in got.names:
+            return "is not answered yet (it raises NotImplementedError)"
+        return f"should return a result, but yours {_describe(got)}"
+    if isinstance(expected, tuple):
+        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
+            return f"should return a tuple of {len(expected)} values ({', '.join(what)}), yours returned {_describe(got)}"
+        for name, e, g in zip(what, expected, got):
+            problem = compare(e, g, name)
+            if problem:
+                return problem
+        return None
+    name = what if isinstance(what, str) else "the result"
+    e, g = _numeric(expected), _numeric(got)
+    if g is None:
+        return f"{name} should be {_describe(expected)}, yours is {_describe(got)}"
+    if e.shape != g.shape and not (e.size == 1 and g.size == 1):
+        return f"{name} has shape {g.shape}, expected {e.shape}"
+    e, g = e.reshape(-1), g.reshape(-1)
+    close = np.isclose(g, e, rtol=RTOL, atol=ATOL, equal_nan=True)
+    if close.all():
+        return None
+    k = int(np.flatnonzero(~close)[0])
+    index = np.unravel_index(k, _numeric(expected).shape) if _numeric(expected).ndim else ()
+    where = f" at index {tuple(int(i) for i in index)}" if index else ""
+    return f"{name} differs from the reference{where}: expected {e[k]:.6g}, yours is {g[k]:.6g}"
+
+
+def _outputs_of(spec, fn):
+    return spec.returns.get(fn, "the result")
+
+
+def judge_part(spec, part, report, cell_error=None):
+    """Verdict for one part: dict with ``passed``, ``message``, ``mistake``."""
+    title = f"Part {part.title!r}"
+    if report is None:
+        why = f" The cell stopped with {cell_error}." if cell_error else ""
+        return {"passed": False, "mistake": None,
+                "message": f"{title}: the hidden tests did not report a result.{why}"}
+    results = report.get("results") if isinstance(report, dict) else None
+    if not isinstance(report, dict) or report.get("part") != part.id or not isinstance(results, list) \
+            or len(results) != len(part.cases):
+        return {"passed": False, "mistake": None,
+                "message": f"{title}: the hidden tests' report is malformed (was the output tampered with?)."}
+    got = [_from_report(r) for r in results]
+    expected = expected_results(spec.id, part.id)
+    problems = [compare(e, g, _outputs_of(spec, c.fn)) for c, e, g in zip(part.cases, expected, got)]
+    failing = [i for i, p in enumerate(problems) if p]
+    if not failing:
+        if cell_error:
+            return {"passed": False, "mistake": None,
+                    "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
+        return {"passed": True, "mistake": None,
+                "message": f"{title}: all {len(part.cases)} hidden cases match the reference "
+                           f"({part.points} point{'s' if part.points != 1 else ''})."}
+    first = failing[0]
+    case = part.cases[first]
+    detail = f"on the hidden case {case.label or case.fn}, {case.fn} {problems[first]}"
+    summary = f"{len(failing)} of {len(part.cases)} hidden cases fail; first, {detail}."
+    for mistake in spec.mistakes:
+        if mistake.function not in part.functions:
+            continue
+        wrong = expected_results(spec.id, part.id, mistake.id)
+        if any(compare(expected[i], wrong[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
+            continue  # the mistake is right where the student is wrong: not this one
+        if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
+            return {"passed": False, "mistake": mistake.id,
+                    "message": f"{title}: {mistake.message} [catalogued mistake: {mistake.id}] ({summary})"}
+    return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
+
+
+def flags_of(spec, part, report):
+    """Reasons to flag the submission, from one part's report (defence in depth)."""
+    if not isinstance(report, dict):
+        return []
+    reasons = []
+    loaded = report.get("loaded") or []
+    if loaded:
+        reasons.append(f"the kernel had course modules loaded ({', '.join(map(str, loaded[:5]))})")
+    functions = report.get("functions") if isinstance(report.get("functions"), dict) else {}
+    for name in part.functions:
+        info = functions.get(name)
+        if not isinstance(info, dict):
+            continue
+        module, file = str(info.get("module")), str(info.get("file"))
+        if module != "__main__" or not CELL_FILE.search(file):
+            reasons.append(f"{name} was not defined in a notebook cell (module {module}, file {file})")
+    return reasons
+
+
+# ----------------------------------------------------------------------------- preprocessor
+
+def _grade_id(cell):
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return meta.get("grade_id") if meta.get("grade") and cell.get("cell_type") == "code" else None
+
+
+def _reports(cell):
+    found = []
+    for out in cell.get("outputs", []):
+        data = out.get("data") or {}
+        if out.get("output_type") in ("display_data", "execute_result") and MIME in data:
+            found.append(data[MIME])
+    return found
+
+
+def _first_error(cell):
+    for out in cell.get("outputs", []):
+        if out.get("output_type") == "error":
+            return f"{out.get('ename', 'an error')}: {str(out.get('evalue', ''))[:300]}"
+    return None
+
+
+def check_notebook(nb, assignment_id):
+    """Judge every graded part of an executed notebook, rewrite its test cells' outputs, return the summary."""
+    spec = assignments.get(assignment_id)
+    cells = {}
+    for cell in nb.cells:
+        gid = _grade_id(cell)
+        if gid is not None and gid in {p.id for p in spec.parts}:
+            cells[gid] = cell
+    verdicts, reasons = {}, []
+    for part in spec.parts:
+        cell = cells.get(part.id)
+        if cell is None:
+            continue
+        reports = _reports(cell)
+        report = reports[0] if len(reports) == 1 else None
+        error = _first_error(cell)
+        if len(reports) > 1:
+            verdicts[part.id] = {"passed": False, "mistake": None,
+                                 "message": f"Part {part.title!r}: {len(reports)} hidden-test reports in one cell; "
+                                            "only the probe may write one (was the output forged?)."}
+        else:
+            verdicts[part.id] = judge_part(spec, part, report, error)
+        reasons += [r for r in flags_of(spec, part, report) if r not in reasons]
+    status = "flagged" if reasons else "graded"
+    if reasons:
+        for v in verdicts.values():
+            v.update(passed=False, mistake=None,
+                     message="Flagged, no points for this notebook: " + "; ".join(reasons) + ".")
+    for part in spec.parts:
+        if part.id not in cells:
+            continue
+        v = verdicts[part.id]
+        v["points"] = part.points
+        if v["passed"]:
+            out = {"output_type": "stream", "name": "stdout", "text": v["message"] + "\n"}
+        else:
+            out = {"output_type": "error", "ename": "HiddenTestFailure", "evalue": v["message"],
+                   "traceback": [v["message"]]}
+        cells[part.id].outputs = [from_dict(out)]
+    summary = {"assignment": assignment_id, "status": status, "reasons": reasons, "parts": verdicts}
+    nb.metadata["probe_check"] = from_dict(summary)
+    return summary
+
+
+try:
+    from nbgrader.preprocessors import NbGraderPreprocessor
+except ImportError:  # pragma: no cover - nbgrader is pinned in requirements.txt
+    NbGraderPreprocessor = object
+
+
+class ProbeCheck(NbGraderPreprocessor):
+    """nbgrader preprocessor: judge the probes' reports against ``solutions/`` (see the module doc)."""
+
+    def preprocess(self, nb: NotebookNode, resources: dict):
+        assignment_id = resources.get("nbgrader", {}).get("assignment")
+        if assignment_id not in assignments.MODULES:
+            self.log.warning("ProbeCheck: unknown assignment %r, outputs left as they are", assignment_id)
+            return nb, resources
+        summary = check_notebook(nb, assignment_id)
+        resources["probe_check"] = summary
+        if summary["status"] == "flagged":
+            self.log.warning("ProbeCheck: flagged: %s", "; ".join(summary["reasons"]))
+        return nb, resources

@@ -1,0 +1,70 @@
+"""Checks used by the visible tests; the build copies their source into each notebook's set-up cell.
+
+Every failing check raises ``AssertionError`` with a sentence that says what was expected
+and what came back, plus an optional hint that points at the likely mistake.
+"""
+
+import numpy as np
+
+
+def _show(x):
+    """A short printable form of a value."""
+    try:
+        return np.array2string(np.asarray(x, dtype=float), precision=4, suppress_small=True, max_line_width=100)
+    except (TypeError, ValueError):
+        return repr(x)
+
+
+def _fail(message, hint):
+    raise AssertionError(message + (f"\nHint: {hint}" if hint else ""))
+
+
+def check_shape(what, got, expected, hint=""):
+    """``got`` must have shape ``expected``."""
+    expected = tuple(expected)
+    if isinstance(got, tuple) and len(got) != len(expected):
+        _fail(f"{what} is a tuple of {len(got)} values; expected an array of shape {expected}", hint)
+    shape = np.shape(got)
+    if shape != expected:
+        _fail(f"{what} has shape {shape}, expected {expected}", hint)
+
+
+def check_close(what, got, expected, hint=""):
+    """``got`` must have the shape of ``expected`` and (nearly) its values."""
+    expected = np.asarray(expected, dtype=float)
+    if got is None:
+        _fail(f"{what} is None: did you forget to return it?", hint)
+    check_shape(what, got, expected.shape, hint)
+    got = np.asarray(got, dtype=float)
+    if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+        _fail(f"{what} should be\n{_show(expected)}\nbut yours is\n{_show(got)}", hint)
+
+
+def check_true(condition, message, hint=""):
+    """Fail with ``message`` unless ``condition``."""
+    if not condition:
+        _fail(message, hint)
+
+
+def check_raises(what, fn, *args, **kwargs):
+    """``fn(*args, **kwargs)`` must raise ``ValueError``."""
+    try:
+        fn(*args, **kwargs)
+    except ValueError:
+        return
+    except NotImplementedError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the message names what came instead
+        _fail(f"{what} should raise ValueError, yours raised {type(exc).__name__}: {exc}", "")
+    _fail(f"{what} should raise ValueError, yours returned without an error", "")
+
+
+def check_unlike(what, got, wrong, message):
+    """Fail with ``message`` when ``got`` equals ``wrong``, the result of a known mistake."""
+    try:
+        same = np.shape(got) == np.shape(wrong) and np.allclose(
+            np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=1e-6, atol=1e-9, equal_nan=True)
+    except (TypeError, ValueError):
+        same = False
+    if same:
+        _fail(f"{what} is\n{_show(got)}\n{message}", "")
