@@ -223,7 +223,7 @@ def b1_diagram(alpha, alpha_prime, V, b, query=0):
     ys = [gap * (N - 1 - j) for j in range(N)]
     fig, ax = plt.subplots(figsize=(9.5, 1.0 + 1.1 * N))
     top = ys[0] + 1.6
-    blank(ax, (-0.7, 13.0), (-0.9, top + 0.5))
+    blank(ax, (-0.7, 13.8), (-0.9, top + 0.5))
     box(ax, 3.3, top, f"$q^{i} = W^q a^{i}$", w=1.9, h=0.55, fc=COLOURS["q"], fontsize=12)
     ax.plot([3.3, 3.3], [top - 0.28, ys[-1]], color="#e08a1e", lw=1.6, zorder=0)
     x_soft = 5.2
@@ -240,18 +240,18 @@ def b1_diagram(alpha, alpha_prime, V, b, query=0):
         arrow(ax, (1.96, y), (2.88, y))
         arrow(ax, (3.72, y), (x_soft - 0.47, y))
         node(ax, 6.8, y, f"{alpha_prime[j]:.2f}", r=0.4, fc=COLOURS["alpha"], fontsize=11)
-        ax.text(6.8, y - 0.45, rf"$\alpha'_{{{i},{j + 1}}}$", ha="center", va="top", fontsize=11)
+        ax.text(6.35, y - 0.3, rf"$\alpha'_{{{i},{j + 1}}}$", ha="right", va="top", fontsize=11)
         arrow(ax, (x_soft + 0.47, y), (6.38, y))
         node(ax, 8.1, y, r"$\times$", r=0.25, fc=COLOURS["op"], fontsize=11)
         arrow(ax, (7.22, y), (7.83, y))
         vec = ", ".join(f"{v:.1f}" for v in V[:, j])
-        box(ax, 8.1, y + 0.62, f"$v^{j + 1}$ = [{vec}]", w=2.4, h=0.38, fc=COLOURS["v"], fontsize=10)
+        box(ax, 8.7, y + 0.62, f"$v^{j + 1}$ = [{vec}]", w=2.4, h=0.38, fc=COLOURS["v"], fontsize=10)
         arrow(ax, (8.1, y + 0.43), (8.1, y + 0.27))
-        arrow(ax, (8.36, y), (9.72, y_mid + 0.1 * (y - y_mid)))
-    node(ax, 10.0, y_mid, r"$\Sigma$", r=0.3, fc=COLOURS["op"], fontsize=12)
+        arrow(ax, (8.36, y), (10.52, y_mid + 0.1 * (y - y_mid)))
+    node(ax, 10.8, y_mid, r"$\Sigma$", r=0.3, fc=COLOURS["op"], fontsize=12)
     vec = ", ".join(f"{v:.2f}" for v in b)
-    box(ax, 11.7, y_mid, f"$b^{i}$ =\n[{vec}]", w=2.2, h=0.9, fc=COLOURS["b"], fontsize=11)
-    arrow(ax, (10.31, y_mid), (10.58, y_mid))
+    box(ax, 12.5, y_mid, f"$b^{i}$ =\n[{vec}]", w=2.2, h=0.9, fc=COLOURS["b"], fontsize=11)
+    arrow(ax, (11.11, y_mid), (11.38, y_mid))
     fig.tight_layout()
     return fig
 
