@@ -23,7 +23,7 @@ import subprocess
 import threading
 
 from jupyter_core.utils import run_sync
-from nbclient.exceptions import DeadKernelError
+from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
 from traitlets import Bool, Instance, Unicode
@@ -112,6 +112,11 @@ class SandboxExecute(Execute):
             return super().preprocess(nb, resources, km=km)
         except DeadKernelError:
             self.events["dead"] = True
+            return nb, resources
+        except CellTimeoutError:
+            # The kernel stopped answering at all (its own machinery broken, e.g. patched builtins).
+            self.events["timeout"] = self.events.get("timeout", 0) + 1
+            self.events["unresponsive"] = True
             return nb, resources
         finally:
             watchdog.cancel()

@@ -347,6 +347,8 @@ def _status(nb, events, resources, result):
     if events.get("timeout"):
         status = "timeout"
         notes.append(f"{events['timeout']} cell(s) ran over the per-cell time limit and were interrupted")
+    if events.get("unresponsive"):
+        notes.append("the kernel stopped answering; the cells after it did not run")
     if "MemoryError" in set(_errors(nb)):
         status = "memory"
         notes.append("the kernel ran out of memory (MemoryError under the memory cap)")

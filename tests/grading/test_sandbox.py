@@ -1,0 +1,137 @@
+"""The sandbox itself, driven with jupyter_client: what a student kernel can and cannot do."""
+
+import asyncio
+import subprocess
+
+import pytest
+
+from autograder import sandbox
+from autograder.sandbox import Limits, SandboxedKernelManager
+
+pytestmark = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap is not installed")
+
+
+async def _run(snippets, limits=Limits(), notebook=None, timeout=30):
+    """Run each snippet in one sandboxed kernel; [(status, text)] and the kernel's exit code."""
+    km = SandboxedKernelManager(limits=limits, notebook=notebook)
+    await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    results = []
+    try:
+        await kc.wait_for_ready(timeout=60)
+        for code in snippets:
+            texts = []
+
+            def hook(msg, texts=texts):
+                c = msg["content"]
+                if msg["msg_type"] == "stream":
+                    texts.append(c["text"])
+                elif msg["msg_type"] == "error":
+                    texts.append(f"{c['ename']}: {c['evalue']}")
+
+            try:
+                reply = await kc.execute_interactive(code, output_hook=hook, timeout=timeout)
+                results.append((reply["content"]["status"], "".join(texts)))
+            except TimeoutError:
+                results.append(("timeout", "".join(texts)))
+                break
+    finally:
+        process = km.provisioner.process
+        kc.stop_channels()
+        await km.shutdown_kernel(now=True)
+    return results, process.returncode
+
+
+def run(snippets, **kw):
+    return asyncio.run(_run(snippets, **kw))
+
+
+@pytest.fixture
+def secrets(tmp_path):
+    """Files a student must not see: a gradebook, another student's notebook, a notebook of ours."""
+    (tmp_path / "gradebook.db").write_text("grades")
+    other = tmp_path / "submitted" / "bob" / "dot_product.ipynb"
+    other.parent.mkdir(parents=True)
+    other.write_text("bob's answers")
+    mine = tmp_path / "alice" / "dot_product.ipynb"
+    mine.parent.mkdir()
+    mine.write_text('{"mine": true}')
+    return tmp_path, mine
+
+
+def test_kernel_sees_only_its_notebook_and_no_course_file(secrets):
+    tmp, mine = secrets
+    from tests.conftest import ROOT
+
+    probes = [
+        "import os; print(sorted(os.listdir('.')), os.getcwd())",
+        f"open({str(ROOT / 'solutions' / '__init__.py')!r}).read()",
+        f"open({str(tmp / 'gradebook.db')!r}).read()",
+        f"open({str(tmp / 'submitted' / 'bob' / 'dot_product.ipynb')!r}).read()",
+        "import solutions",
+        "import autograder",
+        "print(open('dot_product.ipynb').read())",
+    ]
+    results, _ = run(probes, notebook=str(mine))
+    assert results[0] == ("ok", "['dot_product.ipynb'] /home/student\n")
+    for status, text in results[1:4]:
+        assert status == "error" and "No such file or directory" in text, text
+    assert results[4][0] == "error" and "No module named 'solutions'" in results[4][1]
+    assert results[5][0] == "error" and "No module named 'autograder'" in results[5][1]
+    assert results[6] == ("ok", '{"mine": true}\n')
+
+
+def test_no_network():
+    results, _ = run([
+        "import socket\ns = socket.socket()\ns.settimeout(3)\ns.connect(('127.0.0.1', 22))",
+        "import socket\nsocket.getaddrinfo('pypi.org', 443)",
+        "import socket\ns = socket.socket(); s.settimeout(3); s.connect(('1.1.1.1', 80))",
+    ])
+    for status, text in results:
+        assert status == "error" and ("Connection refused" in text or "unreachable" in text
+                                      or "resolution" in text or "Name or service" in text), text
+
+
+def test_writes_only_in_scratch_and_tmp(secrets):
+    tmp, mine = secrets
+    target = tmp / "written-by-student"
+    results, _ = run([
+        "open('answer.txt', 'w').write('x'); open('/tmp/x', 'w').write('x'); print('ok')",
+        f"open({str(target)!r}, 'w').write('x')",
+        "open('/usr/evil', 'w')",
+        "open('dot_product.ipynb', 'w')",
+        "import os; print(os.getuid() != 0)",
+    ], notebook=str(mine))
+    assert results[0] == ("ok", "ok\n")
+    for status, text in results[1:4]:
+        assert status == "error" and ("Permission denied" in text or "Read-only" in text
+                                      or "No such file" in text), text
+    assert results[4] == ("ok", "True\n")
+    assert not target.exists()
+
+
+def test_memory_cap_gives_memory_error():
+    results, _ = run(["import numpy as np\nx = np.ones((300, 1024, 1024))  # 2.4 GB", "print('alive')"],
+                     limits=Limits(memory=2 * 1024**3))
+    assert results[0][0] == "error" and "MemoryError" in results[0][1]
+    assert results[1] == ("ok", "alive\n")  # the kernel survives
+
+
+def test_cpu_loop_is_killed():
+    results, code = run(["while True:\n    pass"], limits=Limits(cpu=2), timeout=20)
+    assert results[0][0] == "timeout"
+    assert code in (128 + 24, 128 + 9), code  # SIGXCPU, then SIGKILL
+
+
+def test_process_cap():
+    results, _ = run(["import threading, time\n"
+                      "ts = [threading.Thread(target=time.sleep, args=(2,)) for _ in range(200)]\n"
+                      "[t.start() for t in ts]"], limits=Limits(procs=64))
+    assert results[0][0] == "error" and "can't start new thread" in results[0][1]
+
+
+def test_missing_bwrap_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(sandbox, "bwrap_path", lambda: None)
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt-get install bubblewrap"):
+        sandbox.check_sandbox()
