@@ -49,6 +49,7 @@ from dataclasses import dataclass, field
 
 MODULES = {
     "02-dot-product": "a02_dot_product",
+    "08-capstone": "a08_capstone",
 }
 
 
