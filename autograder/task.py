@@ -102,8 +102,18 @@ def read_notebook(path):
         raise Corrupt(f"the notebook is not valid JSON ({exc})") from None
     if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
         raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
+    # Duplicate cell ids: renamed here, deterministically (nbformat would pick random ones).
+    seen, dup = set(), 0
+    for i, cell in enumerate(raw["cells"]):
+        if isinstance(cell, dict) and "id" in cell:
+            if cell["id"] in seen or not isinstance(cell["id"], str):
+                dup += 1
+                cell["id"] = f"cell-{i}-renamed"
+            seen.add(cell["id"])
     try:
-        nb = nbformat.reads(text, as_version=4)
+        nb = nbformat.reads(json.dumps(raw) if dup else text, as_version=4)
+        if dup:
+            nb.metadata["duplicate_cell_ids"] = dup
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
         raise Corrupt(f"the notebook could not be read by nbformat ({type(exc).__name__}: {exc})") from None
     for i, cell in enumerate(nb.cells):
@@ -150,6 +160,7 @@ def sanitise(nb, source):
             dup += isinstance(cid, str) and cid in seen_ids
             cell["id"] = f"cell-{i}-{uuid.uuid5(uuid.NAMESPACE_OID, str(cid) + str(i)).hex[:8]}"
         seen_ids.add(cell["id"])
+    dup += nb.metadata.pop("duplicate_cell_ids", 0)
     if dup:
         notes.append(f"{dup} duplicate cell id(s) renamed")
     # 2. nbgrader metadata: only the first cell of each source cell's id keeps it
