@@ -61,6 +61,7 @@ async () => {
     typeset: article.querySelectorAll('mjx-container').length,
     text: text,
     links: [...document.querySelectorAll('a[href]')].map(a => a.href),
+    cell_images: [...article.querySelectorAll('div.cell')].map(cell => cell.querySelectorAll('img').length),
   };
 }
 """

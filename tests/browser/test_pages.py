@@ -29,13 +29,42 @@ def writes_math(myst):
     return bool(SOURCE_MATH.search(INLINE_CODE.sub("", FENCE.sub("", myst))))
 
 
-def source_has_math(site, page):
-    """Whether the MyST source this page was built from writes math.
+CODE_CELL = re.compile(r"^(`{3,}|~{3,})\{code-cell\}[^\n]*\n(.*?)^\1\s*$", re.M | re.S)
 
-    Sphinx keeps that source in _sources/, so a page being edited meanwhile does not count.
+
+def drawing_cells(myst):
+    """For each code cell that reaches the page, in order: (draws a figure, first code line).
+
+    A cell draws when it calls plt.show() and does not remove its output; a cell tagged
+    remove-cell is not on the page at all.
     """
+    cells = []
+    for match in CODE_CELL.finditer(myst):
+        lines = match.group(2).splitlines()
+        if lines and lines[0].strip() == "---":          # options as a YAML block
+            end = next((i for i, line in enumerate(lines[1:], 1) if line.strip() == "---"), 0)
+            options, code = lines[:end + 1], lines[end + 1:]
+        else:                                            # options as :key: lines
+            end = next((i for i, line in enumerate(lines) if not line.startswith(":")), len(lines))
+            options, code = lines[:end], lines[end:]
+        options = " ".join(options)
+        if "remove-cell" in options:
+            continue
+        draws = any("plt.show()" in line for line in code) and "remove-output" not in options
+        first = next((line.strip() for line in code if line.strip() and not line.startswith(("#", "%"))), "")
+        cells.append((draws, first))
+    return cells
+
+
+def built_source(site, page):
+    """The MyST source this page was built from ("" if none): Sphinx keeps it in _sources/,
+    so a page being edited meanwhile does not count."""
     source = site.html_dir / "_sources" / f"{page}.md"
-    return source.exists() and writes_math(source.read_text(encoding="utf-8"))
+    return source.read_text(encoding="utf-8") if source.exists() else ""
+
+
+def source_has_math(site, page):
+    return writes_math(built_source(site, page))
 
 
 @pytest.mark.parametrize("myst, expected", [
@@ -76,6 +105,32 @@ def test_page_images_load(site, page, request):
         site.fail(request.node.name,
                   [f"{page}: {len(broken)} of {len(visit.data['images'])} <img> did not load "
                    "(naturalWidth 0):", *broken], page)
+
+
+def test_drawing_cells_reads_myst():
+    myst = ("```{code-cell} ipython3\n:tags: [remove-input]\nimport numpy as np\n```\n"
+            "```{code-cell} ipython3\n:tags: [remove-cell]\nplt.show()\n```\n"
+            "```{code-cell} ipython3\n---\ntags: [remove-input]\n---\nheatmap(A)\nplt.show()\n```\n"
+            "```{code-cell} ipython3\n:tags: [remove-output]\nplt.show()\n```\n")
+    assert drawing_cells(myst) == [(False, "import numpy as np"), (True, "heatmap(A)"),
+                                   (False, "plt.show()")]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_figures_are_drawn(site, page, request):
+    """Every code cell that calls plt.show() shows a picture (a figure can fail to appear,
+    e.g. under a non-inline matplotlib backend, without any error)."""
+    visit = site.visit(page)
+    cells = drawing_cells(built_source(site, page))
+    shown = visit.data["cell_images"]
+    if len(cells) != len(shown):
+        problems = [f"the source has {len(cells)} code cells on the page, the page {len(shown)}"]
+    else:
+        problems = [f"code cell {n} calls plt.show() but shows no picture (it starts: {first!r})"
+                    for n, ((draws, first), images) in enumerate(zip(cells, shown), 1)
+                    if draws and not images]
+    if problems:
+        site.fail(request.node.name, [f"{page}:", *problems], page)
 
 
 @pytest.mark.parametrize("page", PAGES)
