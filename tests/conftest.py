@@ -1,6 +1,7 @@
 """Fixtures shared by every test folder."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -8,6 +9,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def toc_files():
+    """The pages of _toc.yml, in reading order (``book/intro``, ``book/notation``, ...)."""
+    return re.findall(r"(?:root|file):\s*(\S+)", (ROOT / "_toc.yml").read_text())
 
 
 def course_env():

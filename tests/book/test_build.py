@@ -1,16 +1,10 @@
 """The website builds with warnings as errors, and every page in _toc.yml becomes HTML."""
 
-import re
-
 import pytest
 
-from tests.conftest import ROOT
+from tests.conftest import toc_files
 
 pytestmark = pytest.mark.slow
-
-
-def toc_files():
-    return re.findall(r"(?:root|file):\s*(\S+)", (ROOT / "_toc.yml").read_text())
 
 
 def test_book_builds_with_warnings_as_errors(book_html):

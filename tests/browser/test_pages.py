@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.book.test_build import toc_files
+from tests.conftest import toc_files
 
 pytestmark = pytest.mark.slow
 
