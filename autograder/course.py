@@ -99,6 +99,7 @@ def settings(root, execute="autograder.course.ScratchExecute"):
         "Autograde.autograde_preprocessors": autograde_preprocessors(execute),
         "OverwriteCells.add_missing_cells": True,
         "Execute.timeout": 60,
+        "Execute.shutdown_kernel": "immediate",
     }
 
 

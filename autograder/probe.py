@@ -135,14 +135,21 @@ def encode(x):
 
 
 def decode(x):
-    """Inverse of :func:`encode`: arrays, tuples, numbers (grader side)."""
+    """Inverse of :func:`encode`: arrays, tuples, numbers (grader side).
+
+    The kernel's JSON cleaning sends NaN and infinities as strings ("nan", "inf"); they come
+    back as floats here (numpy parses them inside arrays too).
+    """
     if isinstance(x, dict):
         if "__array__" in x:
             return np.array(x["__array__"], dtype=x.get("dtype", "float64"))
         if "__seq__" in x:
             return tuple(decode(v) for v in x["__seq__"])
         if "__num__" in x:
-            return x["__num__"]
+            v = x["__num__"]
+            if isinstance(v, str) and v.strip().lower().lstrip("+-") in ("nan", "inf", "infinity"):
+                return float(v)
+            return v
         return {k: decode(v) for k, v in x.items()}
     if isinstance(x, list):
         return [decode(v) for v in x]

@@ -48,7 +48,13 @@ import importlib
 from dataclasses import dataclass, field
 
 MODULES = {
+    "01-vector-sets": "a01_vector_sets",
     "02-dot-product": "a02_dot_product",
+    "03-matrix-form": "a03_matrix_form",
+    "04-multi-head": "a04_multi_head",
+    "05-positional-encoding": "a05_positional_encoding",
+    "06-vs-cnn": "a06_vs_cnn",
+    "07-vs-rnn": "a07_vs_rnn",
     "08-capstone": "a08_capstone",
 }
 

@@ -134,9 +134,10 @@ _ipd.display = _idf.display = _quiet
     return {
         "import-solutions": submission(aid, solved=False, append=f"import sys\nsys.path.insert(0, {repo!r})\nimport solutions as S\n{imports}"),
         "exec-course-files": submission(aid, solved=False, append=reads),
-        # blank answers for some functions, catalogued wrong ones for the others, numpy patched
-        "patch-numpy": submission(aid, solved=False, prepend=patch, answers={
-            m.function: m.code for n, m in enumerate(spec.mistakes[::-1]) if n % 2
+        "patch-numpy-blank": submission(aid, solved=False, prepend=patch),
+        # the answers of the first mistake round (graded unpatched too), with numpy patched
+        "patch-numpy-wrong": submission(aid, prepend=patch, answers={
+            f: m.code for f, m in mistake_rounds(spec)[0].items()
         }),
         "forge-report": submission(aid, solved=False, prepend=forge),
         "forge-and-silence": submission(aid, solved=False, prepend=silence + guess),

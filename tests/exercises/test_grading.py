@@ -7,7 +7,7 @@ from autograder import assignments
 from .conftest import IDS
 
 MISTAKES = [(aid, m.id) for aid in IDS for m in assignments.get(aid).mistakes]
-CHEATS = ["import-solutions", "exec-course-files", "patch-numpy", "forge-report", "forge-and-silence"]
+CHEATS = ["import-solutions", "exec-course-files", "patch-numpy-blank", "forge-report", "forge-and-silence"]
 
 
 def _messages(result):
@@ -77,3 +77,10 @@ def test_importing_or_exec_of_the_reference_is_flagged(graded, aid):
         result = graded[aid][f"cheat-{cheat}"]
         assert result["probe"]["status"] == "flagged", (cheat, result["probe"])
         assert result["probe"]["reasons"]
+
+
+@pytest.mark.parametrize("aid", IDS)
+def test_patching_numpy_on_a_wrong_answer_gains_nothing(graded, aid):
+    patched, unpatched = graded[aid]["cheat-patch-numpy-wrong"], graded[aid]["mistakes-0"]
+    assert patched["scores"] == unpatched["scores"]
+    assert patched["score"] < assignments.get(aid).total_points

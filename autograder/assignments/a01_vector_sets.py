@@ -1,0 +1,255 @@
+"""01-vector-sets: tokens as one-hot columns, embeddings, cosine similarity, a per-vector layer."""
+
+import numpy as np
+
+from . import Assignment, Case, Mistake, Part
+
+rng = np.random.default_rng(2001)
+
+
+def r(*shape, scale=1.0):
+    return np.round(rng.normal(size=shape) * scale, 3)
+
+
+SAW = ["I", "saw", "a", "saw"]
+VOCAB = ["I", "saw", "a"]
+VOCAB5 = ["the", "cat", "sat", "on", "mat"]
+E_SAW = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+
+ASSIGNMENT = Assignment(
+    id="01-vector-sets",
+    notebook="vector_sets",
+    chapter=1,
+    chapter_title="A set of vectors as input",
+    page="ch01-vector-sets",
+    intro="""
+    Self-attention takes a **set of vectors** as input: a sentence becomes one vector per word,
+    stored as the columns of `I = [a¹ … aᴺ]`, shape `(d, N)`. A word can be a **one-hot**
+    vector (a 1 in the row of the word in the vocabulary) or an **embedding**, the matching
+    column of a matrix `E`. The chapter then asks how to label every vector, and shows why a
+    fully connected layer applied to each vector alone tags both words of "I saw a saw" alike:
+    the same input vector always gives the same output.
+    """,
+    parts=(
+        Part(
+            id="one_hot", title="One-hot columns", points=2,
+            prose="""
+            Write `one_hot(tokens, vocab)`: a `(len(vocab), N)` array whose column n is the
+            one-hot vector of `tokens[n]`. The set-up cell's `_index(tokens, vocab)` returns the
+            vocabulary as a list and the row of every token, and raises `ValueError` naming
+            an unknown token.
+            """,
+            answers=("one_hot",),
+            visible="""
+            X = one_hot(["I", "saw", "a", "saw"], ["I", "saw", "a"])
+            check_shape('one_hot(["I", "saw", "a", "saw"], ["I", "saw", "a"])', X, (3, 4),
+                        "one column per token and one row per vocabulary word: shape (len(vocab), N)")
+            check_close('one_hot(["I", "saw", "a", "saw"], ["I", "saw", "a"])', X, «S.one_hot(SAW, VOCAB)»)
+            check_raises('one_hot with the unknown token "cat"', one_hot, ["I", "cat"], ["I", "saw", "a"])
+            """,
+            cases=(
+                Case("one_hot", (SAW, VOCAB), label='"I saw a saw"'),
+                Case("one_hot", (["mat", "the", "cat", "sat", "on", "the", "mat"], VOCAB5), label="7 tokens, vocabulary of 5"),
+                Case("one_hot", (["on"], VOCAB5), label="N = 1"),
+                Case("one_hot", ([2, 0, 1, 1], [0, 1, 2]), label="integer tokens"),
+                Case("one_hot", (["I", "dog"], VOCAB), label="an unknown token (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="embed", title="Embeddings", points=2,
+            prose="""
+            Write `embed(tokens, vocab, E)`: `E` has shape `(d, len(vocab))` and column v is the
+            embedding of `vocab[v]`; return the `(d, N)` array whose column n is the embedding of
+            `tokens[n]`. An `E` without one column per word raises `ValueError`.
+            """,
+            answers=("embed",),
+            visible="""
+            E = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])    # d = 2, one column per word
+            got = embed(["saw", "I", "saw"], ["I", "saw", "a"], E)
+            check_shape('embed(["saw", "I", "saw"], vocab, E)', got, (2, 3),
+                        "the embeddings are columns of E, and the result has one column per token: shape (d, N)")
+            check_close('embed(["saw", "I", "saw"], vocab, E)', got, «S.embed(["saw", "I", "saw"], VOCAB, E_SAW)»,
+                        "column v of E is the embedding of vocab[v]")
+            check_raises("embed with E of shape (2, 4) for a vocabulary of 3 words", embed, ["I"], ["I", "saw", "a"], np.ones((2, 4)))
+            """,
+            cases=(
+                Case("embed", (SAW, VOCAB, E_SAW), label='"I saw a saw", d = 2'),
+                Case("embed", (["cat", "on", "the", "mat", "cat"], VOCAB5, r(7, 5)), label="d = 7, vocabulary of 5"),
+                Case("embed", (["sat"], VOCAB5, r(3, 5)), label="N = 1"),
+                Case("embed", (["a", "I"], VOCAB, r(3, 3)), label="d = 3 = len(vocab)"),
+                Case("embed", (["I"], VOCAB, r(2, 4)), label="E with 4 columns for 3 words (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="cosine_similarity", title="Cosine similarity", points=2,
+            prose="""
+            Write `cosine_similarity(u, v)`: u·v / (‖u‖ ‖v‖), a float in [-1, 1]. Vectors of
+            different lengths, or a zero vector, raise `ValueError`.
+            """,
+            answers=("cosine_similarity",),
+            visible="""
+            got = cosine_similarity([3.0, 4.0], [4.0, 3.0])
+            check_unlike("cosine_similarity((3, 4), (4, 3))", got, «M('cosine-no-normalisation')([3.0, 4.0], [4.0, 3.0])»,
+                         "which is the plain dot product u·v: divide by the lengths ‖u‖ ‖v‖")
+            check_unlike("cosine_similarity((3, 4), (4, 3))", got, «M('cosine-one-norm')([3.0, 4.0], [4.0, 3.0])»,
+                         "which is u·v / ‖u‖: divide by both lengths, ‖u‖ ‖v‖")
+            check_close("cosine_similarity((3, 4), (4, 3))", got, 24 / 25)
+            check_close("cosine_similarity((1, 1), (2, 2))", cosine_similarity([1.0, 1.0], [2.0, 2.0]), 1.0)
+            check_raises("cosine_similarity with a zero vector", cosine_similarity, [0.0, 0.0], [1.0, 2.0])
+            """,
+            cases=(
+                Case("cosine_similarity", (r(5), r(5)), label="d = 5"),
+                Case("cosine_similarity", (r(3, scale=1e3), r(3)), label="u a thousand times longer than v"),
+                Case("cosine_similarity", ([2.0], [-3.0]), label="d = 1"),
+                Case("cosine_similarity", ([1.0, 2.0, 2.0], [2.0, 4.0, 4.0]), label="parallel vectors"),
+                Case("cosine_similarity", (np.zeros(3), r(3)), label="a zero vector (must raise ValueError)"),
+                Case("cosine_similarity", (r(3), r(4)), label="lengths 3 and 4 (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="position_wise", title="A fully connected layer on each vector", points=3,
+            prose="""
+            Write `position_wise(I, W, b)`: yⁿ = W aⁿ + b for every column n, i.e. `W @ I + b`
+            with `b` added to every column; shape `(d_out, N)`. The test shows the chapter's
+            point: both "saw"s of "I saw a saw" get the same output.
+            """,
+            answers=("position_wise",),
+            visible="""
+            I = «S.one_hot(SAW, VOCAB)»   # the one-hot columns of "I saw a saw", (3, 4)
+            W = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])         # (2, 3)
+            b = np.array([10.0, 20.0])
+            Y = position_wise(I, W, b)
+            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", Y, (2, 4),
+                        "yⁿ = W aⁿ + b is a column: the result has one column per input vector, shape (d_out, N)")
+            check_unlike("position_wise(I, W, b)", Y, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+                         "which is W @ I: the bias b is missing (add it to every column)")
+            check_close("position_wise(I, W, b)", Y, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+                        "b is added to every column: b[:, None]")
+            check_close("the outputs of the two 'saw's", Y[:, 3], Y[:, 1])
+            """,
+            cases=(
+                Case("position_wise", (r(3, 5), r(4, 3), r(4)), label="d = 3, d_out = 4, N = 5"),
+                Case("position_wise", (r(2, 1), r(3, 2), r(3)), label="N = 1"),
+                Case("position_wise", (r(3, 3), r(3, 3), r(3)), label="d = d_out = N = 3"),
+                Case("position_wise", (r(2, 4), r(3, 2), r(2)), label="b of the wrong length (must raise ValueError)"),
+                Case("position_wise", (r(2, 4), r(3, 5), r(3)), label="W of shape (3, 5) for d = 2 (must raise ValueError)"),
+            ),
+        ),
+    ),
+    mistakes=(
+        Mistake("one-hot-transposed", "one_hot",
+                "your one-hot array has one row per token; the notes put vectors in columns: shape (len(vocab), N)",
+                visible="one column per token", code='''
+def one_hot(tokens, vocab):
+    vocab, rows = _index(tokens, vocab)
+    X = np.zeros((len(rows), len(vocab)))
+    X[np.arange(len(rows)), rows] = 1.0
+    return X
+'''),
+        Mistake("one-hot-unknown-ignored", "one_hot",
+                "your one_hot gives an unknown token a column of zeros; it must raise ValueError naming the token",
+                visible="should raise ValueError", code='''
+def one_hot(tokens, vocab):
+    position = {w: n for n, w in enumerate(vocab)}
+    X = np.zeros((len(vocab), len(tokens)))
+    for n, t in enumerate(tokens):
+        if t in position:
+            X[position[t], n] = 1.0
+    return X
+'''),
+        Mistake("one-hot-bag-of-words", "one_hot",
+                "your one_hot counts the words (a bag of words, one number per vocabulary word); it needs one one-hot column per token",
+                visible="one column per token", code='''
+def one_hot(tokens, vocab):
+    vocab, rows = _index(tokens, vocab)
+    return np.bincount(rows, minlength=len(vocab)).astype(float)
+'''),
+        Mistake("embed-transposed", "embed",
+                "your embeddings are rows (shape (N, d)); the result has one column per token, shape (d, N)",
+                visible="shape (d, N)", code='''
+def embed(tokens, vocab, E):
+    E = matrix("E", E)
+    vocab, rows = _index(tokens, vocab)
+    if E.shape[1] != len(vocab):
+        raise ValueError("E needs one column per word")
+    return E[:, rows].T
+'''),
+        Mistake("embed-rows-of-E", "embed",
+                "you took rows of E; E is (d, len(vocab)) and the embedding of vocab[v] is its column v",
+                visible="the embeddings are columns of E", code='''
+def embed(tokens, vocab, E):
+    E = matrix("E", E)
+    vocab, rows = _index(tokens, vocab)
+    return E[rows, :].T
+'''),
+        Mistake("embed-no-check", "embed",
+                "your embed accepts an E whose number of columns is not the vocabulary size; it must raise ValueError",
+                visible="should raise ValueError", code='''
+def embed(tokens, vocab, E):
+    E = matrix("E", E)
+    vocab, rows = _index(tokens, vocab)
+    return E[:, rows]
+'''),
+        Mistake("cosine-no-normalisation", "cosine_similarity",
+                "your cosine similarity is the plain dot product u·v; divide by the lengths ‖u‖ ‖v‖",
+                visible="which is the plain dot product", code='''
+def cosine_similarity(u, v):
+    u, v = vector("u", u), vector("v", v)
+    if u.shape != v.shape:
+        raise ValueError("u and v must have the same shape")
+    if not u.any() or not v.any():
+        raise ValueError("zero vector")
+    return float(u @ v)
+'''),
+        Mistake("cosine-one-norm", "cosine_similarity",
+                "your cosine similarity divides by ‖u‖ only; divide by both lengths, ‖u‖ ‖v‖",
+                visible="divide by both lengths", code='''
+def cosine_similarity(u, v):
+    u, v = vector("u", u), vector("v", v)
+    if u.shape != v.shape:
+        raise ValueError("u and v must have the same shape")
+    if not u.any() or not v.any():
+        raise ValueError("zero vector")
+    return float(u @ v / np.linalg.norm(u))
+'''),
+        Mistake("cosine-zero-nan", "cosine_similarity",
+                "your cosine similarity returns nan for a zero vector; it must raise ValueError (the angle is undefined)",
+                visible="should raise ValueError", code='''
+def cosine_similarity(u, v):
+    u, v = vector("u", u), vector("v", v)
+    if u.shape != v.shape:
+        raise ValueError("u and v must have the same shape")
+    with np.errstate(all="ignore"):
+        return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
+'''),
+        Mistake("position-wise-no-bias", "position_wise",
+                "your layer forgets the bias: yⁿ = W aⁿ + b",
+                visible="the bias b is missing", code='''
+def position_wise(I, W, b):
+    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
+    weights_for("W", W, "I", I)
+    if b.shape != (W.shape[0],):
+        raise ValueError("b must have one entry per output")
+    return W @ I
+'''),
+        Mistake("position-wise-row-major", "position_wise",
+                "your layer returns one row per input vector (I.T @ W.T + b); the notes' outputs are columns, shape (d_out, N)",
+                visible="one column per input vector", code='''
+def position_wise(I, W, b):
+    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
+    weights_for("W", W, "I", I)
+    if b.shape != (W.shape[0],):
+        raise ValueError("b must have one entry per output")
+    return I.T @ W.T + b
+'''),
+        Mistake("position-wise-bias-per-vector", "position_wise",
+                "your bias is added along the wrong axis (b[n] to column n); b has one entry per output row and is added to every column: b[:, None]",
+                visible="b is added to every column", code='''
+def position_wise(I, W, b):
+    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
+    weights_for("W", W, "I", I)
+    Y = W @ I
+    return Y + np.resize(b, Y.shape[1])[None, :]
+'''),
+    ),
+)

@@ -1,0 +1,232 @@
+"""03-matrix-form: Q, K, V; A = KᵀQ; O = V softmax(A) for all queries at once."""
+
+import numpy as np
+
+from . import Assignment, Case, Mistake, Part
+
+rng = np.random.default_rng(2003)
+
+
+def r(*shape, scale=1.0):
+    return np.round(rng.normal(size=shape) * scale, 3)
+
+
+I4 = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])
+EYE2 = np.eye(2)
+WV4 = np.diag([1.0, 2.0])
+# Wq ≠ Wk: the scores are not symmetric (a transposed A shows).
+WQ_ASYM = np.array([[0.0, 1.0], [0.0, 0.0]])
+
+d, dk, dv, N = 3, 4, 5, 6
+I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
+
+ASSIGNMENT = Assignment(
+    id="03-matrix-form",
+    notebook="matrix_form",
+    chapter=3,
+    chapter_title="The matrix form",
+    page="ch03-matrix-form",
+    intro="""
+    Chapter 3 computes every output bⁱ at once with matrices. With the inputs as the columns
+    of `I` (d, N):
+
+    - Q = WᵠI, K = WᵏI, V = WᵛI, one column per input;
+    - A = KᵀQ, shape (N, N): A[j, i] = kʲ·qⁱ, so **column i belongs to query i**;
+    - A′ = softmax of each column of A (axis 0), so every column sums to 1;
+    - O = VA′, shape (d_v, N): column i is bⁱ.
+
+    The Transformer also divides A by √d_k (`scale=True`); the notes do not (`scale=False`).
+    The set-up cell provides `softmax` from exercise 2.
+    """,
+    parts=(
+        Part(
+            id="qkv", title="Queries, keys and values", points=3,
+            prose="""
+            Write `qkv(I, Wq, Wk, Wv)`: return `(Q, K, V)` = (WᵠI, WᵏI, WᵛI). The weights act from
+            the left. Weights that do not fit `I`, or `Wq` and `Wk` of different shapes, raise `ValueError`.
+            """,
+            answers=("qkv",),
+            visible="""
+            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])   # a¹ … a⁴
+            Wq, Wk, Wv = np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.diag([1.0, 2.0])
+            result = qkv(I, Wq, Wk, Wv)
+            check_true(isinstance(result, tuple) and len(result) == 3, "qkv should return a tuple (Q, K, V)")
+            Q, K, V = result
+            check_shape("Q for d_k = 2, N = 4", Q, (2, 4), "Q = Wq @ I has one column per input vector (the weights act from the left)")
+            check_unlike("K", K, «M('qkv-shared-weights')(I4, WQ_ASYM, EYE2, WV4)[1]», "which is Wq @ I: K = Wk @ I")
+            check_close("Q", Q, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[0]»)
+            check_close("K", K, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[1]»)
+            check_close("V", V, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[2]»)
+            check_raises("qkv with Wq (3, 2) and Wk (2, 2)", qkv, I, np.ones((3, 2)), Wk, Wv)
+            """,
+            cases=(
+                Case("qkv", (I_a, Wq_a, Wk_a, Wv_a), label="d = 3, d_k = 4, d_v = 5, N = 6"),
+                Case("qkv", (I4, WQ_ASYM, EYE2, WV4), label="the notes' a¹…a⁴, Wq ≠ Wk"),
+                Case("qkv", (r(2, 1), r(3, 2), r(3, 2), r(1, 2)), label="N = 1, d_v = 1"),
+                Case("qkv", (I_a, r(4, 3), r(2, 3), Wv_a), label="Wq (4, 3) and Wk (2, 3) (must raise ValueError)"),
+                Case("qkv", (I_a, Wq_a, Wk_a, r(5, 2)), label="Wv (5, 2) for d = 3 (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="scores", title="The scores A = KᵀQ", points=3,
+            prose="""
+            Write `scores(Q, K, scale=False)`: A = KᵀQ, shape (N, N), so that A[j, i] = kʲ·qⁱ;
+            with `scale=True`, divide by √d_k (d_k = the number of rows of Q).
+            """,
+            answers=("scores",),
+            visible="""
+            Q = np.array([[0.0, 1.0], [0.0, 0.0]])   # q¹ = 0, q² = (1, 0)
+            K = np.eye(2)                           # k¹ = (1, 0), k² = (0, 1)
+            A = scores(Q, K)
+            check_shape("scores(Q, K) for N = 2", A, (2, 2))
+            check_unlike("scores(Q, K)", A, «M('scores-qtk')(np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2))»,
+                         "which is QᵀK (A transposed): A = KᵀQ, so that column i holds query i's scores")
+            check_close("scores(Q, K)", A, «S.scores(np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2))»,
+                        "A = KᵀQ, with no scaling unless scale=True")
+            Q4 = np.full((4, 2), 1.0)
+            check_close("scores(Q4, Q4) for d_k = 4", scores(Q4, Q4), np.full((2, 2), 4.0),
+                        "without scale=True the notes do not divide the scores")
+            check_close("scores(Q4, Q4, scale=True) for d_k = 4", scores(Q4, Q4, scale=True), np.full((2, 2), 2.0),
+                        "with scale=True divide by √d_k = √4 = 2")
+            """,
+            cases=(
+                Case("scores", (Wq_a @ I_a, Wk_a @ I_a), label="d_k = 4, N = 6"),
+                Case("scores", (Wq_a @ I_a, Wk_a @ I_a), {"scale": True}, label="d_k = 4, N = 6, scale=True"),
+                Case("scores", (r(9, 3), r(9, 3)), {"scale": True}, label="d_k = 9, N = 3, scale=True"),
+                Case("scores", (r(5, 1), r(5, 1)), label="N = 1"),
+                Case("scores", (r(3, 4, scale=100.0), r(3, 4, scale=100.0)), label="entries near 100"),
+            ),
+        ),
+        Part(
+            id="self_attention", title="Self-attention in matrix form", points=4,
+            prose="""
+            Write `self_attention(I, Wq, Wk, Wv, scale=False)`: return `(O, A_prime)` with
+            A′ = softmax(A, axis=0) (each column sums to 1) and O = VA′. Use your `qkv` and
+            `scores` and the provided `softmax`. The test uses the notes' example a¹…a⁴.
+            """,
+            answers=("self_attention",),
+            visible="""
+            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])   # a¹ … a⁴ as columns
+            result = self_attention(I, np.eye(2), np.eye(2), np.diag([1.0, 2.0]))
+            check_true(isinstance(result, tuple) and len(result) == 2, "self_attention should return a tuple (O, A_prime)")
+            O, A_prime = result
+            check_shape("A′ for N = 4", A_prime, (4, 4))
+            check_close("the column sums of A′", np.sum(A_prime, axis=0), np.ones(4),
+                        "A′ is the softmax of each column of A (axis=0): did you normalise the rows?")
+            check_shape("O for d_v = 2, N = 4", O, (2, 4), "O = V @ A′ has one column bⁱ per input")
+            check_unlike("O", O, «M('sa-O-transposed-A')(I4, EYE2, EYE2, WV4)[0]», "which is V @ A′ᵀ: O = V @ A′ (column i of A′ weights the values for bⁱ)")
+            check_close("A′ of the notes' example", A_prime, «S.self_attention(I4, EYE2, EYE2, WV4)[1]»)
+            check_close("O = [b¹ b² b³ b⁴] of the notes' example", O, «S.self_attention(I4, EYE2, EYE2, WV4)[0]»)
+            O2, A2 = self_attention(np.eye(2), np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.eye(2))
+            check_unlike("A′ with Wq ≠ Wk", A2, «M('sa-qtk')(np.eye(2), WQ_ASYM, EYE2, EYE2)[1]»,
+                         "which is the softmax of QᵀK: A = KᵀQ, A[j, i] = kʲ·qⁱ")
+            check_close("A′ with Wq ≠ Wk", A2, «S.self_attention(np.eye(2), WQ_ASYM, EYE2, EYE2)[1]»)
+            _, A3 = self_attention(I, np.eye(2) * 3, np.eye(2) * 3, np.eye(2), scale=True)
+            check_close("A′ with scale=True", A3, «S.self_attention(I4, EYE2 * 3, EYE2 * 3, EYE2, scale=True)[1]»,
+                        "with scale=True the scores are divided by √d_k before the softmax")
+            """,
+            cases=(
+                Case("self_attention", (I4, EYE2, EYE2, WV4), label="the notes' example a¹…a⁴"),
+                Case("self_attention", (I_a, Wq_a, Wk_a, Wv_a), label="d = 3, d_k = 4, d_v = 5, N = 6"),
+                Case("self_attention", (I_a, Wq_a, Wk_a, Wv_a), {"scale": True}, label="d = 3, d_k = 4, d_v = 5, N = 6, scale=True"),
+                Case("self_attention", (r(3, 1), r(2, 3), r(2, 3), r(4, 3)), label="N = 1"),
+                Case("self_attention", (r(2, 5, scale=100.0), r(2, 2), r(2, 2), r(3, 2)), label="inputs near 100 (scores near 1e4)"),
+                Case("self_attention", (I_a, r(4, 2), Wk_a, Wv_a), label="Wq (4, 2) for d = 3 (must raise ValueError)"),
+            ),
+        ),
+    ),
+    returns={"qkv": ("Q", "K", "V"), "self_attention": ("O", "A_prime"), "scores": "A"},
+    mistakes=(
+        Mistake("qkv-row-major", "qkv",
+                "your Q, K, V have one row per input (I.T @ W.T); the notes' weights act from the left, Q = Wq @ I, one column per input",
+                visible="the weights act from the left", code='''
+def qkv(I, Wq, Wk, Wv):
+    I = matrix("I", I)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
+        weights_for(name, W, "I", I)
+    same_shape("Wq", Wq, "Wk", Wk)
+    return I.T @ Wq.T, I.T @ Wk.T, I.T @ Wv.T
+'''),
+        Mistake("qkv-shared-weights", "qkv",
+                "your K uses Wq; each of Q, K, V has its own weights: K = Wk @ I",
+                visible="K = Wk @ I", code='''
+def qkv(I, Wq, Wk, Wv):
+    I = matrix("I", I)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
+        weights_for(name, W, "I", I)
+    same_shape("Wq", Wq, "Wk", Wk)
+    return Wq @ I, Wq @ I, Wv @ I
+'''),
+        Mistake("qkv-no-shape-check", "qkv",
+                "your qkv accepts Wq and Wk of different shapes; qⁱ·kʲ needs both in the same space, so it must raise ValueError",
+                visible="should raise ValueError", code='''
+def qkv(I, Wq, Wk, Wv):
+    I = matrix("I", I)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
+        weights_for(name, W, "I", I)
+    return Wq @ I, Wk @ I, Wv @ I
+'''),
+        Mistake("scores-qtk", "scores",
+                "your A = QᵀK is transposed; the notes' A = KᵀQ puts query i's scores in column i (A[j, i] = kʲ·qⁱ)",
+                visible="which is QᵀK", code='''
+def scores(Q, K, scale=False):
+    A = Q.T @ K
+    if scale:
+        A = A / np.sqrt(Q.shape[0])
+    return A
+'''),
+        Mistake("scores-always-scaled", "scores",
+                "your scores are always divided by √d_k; only scale=True divides (the notes do not scale)",
+                visible="no scaling unless scale=True", code='''
+def scores(Q, K, scale=False):
+    return K.T @ Q / np.sqrt(Q.shape[0])
+'''),
+        Mistake("scores-scale-by-dk", "scores",
+                "with scale=True your scores are divided by d_k; the Transformer divides by √d_k",
+                visible="divide by √d_k", code='''
+def scores(Q, K, scale=False):
+    A = K.T @ Q
+    if scale:
+        A = A / Q.shape[0]
+    return A
+'''),
+        Mistake("sa-softmax-rows", "self_attention",
+                "your A′ is the softmax over rows (axis=1); the notes normalise each column (axis=0), so column i holds query i's weights",
+                visible="did you normalise the rows", code='''
+def self_attention(I, Wq, Wk, Wv, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    A_prime = softmax(scores(Q, K, scale), axis=1)
+    return V @ A_prime, A_prime
+'''),
+        Mistake("sa-qtk", "self_attention",
+                "your A′ is the softmax of QᵀK; the scores are A = KᵀQ (A[j, i] = kʲ·qⁱ), then the softmax of each column",
+                visible="which is the softmax of QᵀK", code='''
+def self_attention(I, Wq, Wk, Wv, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    A = Q.T @ K
+    if scale:
+        A = A / np.sqrt(Q.shape[0])
+    A_prime = softmax(A, axis=0)
+    return V @ A_prime, A_prime
+'''),
+        Mistake("sa-O-transposed-A", "self_attention",
+                "your O = V @ A′ᵀ; the outputs are O = V @ A′, column i of A′ weighting the values for bⁱ",
+                visible="which is V @ A′ᵀ", code='''
+def self_attention(I, Wq, Wk, Wv, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    A_prime = softmax(scores(Q, K, scale), axis=0)
+    return V @ A_prime.T, A_prime
+'''),
+        Mistake("sa-scale-ignored", "self_attention",
+                "your self_attention ignores scale=True; pass it on so the scores are divided by √d_k",
+                visible="with scale=True the scores are divided", code='''
+def self_attention(I, Wq, Wk, Wv, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    A_prime = softmax(scores(Q, K), axis=0)
+    return V @ A_prime, A_prime
+'''),
+    ),
+)

@@ -1,0 +1,198 @@
+"""06-vs-cnn: a convolution's receptive field as an attention mask."""
+
+import numpy as np
+
+from . import Assignment, Case, Mistake, Part
+
+rng = np.random.default_rng(2006)
+
+
+def r(*shape, scale=1.0):
+    return np.round(rng.normal(size=shape) * scale, 3)
+
+
+def causal(N):
+    """mask[j, i] = j <= i: query i sees keys up to itself (not symmetric)."""
+    return np.triu(np.ones((N, N), dtype=bool))
+
+
+d, dk, dv, N = 3, 4, 2, 6
+I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
+ODD = np.array([[True, False, True], [False, True, True], [True, True, False]])  # asymmetric
+EMPTY = np.array([[True, False], [True, False]])                                  # column 1 allows no key
+
+ASSIGNMENT = Assignment(
+    id="06-vs-cnn",
+    notebook="vs_cnn",
+    chapter=6,
+    chapter_title="Self-attention and CNNs",
+    page="ch06-vs-cnn",
+    intro="""
+    A convolution looks at a **receptive field**: a window of `width` positions around each
+    position. Self-attention looks at every position, and learns which ones matter. Restrict it
+    to the window and it behaves like a CNN: that restriction is a **mask** with A's layout,
+    `mask[j, i]` True where query i may attend to key j. Masked scores are set to -∞ **before**
+    the softmax, so they get weight exactly 0 and the allowed weights still sum to 1.
+    (With little data the CNN's built-in restriction helps; with much data self-attention's
+    freedom wins.) The set-up cell provides `qkv`, `scores` and `softmax` from exercise 3.
+    """,
+    parts=(
+        Part(
+            id="window_mask", title="The receptive field as a mask", points=3,
+            prose="""
+            Write `window_mask(N, width)`: the (N, N) boolean array with
+            `mask[j, i] = abs(i - j) <= width // 2`. `width` must be odd and positive, `N` positive
+            (`ValueError` otherwise).
+            """,
+            answers=("window_mask",),
+            visible="""
+            m = window_mask(4, 3)
+            check_shape("window_mask(4, 3)", m, (4, 4))
+            check_true(np.asarray(m).dtype == bool, f"window_mask should return a bool array, yours has dtype {np.asarray(m).dtype}")
+            check_unlike("window_mask(4, 3)", m, «M('window-off-by-one')(4, 3)»,
+                         "which leaves out the window's edges: width 3 sees i-1, i and i+1, so abs(i - j) <= width // 2")
+            check_unlike("window_mask(4, 3)", m, «M('window-full-width')(4, 3)»,
+                         "which is too wide: width 3 sees width // 2 = 1 position on each side, not 3")
+            check_close("window_mask(4, 3)", m, «S.window_mask(4, 3)»)
+            check_raises("window_mask(5, 2) (even width)", window_mask, 5, 2)
+            """,
+            cases=(
+                Case("window_mask", (7, 3), label="N = 7, width = 3"),
+                Case("window_mask", (6, 5), label="N = 6, width = 5"),
+                Case("window_mask", (4, 1), label="width = 1 (each query sees itself)"),
+                Case("window_mask", (3, 9), label="width 9 wider than N = 3"),
+                Case("window_mask", (1, 3), label="N = 1"),
+                Case("window_mask", (5, 4), label="even width (must raise ValueError)"),
+                Case("window_mask", (5, 0), label="width 0 (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="masked_self_attention", title="Masked self-attention", points=4,
+            prose="""
+            Write `masked_self_attention(I, Wq, Wk, Wv, mask, scale=False)`: like
+            `self_attention`, but with A = KᵀQ set to -∞ where `mask` is False before the softmax
+            over each column. Return `(O, A_prime)`; A′ is 0 where the mask is False and every
+            column sums to 1.
+            """,
+            answers=("masked_self_attention",),
+            visible="""
+            # Causal mask: query i sees keys j <= i. Wq = 0 makes every allowed score 0,
+            # so column i of A′ is uniform over keys 0 … i and O holds running means.
+            mask = np.triu(np.ones((3, 3), dtype=bool))
+            I = np.array([[1.0, 2.0, 4.0]])
+            O, A_prime = masked_self_attention(I, [[0.0]], [[1.0]], [[1.0]], mask)
+            check_close("the column sums of A′", np.sum(A_prime, axis=0), np.ones(3),
+                        "mask before the softmax (set masked scores to -inf), so the allowed weights still sum to 1")
+            check_unlike("A′", A_prime, «M('mask-transposed')(np.array([[1.0, 2.0, 4.0]]), [[0.0]], [[1.0]], [[1.0]], causal(3))[1]»,
+                         "which uses the mask transposed: mask[j, i] is for query i (column) and key j (row), like A")
+            check_close("A′ with a causal mask", A_prime, [[1, 1 / 2, 1 / 3], [0, 1 / 2, 1 / 3], [0, 0, 1 / 3]],
+                        "masked scores must get weight exactly 0: setting them to 0 is not enough, use -inf")
+            check_close("O (running means)", O, [[1.0, 1.5, 7 / 3]])
+            """,
+            cases=(
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, causal(N)), label="causal mask, d = 3, d_k = 4, d_v = 2, N = 6"),
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, np.abs(np.subtract.outer(range(N), range(N))) <= 1), label="window of width 3"),
+                Case("masked_self_attention", (r(2, 3), r(2, 2), r(2, 2), r(3, 2), ODD), label="an asymmetric mask"),
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, np.ones((N, N), dtype=bool)), label="mask all True (plain self-attention)"),
+                Case("masked_self_attention", (r(2, 4, scale=100.0), r(2, 2), r(2, 2), r(2, 2), causal(4)), label="inputs near 100 (scores near 1e4)"),
+                Case("masked_self_attention", (r(3, 1), r(2, 3), r(2, 3), r(2, 3), np.ones((1, 1), dtype=bool)), label="N = 1"),
+            ),
+        ),
+        Part(
+            id="masked_checks", title="Scaling and bad masks", points=3,
+            prose="""
+            No new code: `scale=True` divides the scores by √d_k before masking, and a mask of the
+            wrong shape, a mask that is not boolean, or a column with no allowed key raise `ValueError`.
+            """,
+            answers=(),
+            visible="""
+            I = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+            W = np.eye(2) * 3
+            _, A_prime = masked_self_attention(I, W, W, np.eye(2), np.ones((3, 3), dtype=bool), scale=True)
+            check_close("A′ with scale=True", A_prime, «S.masked_self_attention(np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]]), np.eye(2) * 3, np.eye(2) * 3, np.eye(2), np.ones((3, 3), dtype=bool), scale=True)[1]»)
+            check_raises("a mask whose column 1 allows no key", masked_self_attention, I[:, :2], W, W, np.eye(2), np.array([[True, False], [True, False]]))
+            check_raises("a (2, 2) mask for N = 3", masked_self_attention, I, W, W, np.eye(2), np.ones((2, 2), dtype=bool))
+            """,
+            cases=(
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, causal(N)), {"scale": True}, label="causal mask, scale=True"),
+                Case("masked_self_attention", (r(2, 2), r(2, 2), r(2, 2), r(2, 2), EMPTY), label="a column with no allowed key (must raise ValueError)"),
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, np.ones((N, N - 1), dtype=bool)), label="a (6, 5) mask for N = 6 (must raise ValueError)"),
+                Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, np.ones((N, N))), label="a float mask (must raise ValueError)"),
+            ),
+        ),
+    ),
+    returns={"masked_self_attention": ("O", "A_prime")},
+    mistakes=(
+        Mistake("window-off-by-one", "window_mask",
+                "your window leaves out its edges (abs(i - j) < width // 2); a window of width w covers abs(i - j) <= w // 2",
+                visible="which leaves out the window's edges", code='''
+def window_mask(N, width):
+    N, width = positive_int("N", N), positive_int("width", width)
+    if width % 2 == 0:
+        raise ValueError("width must be odd")
+    j, i = np.indices((N, N))
+    return np.abs(i - j) < width // 2
+'''),
+        Mistake("window-full-width", "window_mask",
+                "your window reaches width positions on each side; it reaches width // 2 on each side (abs(i - j) <= width // 2)",
+                visible="which is too wide", code='''
+def window_mask(N, width):
+    N, width = positive_int("N", N), positive_int("width", width)
+    if width % 2 == 0:
+        raise ValueError("width must be odd")
+    j, i = np.indices((N, N))
+    return np.abs(i - j) <= width
+'''),
+        Mistake("window-even-allowed", "window_mask",
+                "your window_mask accepts an even (or zero) width; a centred window needs an odd, positive width (ValueError otherwise)",
+                visible="should raise ValueError", code='''
+def window_mask(N, width):
+    j, i = np.indices((N, N))
+    return np.abs(i - j) <= width // 2
+'''),
+        Mistake("mask-after-softmax", "masked_self_attention",
+                "you applied the mask after the softmax, so the columns of A′ no longer sum to 1; set masked scores to -inf before the softmax",
+                visible="mask before the softmax", code='''
+def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    m = np.asarray(mask)
+    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.any(axis=0).all():
+        raise ValueError("bad mask")
+    A_prime = np.where(m, softmax(scores(Q, K, scale), axis=0), 0.0)
+    return V @ A_prime, A_prime
+'''),
+        Mistake("mask-transposed", "masked_self_attention",
+                "you used the mask transposed; mask[j, i] is for key j (row) and query i (column), A's layout",
+                visible="which uses the mask transposed", code='''
+def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    m = np.asarray(mask)
+    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.T.any(axis=0).all():
+        raise ValueError("bad mask")
+    A_prime = softmax(np.where(m.T, scores(Q, K, scale), -np.inf), axis=0)
+    return V @ A_prime, A_prime
+'''),
+        Mistake("mask-zero-scores", "masked_self_attention",
+                "you set masked scores to 0, which still gets weight exp(0); set them to -inf so they get weight exactly 0",
+                visible="setting them to 0 is not enough", code='''
+def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    m = np.asarray(mask)
+    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.any(axis=0).all():
+        raise ValueError("bad mask")
+    A_prime = softmax(np.where(m, scores(Q, K, scale), 0.0), axis=0)
+    return V @ A_prime, A_prime
+'''),
+        Mistake("mask-no-checks", "masked_self_attention",
+                "your masked_self_attention does not check the mask: a column with no allowed key gives nan; it must raise ValueError, as must a mask of the wrong shape or type",
+                visible="should raise ValueError", code='''
+def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
+    Q, K, V = qkv(I, Wq, Wk, Wv)
+    with np.errstate(all="ignore"):
+        A = np.where(np.asarray(mask, dtype=bool), scores(Q, K, scale), -np.inf)
+        e = np.exp(A - np.max(A, axis=0, keepdims=True))
+        A_prime = e / np.sum(e, axis=0, keepdims=True)
+    return V @ A_prime, A_prime
+'''),
+    ),
+)
