@@ -193,29 +193,56 @@ def make_pool(jobs):
     return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_warm_worker)
 
 
-def run_tasks(tasks, jobs, on_result):
-    """Run ``tasks`` (an iterator) with ``jobs`` workers, calling ``on_result`` in the parent as each ends."""
+def run_tasks(tasks, jobs, on_result, fn=None):
+    """Run ``fn`` (default :func:`autograder.task.grade`) on ``tasks`` (an iterator) with ``jobs``
+    workers, calling ``on_result`` in the parent as each ends."""
+    fn = fn or task_mod.grade
     if jobs <= 1:
         for t in tasks:
-            on_result(task_mod.grade(t))
+            on_result(fn(t))
         return
-    with make_pool(jobs) as pool:
-        in_flight = set()
-        for t in tasks:
-            in_flight.add(pool.submit(task_mod.grade, t))
-            if len(in_flight) >= 2 * jobs:
-                done, in_flight = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
-                for f in done:
-                    on_result(_result_of(f))
-        for f in cf.as_completed(in_flight):
-            on_result(_result_of(f))
-
-
-def _result_of(future):
+    pool = make_pool(jobs)
+    in_flight = {}  # future -> (task, attempt)
+    tasks = iter(tasks)
     try:
-        return future.result()
-    except Exception as exc:  # noqa: BLE001 - a worker that died (BrokenProcessPool) must not lose the batch
-        raise RuntimeError(f"a grading worker failed: {exc}") from exc
+        while True:
+            for t in tasks:
+                in_flight[pool.submit(fn, t)] = (t, 1)
+                if len(in_flight) >= 2 * jobs:
+                    break
+            if not in_flight:
+                return
+            done, _ = cf.wait(in_flight, return_when=cf.FIRST_COMPLETED)
+            broken = []
+            for f in done:
+                t, attempt = in_flight.pop(f)
+                try:
+                    on_result(f.result())
+                except cf.process.BrokenProcessPool:
+                    broken.append((t, attempt))
+            if broken:
+                # A worker process died (not a kernel: those die alone), taking the pool down.
+                # Each task that was in flight runs again alone in a fresh worker; one that
+                # kills that worker too is that student's error, and the batch goes on.
+                broken += list(in_flight.values())
+                in_flight = {}
+                pool.shutdown(wait=False, cancel_futures=True)
+                for t, _ in broken:
+                    with make_pool(1) as alone:
+                        try:
+                            on_result(alone.submit(fn, t).result())
+                        except cf.process.BrokenProcessPool:
+                            on_result(_worker_died(t))
+                pool = make_pool(jobs)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_died(t):
+    result = task_mod.result_skeleton(t)
+    result["status"] = "error"
+    result["notes"].append("the grading worker process died twice on this notebook")
+    return result
 
 
 # ----------------------------------------------------------------------------- progress
