@@ -71,6 +71,14 @@ class SandboxExecute(Execute):
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
+    async def async_start_new_kernel_client(self):
+        kc = await super().async_start_new_kernel_client()
+        if hasattr(self.km, "seal"):
+            self.km.seal()  # the kernel answered: its sockets exist
+        return kc
+
+    start_new_kernel_client = run_sync(async_start_new_kernel_client)
+
     # ---- limits
 
     async def _async_handle_timeout(self, timeout, cell=None):

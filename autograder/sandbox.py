@@ -18,8 +18,8 @@ What the kernel sees: a fresh root made of an empty tmpfs; read-only the Python 
 and a minimal ``/dev``. It does **not** see the repository (``solutions/``,
 ``autograder/``), the gradebook, the grading output or any other student. It can write
 only to ``/tmp`` and to its working directory ``/home/student`` (both private tmpfs of a
-capped size; the student's notebook is there, read-only) and to the directory of its
-own IPC sockets. It has its own network namespace with no interface but a downed
+capped size; the student's notebook is there, read-only), and to the directory of its
+own IPC sockets until it has created them (`SandboxedKernelManager.seal`). It has its own network namespace with no interface but a downed
 loopback, so it has no network at all; hence ``transport = "ipc"`` (Unix sockets in a
 bound directory) instead of TCP.
 
@@ -244,6 +244,16 @@ class SandboxedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
         return sandbox_command(argv, limits=self.limits, uid=self.uid, ipc_dir=self.ipc_dir, notebook=self.notebook)
+
+    def seal(self):
+        """Once the kernel has bound its sockets: its socket folder becomes read-only to it.
+
+        The kernel needs to create its socket files at start-up only; afterwards the folder,
+        the one place outside its own tmpfs it could write to, is closed to it.
+        """
+        os.chown(self.ipc_dir, 0, 0)
+        os.chmod(self.ipc_dir, 0o755)
+        os.chown(self.connection_file, 0, 0)
 
     async def interrupt_kernel(self):
         # A signal would hit bwrap, not the kernel; ipykernel interrupts itself on a message.

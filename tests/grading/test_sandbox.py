@@ -20,6 +20,7 @@ async def _run(snippets, limits=Limits(), notebook=None, timeout=30):
     results = []
     try:
         await kc.wait_for_ready(timeout=60)
+        km.seal()
         for code in snippets:
             texts = []
 
@@ -102,7 +103,11 @@ def test_writes_only_in_scratch_and_tmp(secrets):
         "open('/usr/evil', 'w')",
         "open('dot_product.ipynb', 'w')",
         "import os; print(os.getuid() != 0)",
+        "import glob; [open(d + '/junk', 'w') for d in glob.glob('/tmp/ag-*')]",  # the socket folder
+        "import glob; print(len(glob.glob('/tmp/ag-*')))",
     ], notebook=str(mine))
+    assert results[5][0] == "error" and "Permission denied" in results[5][1], results[5]
+    assert results[6] == ("ok", "1\n")
     assert results[0] == ("ok", "ok\n")
     for status, text in results[1:4]:
         assert status == "error" and ("Permission denied" in text or "Read-only" in text
