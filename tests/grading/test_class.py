@@ -167,3 +167,15 @@ def test_bad_arguments_exit_non_zero(tmp_path):
                         (["grade", ASSIGNMENT, str(tmp_path), "--out", str(tmp_path / "o"), "--jobs", "0"], "at least 1")]:
         r = subprocess.run([sys.executable, "-m", "autograder", *args], cwd=ROOT, env=env, capture_output=True, text=True)
         assert r.returncode == 2 and words in r.stderr, (args, r.stderr)
+
+
+def test_no_sandbox_is_explicit_and_still_checks_outside_the_kernel(fresh_out, tmp_path):
+    """--no-sandbox (never the default) warns; the grader-side check still stops the cheats."""
+    picked = ["s01-correct", "s30-import-reference", "s32-read-reference"]
+    subs = write_class(tmp_path / "subs", picked)
+    result = grade(subs, fresh_out, "--no-sandbox", jobs=1)
+    assert "WARNING: --no-sandbox" in result.stderr
+    got = rows(fresh_out)
+    assert (got["s01-correct"]["status"], got["s01-correct"]["score"]) == ("graded", "10")
+    assert got["s30-import-reference"]["score"] == "0"
+    assert got["s32-read-reference"]["score"] == "0"
