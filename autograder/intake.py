@@ -27,6 +27,7 @@ when its student comes up, so memory does not grow with the class.
 from __future__ import annotations
 
 import dataclasses
+import os
 import re
 import shutil
 import stat
@@ -113,13 +114,14 @@ class Intake:
                 self.rejected.append(f"{top.name}: not inside a student folder; ignored")
                 continue
             files = []
-            for path in sorted(top.rglob("*")):
-                rel = path.relative_to(top)
-                if path.is_symlink():
-                    files.append((rel.parts, path, True))
-                elif path.is_file():
-                    files.append((rel.parts, path, False))
-            groups[top.name] = files
+            for folder, dirs, names in os.walk(top, followlinks=False):  # never into a linked folder
+                for name in sorted(dirs + names):
+                    path = Path(folder) / name
+                    if path.is_symlink():
+                        files.append((path.relative_to(top).parts, path, True))
+                    elif path.is_file():
+                        files.append((path.relative_to(top).parts, path, False))
+            groups[top.name] = sorted(files, key=lambda f: f[0])
         return groups
 
     def _zip_entries(self, zf):

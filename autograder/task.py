@@ -295,6 +295,11 @@ def grade(task):
         result["status"] = "error"
         result["notes"].append(f"grader error: {type(exc).__name__}: {exc}")
         result["traceback"] = traceback.format_exc()[-4000:]
+        try:
+            write_missing_feedback(result, task, feedback)
+            result["feedback"] = _rel(feedback, out)
+        except Exception:  # noqa: BLE001 - the status and note still reach grades.csv
+            pass
     result["seconds"] = round(time.monotonic() - start, 3)
     return result
 

@@ -71,11 +71,18 @@ def test_symlinks_in_a_folder_are_rejected(tmp_path):
     secret.write_text("{}")
     os.symlink(secret, src / "mallory" / NB)
     os.symlink(tmp_path, src / "linked")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / NB).write_text("{}")
+    (src / "oscar").mkdir()
+    os.symlink(elsewhere, src / "oscar" / "02-dot-product")
     intake = Intake(src, "02-dot-product", NB, tmp_path / "staging")
     subs = _subs(intake)
     assert subs["mallory"].path is None
     assert any("mallory/dot_product.ipynb: a symlink" in r for r in intake.rejected)
     assert any("linked: a symlink" in r for r in intake.rejected)
+    assert subs["oscar"].path is None  # a linked folder is never entered
+    assert any("oscar/02-dot-product: a symlink" in r for r in intake.rejected)
 
 
 def _zip(path, entries):

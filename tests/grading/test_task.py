@@ -107,3 +107,16 @@ def test_status_words(events, errors, probe, want):
     result = {"notes": []}
     assert _status(nb, events, {"probe_check": probe}, result) == want
     assert want in STATUSES and (want == "graded" or result["notes"])
+
+
+def test_a_grader_failure_is_that_students_error_with_a_page(source, tmp_path):
+    from autograder.task import grade
+
+    path = tmp_path / "dot_product.ipynb"
+    path.write_text(submission())
+    result = grade({"assignment": "02-dot-product", "notebook": "dot_product.ipynb", "student_id": "zoe",
+                    "path": str(path), "out": str(tmp_path / "out"), "limits": {"no_such_limit": 1},
+                    "sandbox": True, "source": source, "digest": "d", "notes": []})
+    assert result["status"] == "error" and result["score"] == 0
+    assert "grader error: TypeError" in result["notes"][-1]
+    assert "Status: error" in (tmp_path / "out" / result["feedback"]).read_text()
