@@ -17,10 +17,13 @@ What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
 
 from __future__ import annotations
 
+import atexit
 import json
+import shutil
 import signal
 import subprocess
 import threading
+from pathlib import Path
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -29,12 +32,31 @@ from nbgrader.preprocessors import Execute
 from traitlets import Bool, Instance, Unicode
 
 from .probe import MIME
-from .sandbox import Limits, SandboxedKernelManager
+from .sandbox import SANDBOX_HOME, Limits, SandboxedKernelManager
 
 PROBE_CAP = 8 * 1024**2
 
 
+_QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # ipykernel's banner, crash messages
+_SPARES = {}  # Limits -> a started kernel manager that no notebook has used yet
+
+
+def _discard(km):
+    process = getattr(km.provisioner, "process", None) if km.provisioner else None
+    if process is not None and process.poll() is None:
+        process.kill()
+        process.wait()
+    shutil.rmtree(km.ipc_dir, ignore_errors=True)
+
+
+@atexit.register
+def _discard_spares():
+    while _SPARES:
+        _discard(_SPARES.popitem()[1])
+
+
 class SandboxExecute(Execute):
+    prefetch = Bool(True, help="start the next notebook's kernel while this one runs")
     limits = Instance(Limits, args=())
     notebook_file = Unicode(None, allow_none=True, help="host path of the notebook shown in the kernel's folder")
     sandbox = Bool(True)
@@ -56,18 +78,32 @@ class SandboxExecute(Execute):
         self.events = {}
         self._output_bytes = 0
 
-    def create_kernel_manager(self):
+    def _new_kernel_manager(self):
         kwargs = {"kernel_name": self.kernel_name, "config": self.config}
         if self.sandbox:
-            kwargs.update(limits=self.limits, notebook=self.notebook_file)
-        self.km = self.kernel_manager_class(**kwargs)
+            kwargs["limits"] = self.limits
+        return self.kernel_manager_class(**kwargs)
+
+    def create_kernel_manager(self):
+        spare = _SPARES.pop(self.limits, None) if self.sandbox and self.prefetch else None
+        if spare is not None and spare.provisioner is not None and spare.provisioner.process.poll() is None:
+            self.km, self._prestarted = spare, True
+        else:
+            if spare is not None:
+                _discard(spare)
+            self.km, self._prestarted = self._new_kernel_manager(), False
         return self.km
 
     async def async_start_new_kernel(self, **kwargs):
-        # The kernel's own chatter (ipykernel's banner, a crash message) goes nowhere.
-        kwargs.setdefault("stdout", subprocess.DEVNULL)
-        kwargs.setdefault("stderr", subprocess.DEVNULL)
-        await super().async_start_new_kernel(**kwargs)
+        if not self._prestarted:
+            kwargs.update(_QUIET)
+            await super().async_start_new_kernel(**kwargs)
+        if self.sandbox and self.prefetch:
+            # The next notebook's kernel boots while this one runs: a fresh process, sandbox
+            # and uid for each student all the same, only its start-up is no longer waited for.
+            spare = self._new_kernel_manager()
+            await spare.start_kernel(cwd="/", extra_arguments=list(self.extra_arguments), **_QUIET)
+            _SPARES[self.limits] = spare
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
@@ -75,6 +111,13 @@ class SandboxExecute(Execute):
         kc = await super().async_start_new_kernel_client()
         if hasattr(self.km, "seal"):
             self.km.seal()  # the kernel answered: its sockets exist
+        if self.sandbox and self.notebook_file:
+            # The student's notebook, in the kernel's working folder (a tmpfs), read-only.
+            path = f"{SANDBOX_HOME}/{Path(self.notebook_file).name}"
+            text = Path(self.notebook_file).read_text(encoding="utf-8")
+            code = (f"def _grader_put(p, t):\n    import os\n    with open(p, 'w', encoding='utf-8') as f:\n"
+                    f"        f.write(t)\n    os.chmod(p, 0o444)\n_grader_put({path!r}, {text!r})\ndel _grader_put\n")
+            await self.async_wait_for_reply(kc.execute(code, silent=True, store_history=False))
         return kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)

@@ -3,7 +3,7 @@
 `SandboxedKernelManager` is a jupyter_client ``AsyncKernelManager`` (what nbclient and
 nbgrader's ``Execute`` use) whose kernel process is started as::
 
-    prlimit --as=… --cpu=… --nproc=… --fsize=… --core=0 --nofile=… --
+    setpriv --pdeathsig SIGKILL -- prlimit --as=… --cpu=… --nproc=… --fsize=… --core=0 --nofile=… --
       bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
             --die-with-parent --new-session --clearenv …
             --ro-bind <Python install> … --ro-bind <venv site-packages> …
@@ -18,7 +18,7 @@ What the kernel sees: a fresh root made of an empty tmpfs; read-only the Python 
 and a minimal ``/dev``. It does **not** see the repository (``solutions/``,
 ``autograder/``), the gradebook, the grading output or any other student. It can write
 only to ``/tmp`` and to its working directory ``/home/student`` (both private tmpfs of a
-capped size; the student's notebook is there, read-only), and to the directory of its
+capped size; the executor puts a copy of the student's notebook there), and to the directory of its
 own IPC sockets until it has created them (`SandboxedKernelManager.seal`). It has its own network namespace with no interface but a downed
 loopback, so it has no network at all; hence ``transport = "ipc"`` (Unix sockets in a
 bound directory) instead of TCP.
@@ -32,6 +32,7 @@ root) holds, and the kernels of two workers cannot touch each other. The limits 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import os
 import shutil
 import site
@@ -176,6 +177,10 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     if not bwrap:
         raise SandboxUnavailable(INSTALL_HINT)
     cmd = [
+        # bwrap's own --die-with-parent does not hold when it runs as root (changing its
+        # credentials clears the parent-death signal), so it gets one from outside too:
+        # a grader killed with SIGKILL takes its kernels with it.
+        shutil.which("setpriv") or "/usr/bin/setpriv", "--pdeathsig", "SIGKILL", "--",
         shutil.which("prlimit") or "prlimit",
         f"--as={limits.memory}",
         f"--cpu={limits.cpu}:{limits.cpu + 5}",  # SIGXCPU at the soft limit, SIGKILL 5 s later
@@ -208,9 +213,16 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     return cmd
 
 
+_KERNELS = itertools.count()
+
+
 def sandbox_uid():
-    """An unprivileged uid for this process's kernels, distinct from other live workers'."""
-    return 200000 + os.getpid()
+    """An unprivileged uid for a kernel, distinct from every other live kernel's.
+
+    A worker has at most two kernels alive at once (the one running a notebook and the next
+    one starting, see ``autograder.execute``), so they alternate between two uids of its own.
+    """
+    return 200000 + 2 * os.getpid() + next(_KERNELS) % 2
 
 
 class SandboxedKernelManager(AsyncKernelManager):
