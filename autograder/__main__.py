@@ -46,25 +46,28 @@ def parser():
                     "gradebook OUT/gradebook.db. Run it again after a kill: only what is missing or changed "
                     "is graded. Every student kernel runs in a bubblewrap sandbox: no network, no file of "
                     "the course, other students or the gradebook, and the limits below.",
-        formatter_class=argparse.ArgumentDefaultsHelpFormatter)
+)
     g.add_argument("assignment", metavar="ASSIGNMENT", help="assignment id, e.g. 02-dot-product")
     g.add_argument("submissions", metavar="SUBMISSIONS", help="folder or .zip of submissions")
     g.add_argument("--out", required=True, metavar="OUT", help="output folder (created; reused on a rerun)")
     g.add_argument("--jobs", type=positive, default=os.cpu_count() or 1,
-                   help="notebooks graded at once (worker processes)")
+                   help="notebooks graded at once, by long-lived worker processes (default: the number of cores)")
     lim = g.add_argument_group("limits per student notebook")
     lim.add_argument("--memory", type=size, default=D.memory, metavar="BYTES",
-                     help="address space of the kernel (2G = 2 GiB); over it, allocations raise MemoryError")
-    lim.add_argument("--cpu", type=positive, default=D.cpu, metavar="SECONDS", help="CPU seconds of the kernel; then it is stopped")
+                     help="address space of the kernel, e.g. 2G, 512M (default: 2 GiB); over it, allocations "
+                          "raise MemoryError")
+    lim.add_argument("--cpu", type=positive, default=D.cpu, metavar="SECONDS", help=f"CPU seconds of the kernel (default: {D.cpu}); then it is stopped")
     lim.add_argument("--cell-timeout", type=positive, default=D.cell_timeout, metavar="SECONDS",
-                     help="wall-clock seconds per cell; then the cell is interrupted and the next one runs")
+                     help=f"wall-clock seconds per cell (default: {D.cell_timeout}); then the cell is interrupted "
+                          "and the next one runs")
     lim.add_argument("--timeout", type=positive, default=D.wall, metavar="SECONDS",
-                     help="wall-clock seconds for the whole notebook; then the kernel is stopped")
-    lim.add_argument("--procs", type=positive, default=D.procs, metavar="N", help="processes and threads of the kernel")
+                     help=f"wall-clock seconds for the whole notebook (default: {D.wall}); then the kernel is stopped")
+    lim.add_argument("--procs", type=positive, default=D.procs, metavar="N", help=f"processes and threads of the kernel (default: {D.procs})")
     lim.add_argument("--max-output", type=size, default=D.output, metavar="BYTES",
-                     help="output kept per notebook; the rest is cut")
+                     help="output kept per notebook (default: 1 MiB); the rest is cut")
     lim.add_argument("--disk", type=size, default=D.disk, metavar="BYTES",
-                     help="size of the kernel's writable folders (/tmp and its working folder) and of any file it writes")
+                     help="size of the kernel's writable folders (/tmp and its working folder) and of any file "
+                          "it writes (default: 64 MiB)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
@@ -74,11 +77,12 @@ def parser():
 
 
 def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.command == "build":
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["build"] and not {"-h", "--help"} & set(argv[1:2]):
         from . import build
 
-        return build.main(args.rest)
+        return build.main(argv[1:])  # its own options (--check, ids) are build's to parse
+    args = parser().parse_args(argv)
     from . import assignments
 
     try:
