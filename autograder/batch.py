@@ -30,7 +30,9 @@ import io
 import json
 import multiprocessing
 import os
+import shutil
 import sys
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -327,11 +329,24 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
         writer.add(result)
         progress.update(result["status"])
 
+    # One short-named temporary folder for the whole run (kernels' sockets, tasks' copies),
+    # removed at the end even when a worker or a kernel was killed on the way.
+    run_tmp = tempfile.mkdtemp(prefix="ag-run-")
+    previous_tmp = os.environ.get("AUTOGRADER_TMP")
+    os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
         run_tasks(tasks(), jobs, on_result)
     finally:
         writer.close()
         progress.close()
+        if previous_tmp is None:
+            os.environ.pop("AUTOGRADER_TMP", None)
+        else:
+            os.environ["AUTOGRADER_TMP"] = previous_tmp
+        from .execute import _discard_spares
+
+        _discard_spares()  # kernels started ahead in this process (--jobs 1)
+        shutil.rmtree(run_tmp, ignore_errors=True)
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_grades_csv(out / "grades.csv", results, spec)
     from .report import write_report

@@ -17,6 +17,7 @@ What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
 
 from __future__ import annotations
 
+import asyncio
 import atexit
 import json
 import shutil
@@ -38,15 +39,24 @@ PROBE_CAP = 8 * 1024**2
 
 
 _QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # ipykernel's banner, crash messages
-_SPARES = {}  # Limits -> a started kernel manager that no notebook has used yet
+_SPARES = {}  # Limits -> (kernel manager, its client, the task making it ready): not used by any notebook yet
 
 
-def _discard(km):
+def _discard(spare):
+    km, _, ready = spare
+    ready._log_destroy_pending = False  # the loop may never run again: no warning about it
+    ready.cancel()
     process = getattr(km.provisioner, "process", None) if km.provisioner else None
     if process is not None and process.poll() is None:
         process.kill()
         process.wait()
     shutil.rmtree(km.ipc_dir, ignore_errors=True)
+
+
+async def _make_ready(km, kc, timeout):
+    kc.start_channels()
+    await kc.wait_for_ready(timeout=timeout)
+    km.seal()  # the kernel answered: its sockets exist
 
 
 @atexit.register
@@ -86,39 +96,55 @@ class SandboxExecute(Execute):
 
     def create_kernel_manager(self):
         spare = _SPARES.pop(self.limits, None) if self.sandbox and self.prefetch else None
-        if spare is not None and spare.provisioner is not None and spare.provisioner.process.poll() is None:
-            self.km, self._prestarted = spare, True
+        self._spare = None
+        if spare is not None and spare[0].provisioner is not None and spare[0].provisioner.process.poll() is None:
+            self.km, self._spare = spare[0], spare
         else:
             if spare is not None:
                 _discard(spare)
-            self.km, self._prestarted = self._new_kernel_manager(), False
+            self.km = self._new_kernel_manager()
         return self.km
 
     async def async_start_new_kernel(self, **kwargs):
-        if not self._prestarted:
-            kwargs.update(_QUIET)
-            await super().async_start_new_kernel(**kwargs)
-        if self.sandbox and self.prefetch:
-            # The next notebook's kernel boots while this one runs: a fresh process, sandbox
-            # and uid for each student all the same, only its start-up is no longer waited for.
-            spare = self._new_kernel_manager()
-            await spare.start_kernel(cwd="/", extra_arguments=list(self.extra_arguments), **_QUIET)
-            _SPARES[self.limits] = spare
+        # (nbclient calls this only when the kernel manager has no kernel yet, i.e. no spare)
+        kwargs.update(_QUIET)
+        await super().async_start_new_kernel(**kwargs)
 
     start_new_kernel = run_sync(async_start_new_kernel)
 
+    async def _start_spare(self):
+        """The next notebook's kernel boots, and its client connects, while this notebook runs
+        (the task progresses whenever the event loop runs). Each student still gets a fresh
+        process, sandbox and uid; only the start-up is no longer waited for."""
+        km = self._new_kernel_manager()
+        await km.start_kernel(cwd="/", extra_arguments=list(self.extra_arguments), **_QUIET)
+        kc = km.client()
+        _SPARES[self.limits] = (km, kc, asyncio.ensure_future(_make_ready(km, kc, self.startup_timeout)))
+
     async def async_start_new_kernel_client(self):
-        kc = await super().async_start_new_kernel_client()
-        if hasattr(self.km, "seal"):
-            self.km.seal()  # the kernel answered: its sockets exist
+        if self._spare is not None:
+            _, kc, ready = self._spare
+            try:
+                await ready
+            except Exception:
+                await self._async_cleanup_kernel()
+                raise
+            self.kc = kc
+            self.kc.allow_stdin = False
+        else:
+            kc = await super().async_start_new_kernel_client()
+            if hasattr(self.km, "seal"):
+                self.km.seal()  # the kernel answered: its sockets exist
         if self.sandbox and self.notebook_file:
-            # The student's notebook, in the kernel's working folder (a tmpfs), read-only.
+            # The student's notebook, in the kernel's working folder (a tmpfs).
             path = f"{SANDBOX_HOME}/{Path(self.notebook_file).name}"
             text = Path(self.notebook_file).read_text(encoding="utf-8")
             code = (f"def _grader_put(p, t):\n    import os\n    with open(p, 'w', encoding='utf-8') as f:\n"
                     f"        f.write(t)\n    os.chmod(p, 0o444)\n_grader_put({path!r}, {text!r})\ndel _grader_put\n")
-            await self.async_wait_for_reply(kc.execute(code, silent=True, store_history=False))
-        return kc
+            await self.async_wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
+        if self.sandbox and self.prefetch:
+            await self._start_spare()
+        return self.kc
 
     start_new_kernel_client = run_sync(async_start_new_kernel_client)
 

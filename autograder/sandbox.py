@@ -202,6 +202,10 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     cmd += ["--perms", "0777", "--size", str(limits.disk), "--tmpfs", home]
     if notebook:
         cmd += ["--ro-bind", str(notebook), f"{home}/{Path(notebook).name}"]
+    # the socket folder may sit deeper in /tmp (a run's folder): its parents, on the new /tmp
+    tmp_parents = [str(a) for a in reversed(Path(ipc_dir).parents) if str(a).startswith("/tmp/")]
+    for parent in tmp_parents:
+        cmd += ["--perms", "0755", "--dir", parent]
     cmd += ["--bind", ipc_dir, ipc_dir, "--chdir", home]
     cmd += [
         shutil.which("setpriv") or "/usr/bin/setpriv",
@@ -211,6 +215,13 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
         *argv,
     ]
     return cmd
+
+
+def temp_root():
+    """Where kernels' socket folders and tasks' work folders go: ``$AUTOGRADER_TMP`` (a folder
+    per grading run, removed as a whole at its end, see ``autograder.batch``) or the system's."""
+    root = os.environ.get("AUTOGRADER_TMP")
+    return root if root and os.path.isdir(root) else None
 
 
 _KERNELS = itertools.count()
@@ -243,7 +254,7 @@ class SandboxedKernelManager(AsyncKernelManager):
         if not self.uid:
             self.uid = sandbox_uid()
         # A short path: a Unix socket path must stay under ~100 bytes.
-        self.ipc_dir = tempfile.mkdtemp(prefix="ag-")
+        self.ipc_dir = tempfile.mkdtemp(prefix="ag-", dir=temp_root())
         os.chown(self.ipc_dir, self.uid, self.uid)
         os.chmod(self.ipc_dir, 0o700)
         self.ip = os.path.join(self.ipc_dir, "k")

@@ -40,7 +40,7 @@ import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
 from .intake import MAX_NOTEBOOK_BYTES
-from .sandbox import Limits
+from .sandbox import Limits, temp_root
 
 # Status words, most important first: a submission gets the first that applies.
 STATUSES = {
@@ -315,7 +315,7 @@ def _grade_notebook(nb, task, result, out, feedback):
     limits = Limits(**task["limits"])
     resources = {"nbgrader": {"assignment": task["assignment"], "notebook": Path(task["notebook"]).stem,
                               "student": task["student_id"]}}
-    with tempfile.TemporaryDirectory(prefix="ag-task-") as work:
+    with tempfile.TemporaryDirectory(prefix="ag-task-", dir=temp_root()) as work:
         # The kernel sees this copy (read-only) in its working directory, nothing else.
         shown = Path(work) / task["notebook"]
         nbformat.write(nb, shown)
