@@ -127,7 +127,7 @@ def _parent_dirs(paths):
                      key=lambda a: (a.count("/"), a))
     args = []
     for parent in parents:
-        if not parent.startswith(("/usr/", "/tmp/")):
+        if not parent.startswith("/usr/"):
             args += ["--perms", "0755", "--dir", parent]
     return args
 
@@ -194,18 +194,17 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     for key, value in kernel_env().items():
         cmd += ["--setenv", key, value]
     cmd += _system_binds()
+    # The private /tmp comes before every bind: the venv or the socket folder may live under
+    # the real /tmp (a checkout in /tmp, as CI may use), and a tmpfs mounted after their binds
+    # would hide them.
+    cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp"]
     binds = python_binds()
     cmd += _parent_dirs([dest for _, dest in binds] + [Path(ipc_dir), Path(home)])
     for src, dest in binds:
         cmd += ["--ro-bind", str(src), str(dest)]
-    cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp"]
     cmd += ["--perms", "0777", "--size", str(limits.disk), "--tmpfs", home]
     if notebook:
         cmd += ["--ro-bind", str(notebook), f"{home}/{Path(notebook).name}"]
-    # the socket folder may sit deeper in /tmp (a run's folder): its parents, on the new /tmp
-    tmp_parents = [str(a) for a in reversed(Path(ipc_dir).parents) if str(a).startswith("/tmp/")]
-    for parent in tmp_parents:
-        cmd += ["--perms", "0755", "--dir", parent]
     cmd += ["--bind", ipc_dir, ipc_dir, "--chdir", home]
     cmd += [
         shutil.which("setpriv") or "/usr/bin/setpriv",
