@@ -240,9 +240,13 @@ def site_url(book_html):
     server.server_close()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def site(site_url, book_html):
-    """A `Site`: one headless Chromium for the whole session."""
+    """A `Site`: one headless Chromium for the browser tests.
+
+    Package scope, not session: Playwright's sync API keeps an asyncio loop running in
+    this thread while it is open, and the grading tests that run later call asyncio.run().
+    """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
