@@ -11,6 +11,12 @@
 - a kernel that dies (``os._exit``, a segfault, the CPU or memory cap) ends the run instead
   of raising: the cells already run keep their outputs, the others stay empty.
 
+- the kernel for the *next* notebook started ahead (``prefetch``): while one notebook runs,
+  the next kernel boots and its client connects, so a worker rarely waits for a start-up.
+  Each student still gets a fresh process, sandbox and uid of its own; the two kernels of a
+  worker alternate between two uids. The notebook itself is written into the kernel's
+  working folder (its tmpfs) once the kernel is claimed.
+
 What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
 ``truncated``), for :mod:`autograder.task` to turn into a status word.
 """
