@@ -331,7 +331,8 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
 
     # One short-named temporary folder for the whole run (kernels' sockets, tasks' copies),
     # removed at the end even when a worker or a kernel was killed on the way.
-    run_tmp = tempfile.mkdtemp(prefix="ag-run-")
+    _remove_stale_run_folders()
+    run_tmp = tempfile.mkdtemp(prefix=f"ag-run-{os.getpid()}-")
     previous_tmp = os.environ.get("AUTOGRADER_TMP")
     os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
@@ -355,6 +356,14 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results
+
+
+def _remove_stale_run_folders():
+    """Temporary folders left by runs that were killed (their process is gone)."""
+    for folder in Path(tempfile.gettempdir()).glob("ag-run-*-*"):
+        pid = folder.name.split("-")[2]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _lost(student_id, spec):

@@ -11,8 +11,10 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import zipfile
+from pathlib import Path
 
 import pytest
 
@@ -156,7 +158,10 @@ def test_killed_batch_resumes_with_only_what_is_missing(fresh_out, tmp_path):
     assert not alive, [p.cmdline()[:3] for p in alive]
     done = {p.name: p.stat().st_mtime_ns for p in results.iterdir() if p.suffix == ".json"}
     assert 0 < len(done) < len(quick), done
+    left = list(Path(tempfile.gettempdir()).glob(f"ag-run-{proc.pid}-*"))
+    assert left  # the killed run's temporary folder...
     grade(subs, fresh_out, jobs=1)
+    assert not any(p.exists() for p in left)  # ...is removed by the next run
     assert {p.name: p.stat().st_mtime_ns for p in results.iterdir() if p.name in done} == done
     got = rows(fresh_out)
     assert {sid: (got[sid]["status"], float(got[sid]["score"])) for sid in quick} == \
