@@ -1,6 +1,6 @@
 """The exercises and the grader of the self-attention course.
 
-Exercises (engineer X, issue 4):
+Exercises:
 
 - ``assignments/``: one spec module per assignment (parts, points, prose, visible tests,
   hidden cases, mistake catalogue); ``assignments.get(id)``; the spec format is documented
@@ -18,6 +18,6 @@ Exercises (engineer X, issue 4):
   ``OverwriteCells.add_missing_cells``) and a simple sequential ``autograde``; without a
   sandbox the kernel starts in a scratch directory without ``PYTHONPATH``.
 
-Grading a class (engineer Y, issue 5): ``__main__.py`` (``python -m autograder grade|build``),
+Grading a class: ``__main__.py`` (``python -m autograder grade|build``),
 ``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``.
 """
