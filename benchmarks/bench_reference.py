@@ -43,6 +43,8 @@ def main(argv=None):
                         help="largest N for the slow loop form (default: --max-n)")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args(argv)
+    if args.max_n < 16:
+        parser.error(f"--max-n {args.max_n} is below the first N, 16")
     loop_max = args.loop_max_n or args.max_n
     args.out.mkdir(parents=True, exist_ok=True)
 
