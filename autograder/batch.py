@@ -116,8 +116,10 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
         else:
             os.environ["AUTOGRADER_TMP"] = previous_tmp
         from .execute import discard_spares
+        from .zygote import close_zygotes
 
         discard_spares()  # kernels started ahead in this process (--jobs 1)
+        close_zygotes()  # and the zygote they were forked from
         shutil.rmtree(run_tmp, ignore_errors=True)
         run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]

@@ -43,7 +43,7 @@ import tempfile
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
-from traitlets import Instance, Int, Unicode
+from traitlets import Bool, Instance, Int, Unicode
 
 GiB = 1024**3
 MiB = 1024**2
@@ -171,26 +171,13 @@ def kernel_env():
     }
 
 
-def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: str | None, home=SANDBOX_HOME):
-    """The full command that runs ``argv`` in the sandbox (see the module docstring)."""
+def _bwrap_args(limits: Limits, binds_also, home):
+    """bwrap, its namespaces, environment and file system (see the module docstring), up to
+    the command it runs; ``binds_also``: host folders shown read-write at the same path."""
     bwrap = bwrap_path()
     if not bwrap:
         raise SandboxUnavailable(INSTALL_HINT)
-    cmd = [
-        # bwrap's own --die-with-parent does not hold when it runs as root (changing its
-        # credentials clears the parent-death signal), so it gets one from outside too:
-        # a grader killed with SIGKILL takes its kernels with it.
-        shutil.which("setpriv") or "/usr/bin/setpriv", "--pdeathsig", "SIGKILL", "--",
-        shutil.which("prlimit") or "prlimit",
-        f"--as={limits.memory}",
-        f"--cpu={limits.cpu}:{limits.cpu + 5}",  # SIGXCPU at the soft limit, SIGKILL 5 s later
-        f"--nproc={limits.procs}",
-        f"--fsize={limits.disk}",
-        "--core=0",
-        "--nofile=256",
-        "--",
-        bwrap, *_namespace_args(), "--clearenv",
-    ]
+    cmd = [bwrap, *_namespace_args(), "--clearenv"]
     for key, value in kernel_env().items():
         cmd += ["--setenv", key, value]
     cmd += _system_binds()
@@ -199,10 +186,34 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
     # would hide them.
     cmd += ["--perms", "1777", "--size", str(limits.disk), "--tmpfs", "/tmp"]
     binds = python_binds()
-    cmd += _parent_dirs([dest for _, dest in binds] + [Path(ipc_dir), Path(home)])
+    cmd += _parent_dirs([dest for _, dest in binds] + [Path(b) for b in binds_also] + [Path(home)])
     for src, dest in binds:
         cmd += ["--ro-bind", str(src), str(dest)]
     cmd += ["--perms", "0777", "--size", str(limits.disk), "--tmpfs", home]
+    return cmd
+
+
+def _die_with_grader():
+    # bwrap's own --die-with-parent does not hold when it runs as root (changing its
+    # credentials clears the parent-death signal), so it gets one from outside too:
+    # a grader killed with SIGKILL takes its kernels with it.
+    return [shutil.which("setpriv") or "/usr/bin/setpriv", "--pdeathsig", "SIGKILL", "--"]
+
+
+def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: str | None, home=SANDBOX_HOME):
+    """The full command that runs ``argv`` in the sandbox (see the module docstring)."""
+    cmd = [
+        *_die_with_grader(),
+        shutil.which("prlimit") or "prlimit",
+        f"--as={limits.memory}",
+        f"--cpu={limits.cpu}:{limits.cpu + 5}",  # SIGXCPU at the soft limit, SIGKILL 5 s later
+        f"--nproc={limits.procs}",
+        f"--fsize={limits.disk}",
+        "--core=0",
+        "--nofile=256",
+        "--",
+        *_bwrap_args(limits, [ipc_dir], home),
+    ]
     if notebook:
         cmd += ["--ro-bind", str(notebook), f"{home}/{Path(notebook).name}"]
     cmd += ["--bind", ipc_dir, ipc_dir, "--chdir", home]
@@ -213,6 +224,22 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
         "--",
         *argv,
     ]
+    return cmd
+
+
+# What the zygote (root inside its sandbox) needs to give each kernel namespaces, mounts and
+# a uid of its own, and to signal its children; every kernel drops all of them.
+ZYGOTE_CAPS = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_KILL")
+
+
+def zygote_command(python_args, *, limits: Limits, base: str, home=SANDBOX_HOME):
+    """The command of a kernel zygote (:mod:`autograder.zygote`): the same sandbox as a
+    kernel's, with ``base`` (where its kernels' socket folders go) bound read-write, run as
+    root with `ZYGOTE_CAPS` only; each forked kernel sets its own rlimits and uid."""
+    cmd = [*_die_with_grader(), *_bwrap_args(limits, [base], home), "--cap-drop", "ALL"]
+    for cap in ZYGOTE_CAPS:
+        cmd += ["--cap-add", cap]
+    cmd += ["--bind", base, base, "--chdir", home, sys.executable, *python_args]
     return cmd
 
 
@@ -277,14 +304,21 @@ class SandboxedKernelManager(AsyncKernelManager):
     notebook = Unicode(None, allow_none=True)
     uid = Int(0)
     ipc_dir = Unicode("")
+    zygote = Bool(True, help="fork the kernel from this worker's kernel zygote (autograder.zygote) "
+                             "instead of starting a new interpreter")
 
     def __init__(self, **kwargs):
         kwargs.setdefault("transport", "ipc")
         super().__init__(**kwargs)
         if not self.uid:
             self.uid = sandbox_uid()
+        self._zygote = None
+        if self.zygote:
+            from .zygote import zygote_for
+
+            self._zygote = zygote_for(self.limits)
         # A short path: a Unix socket path must stay under ~100 bytes.
-        self.ipc_dir = tempfile.mkdtemp(prefix="ag-", dir=temp_root())
+        self.ipc_dir = tempfile.mkdtemp(prefix="ag-", dir=self._zygote.base if self._zygote else temp_root())
         os.chown(self.ipc_dir, self.uid, self.uid)
         os.chmod(self.ipc_dir, 0o700)
         self.ip = os.path.join(self.ipc_dir, "k")
@@ -297,6 +331,17 @@ class SandboxedKernelManager(AsyncKernelManager):
     def format_kernel_cmd(self, extra_arguments=None):
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
         return sandbox_command(argv, limits=self.limits, uid=self.uid, ipc_dir=self.ipc_dir, notebook=self.notebook)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self._zygote is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        # The provisioner has written the connection file (pre_launch); the zygote forks the
+        # kernel, which the provisioner then handles as its process.
+        provisioner = self.provisioner
+        provisioner.process = self._zygote.spawn(self.uid, self.ipc_dir, self.connection_file, self.notebook)
+        provisioner.pid, provisioner.pgid = None, None
+        provisioner.cwd = SANDBOX_HOME
+        self._reconcile_connection_info(provisioner.connection_info)
 
     def seal(self):
         """Once the kernel has bound its sockets: its socket folder becomes read-only to it.
