@@ -238,9 +238,7 @@ def sanitise(nb, source):
 
 def write_feedback(nb, result, task, path):
     """nbgrader's feedback page for the graded notebook, without the hidden tests' source."""
-    from nbconvert.exporters import HTMLExporter
     from nbgrader.preprocessors import ClearHiddenTests
-    from traitlets.config import Config
 
     nb = copy.deepcopy(nb)
     for cell in nb.cells:
@@ -272,8 +270,9 @@ def feedback_exporter():
     global _EXPORTER
     if _EXPORTER is None:
         import nbgrader
-        from nbconvert.exporters import HTMLExporter
         from traitlets.config import Config
+
+        from .feedback_html import FeedbackExporter
 
         base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
         c = Config()
@@ -281,7 +280,7 @@ def feedback_exporter():
         c.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
         c.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
         c.HTMLExporter.exclude_input_prompt = False
-        _EXPORTER = HTMLExporter(config=c)
+        _EXPORTER = FeedbackExporter(config=c)
     return _EXPORTER
 
 
