@@ -18,7 +18,7 @@ and reads one JSON request a line on stdin:
 - ``{"op": "kill", "id", "signal"}`` signals that child; its kernel dies with it
   (parent-death signal), and with the kernel its whole PID namespace.
 
-It answers one JSON line a child on stdout: ``{"id", "exit"}`` once the child has ended,
+It writes ``{"ready": pid}`` once its imports are done, then one JSON line a child: ``{"id", "exit"}`` once the child has ended,
 with the kernel's exit code (``128 + n`` when signal ``n`` ended it, as bubblewrap reports
 it) or ``-n`` when the child itself was killed by signal ``n``. The zygote ends when its
 stdin closes.
@@ -188,6 +188,8 @@ def main():
 
     children = {}  # pid -> request id
     out = sys.stdout
+    out.write(json.dumps({"ready": os.getpid()}) + "\n")
+    out.flush()
     wake_r, wake_w = os.pipe()
     os.set_blocking(wake_w, False)
     signal.set_wakeup_fd(wake_w)

@@ -86,6 +86,11 @@ class Zygote:
         self.process = subprocess.Popen(
             zygote_command(["-c", PROGRAM, SANDBOX_HOME], limits=limits, base=self.base),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        ready = self.process.stdout.readline()  # after its imports; nothing if it could not start
+        if not ready.startswith(b'{"ready"'):
+            self.close()
+            raise ZygoteDied("the kernel zygote did not start (bubblewrap refused its capabilities, "
+                             "or its Python failed)")
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
 
@@ -149,16 +154,24 @@ class Zygote:
 
 
 _ZYGOTES = {}  # (pid, Limits) -> Zygote: one a worker process and set of limits
+_UNAVAILABLE = []  # pids of processes where a zygote could not start
 
 
-def zygote_for(limits: Limits) -> Zygote:
-    """This process's zygote for ``limits``, started on first use (and again if it died)."""
+def zygote_for(limits: Limits) -> Zygote | None:
+    """This process's zygote for ``limits``, started on first use (and again if it died);
+    None where none can start (each kernel then starts a new interpreter, in the same sandbox)."""
+    if os.getpid() in _UNAVAILABLE:
+        return None
     key = (os.getpid(), limits)
     zygote = _ZYGOTES.get(key)
     if zygote is None or not zygote.alive() or not os.path.isdir(zygote.base):
         if zygote is not None:
             zygote.close()
-        zygote = _ZYGOTES[key] = Zygote(limits)
+        try:
+            zygote = _ZYGOTES[key] = Zygote(limits)
+        except ZygoteDied:
+            _UNAVAILABLE.append(os.getpid())
+            return None
     return zygote
 
 

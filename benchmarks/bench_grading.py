@@ -66,11 +66,11 @@ def revision():
     return head + ("+dirty" if git("status", "--porcelain", "--", "autograder") else "")
 
 
-def env():
+def env(root=ROOT):
     """The course's environment: .venv/bin on PATH (nbgrader starts ``alembic``), the repo on PYTHONPATH."""
     e = dict(os.environ)
     e["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{e.get('PATH', '')}"
-    e["PYTHONPATH"] = str(ROOT)
+    e["PYTHONPATH"] = str(root)
     e.pop("MPLBACKEND", None)
     return e
 
@@ -131,7 +131,7 @@ def make_class(spec, k, folder):
 
 # ----------------------------------------------------------------------------- measuring a command
 
-def run_measured(cmd, cwd, log):
+def run_measured(cmd, cwd, log, root=ROOT):
     """Run ``cmd``; return (wall s, peak summed RSS of its process tree in bytes, CPU s of the tree, exit code).
 
     CPU seconds are the user + system time of every process of the tree, as last sampled
@@ -142,7 +142,7 @@ def run_measured(cmd, cwd, log):
     peak, cpu = [0], {}
     with open(log, "w") as logf:
         start = time.perf_counter()
-        proc = subprocess.Popen(cmd, cwd=cwd, env=env(), stdout=logf, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=cwd, env=env(root), stdout=logf, stderr=subprocess.STDOUT)
         done = threading.Event()
 
         def sample():
@@ -231,13 +231,23 @@ def stock_scores(spec, course, students):
     return scores
 
 
-def run_ours(spec, subs, template, work, tag, jobs, sandbox):
-    out = work / f"{'ours' if sandbox else 'ours-nosb'}-j{jobs}-{tag}"
+def checkout(rev, work):
+    """The repository at commit ``rev``, extracted into ``work`` (``git archive``: no worktree is added)."""
+    dest = work / f"checkout-{rev}"
+    if not dest.is_dir():
+        dest.mkdir()
+        archive = subprocess.run(["git", "archive", rev], cwd=ROOT, capture_output=True, check=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive, check=True)
+    return dest
+
+
+def run_ours(spec, subs, template, work, tag, jobs, sandbox, root=ROOT, name="ours"):
+    out = work / f"{name if sandbox else 'ours-nosb'}-j{jobs}-{tag}"
     shutil.copytree(template, out)
     cmd = [sys.executable, "-m", "autograder", "grade", spec.id, str(subs), "--out", str(out), "--jobs", str(jobs)]
     if not sandbox:
         cmd.append("--no-sandbox")
-    wall, peak, cpu, code = run_measured(cmd, ROOT, work / f"{out.name}.log")
+    wall, peak, cpu, code = run_measured(cmd, root, work / f"{out.name}.log", root)
     scores = {}
     with open(out / "grades.csv", newline="") as f:
         for row in csv.DictReader(f):
@@ -265,6 +275,9 @@ def main(argv=None):
     parser.add_argument("--assignment", default="02-dot-product")
     parser.add_argument("--variants", nargs="+", default=["stock", "ours", "ours-no-sandbox"],
                         choices=["stock", "ours", "ours-no-sandbox"])
+    parser.add_argument("--revisions", nargs="*", default=[],
+                        help="also grade with our command as of these commits (variant ours@REV, same --jobs): "
+                             "what a change gained, measured side by side in one run")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "results")
     parser.add_argument("--keep", type=Path, default=None, help="keep the work folders (logs, gradebooks) here")
     args = parser.parse_args(argv)
@@ -272,6 +285,7 @@ def main(argv=None):
     args.out.mkdir(parents=True, exist_ok=True)
     runs = [(v, 1 if v == "stock" else args.jobs) for v in args.variants]
     runs += [("ours", j) for j in args.also_jobs if ("ours", j) not in runs]
+    runs += [(f"ours@{rev}", args.jobs) for rev in args.revisions]
 
     from autograder import assignments
 
@@ -298,7 +312,9 @@ def main(argv=None):
             load = os.getloadavg()[0]
             if variant == "stock":
                 wall, peak, cpu, code, scores = run_stock(spec, subs, templates[0], work, k)
-            else:
+            elif variant.startswith("ours@"):
+                wall, peak, cpu, code, scores = run_ours(spec, subs, templates[1], work, k, jobs, sandbox=True,
+                                                         root=checkout(variant[5:], work), name=variant)
                 wall, peak, cpu, code, scores = run_ours(spec, subs, templates[1], work, k, jobs,
                                                          sandbox=variant == "ours")
             name = variant if jobs == args.jobs or variant == "stock" else f"{variant} --jobs {jobs}"
@@ -381,7 +397,7 @@ def plot(rows, path, jobs_main):
     styles = {"stock": "s-", "ours": "o-", "ours-no-sandbox": "^--"}
     for variant, jobs in runs:
         rs = [r for r in rows if (r["variant"], r["jobs"]) == (variant, jobs)]
-        style = styles[variant] if variant == "stock" or jobs == jobs_main else "d:"
+        style = styles.get(variant, "x:") if variant == "stock" or jobs == jobs_main else "d:"
         label = "stock nbgrader autograde" if variant == "stock" else f"{variant} --jobs {jobs}"
         ax_t.plot([r["K"] for r in rs], [r["notebooks_per_s"] for r in rs], style, label=label)
         ax_m.plot([r["K"] for r in rs], [r["peak_rss_mib"] for r in rs], style, label=label)
