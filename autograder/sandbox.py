@@ -23,6 +23,11 @@ own IPC sockets until it has created them (`SandboxedKernelManager.seal`). It ha
 loopback, so it has no network at all; hence ``transport = "ipc"`` (Unix sockets in a
 bound directory) instead of TCP.
 
+By default (``SandboxedKernelManager.zygote``) the kernel is not started by that command but
+forked from the worker's kernel zygote (:mod:`autograder.zygote`), which runs in the same
+sandbox (`zygote_command`) with ipykernel and numpy imported; the fork gets namespaces,
+tmpfs, rlimits and a uid of its own before it runs anything of the student's, as below.
+
 Inside, the kernel runs as an unprivileged uid of its own (not root, no capabilities,
 ``no_new_privs``), so the process limit (``RLIMIT_NPROC``, which does not apply to
 root) holds, and the kernels of two workers cannot touch each other. The limits are
