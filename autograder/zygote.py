@@ -61,7 +61,10 @@ class ZygoteProcess:
 
     def send_signal(self, sig):
         if self.poll() is None:
-            self.zygote.send({"op": "kill", "id": self.ident, "signal": int(sig)})
+            try:
+                self.zygote.send({"op": "kill", "id": self.ident, "signal": int(sig)})
+            except ZygoteDied:
+                pass  # its kernels ended with it
 
     def kill(self):
         self.send_signal(signal.SIGKILL)
