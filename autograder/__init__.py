@@ -19,5 +19,17 @@ Exercises:
   sandbox the kernel starts in a scratch directory without ``PYTHONPATH``.
 
 Grading a class: ``__main__.py`` (``python -m autograder grade|build``),
-``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``.
+``intake.py``, ``sandbox.py`` (with ``zygote.py`` and ``kernel_zygote.py``: kernels forked
+from a pre-imported one), ``execute.py``, ``task.py`` (with ``feedback_html.py``),
+``batch.py``, ``report.py``.
+
+Importing this package keeps jsonschema from loading ``rfc3987_syntax`` (``sys.modules``
+entry set to None, which jsonschema takes as "not installed"): that module builds a parser
+when imported, about 3 CPU-s paid by every process that imports nbformat (a grading run has
+two: the parent and the workers' forkserver), and it serves only jsonschema's ``iri``
+format check, which nbformat never uses.
 """
+
+import sys
+
+sys.modules.setdefault("rfc3987_syntax", None)
