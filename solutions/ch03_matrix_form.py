@@ -101,13 +101,16 @@ def self_attention_loop(I, Wq, Wk, Wv):
     return O, A_prime
 
 
-def self_attention_row_major(X, Wq, Wk, Wv, scale=False):
+def self_attention_row_major(I_r, Wq, Wk, Wv, scale=False):
     """Self-attention in the row-major form of PyTorch and most papers.
+
+    The subscript r marks the row-major matrices (the page *Notation*): each is the
+    transpose of the column-form one.
 
     Parameters
     ----------
-    X : (N, d) array_like
-        One **row** per input vector, ``X = Iᵀ``.
+    I_r : (N, d) array_like
+        One **row** per input vector, ``I_r = Iᵀ``.
     Wq, Wk : (d, d_k) array_like
         Weights acting from the right, ``Wq = (W^q)ᵀ``.
     Wv : (d, d_v) array_like
@@ -115,19 +118,19 @@ def self_attention_row_major(X, Wq, Wk, Wv, scale=False):
 
     Returns
     -------
-    Y : (N, d_v) ndarray
-        :math:`\\mathrm{softmax}(Q K^T) V` with the softmax over each row; equals ``O.T``.
-    P : (N, N) ndarray
-        The row-stochastic attention matrix, equal to ``A_prime.T``.
+    O_r : (N, d_v) ndarray
+        :math:`\\mathrm{softmax}(Q_r K_r^T) V_r` with the softmax over each row; equals ``O.T``.
+    A_prime_r : (N, N) ndarray
+        The attention weights, each row summing to 1; equals ``A_prime.T``.
     """
-    X = matrix("X", X)
+    I_r = matrix("I_r", I_r)
     Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
     for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for("X", X, name, W)
+        weights_for("I_r", I_r, name, W)
     same_shape("Wq", Wq, "Wk", Wk)
-    Q, K, V = X @ Wq, X @ Wk, X @ Wv  # (N, d_k), (N, d_k), (N, d_v)
-    S = Q @ K.T                       # (N, N), S[i, j] = qⁱ·kʲ
+    Q_r, K_r, V_r = I_r @ Wq, I_r @ Wk, I_r @ Wv  # (N, d_k), (N, d_k), (N, d_v)
+    A_r = Q_r @ K_r.T                 # (N, N), A_r[i, j] = qⁱ·kʲ
     if scale:
-        S = S / np.sqrt(Q.shape[1])
-    P = softmax(S, axis=1)            # rows sum to 1
-    return P @ V, P
+        A_r = A_r / np.sqrt(Q_r.shape[1])
+    A_prime_r = softmax(A_r, axis=1)  # (N, N), rows sum to 1
+    return A_prime_r @ V_r, A_prime_r  # (N, d_v), (N, N)

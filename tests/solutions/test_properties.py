@@ -57,9 +57,9 @@ def test_column_form_equals_row_major_transposed(p):
     I, Wq, Wk, Wv = p
     for scale in (False, True):
         O, A_prime = S.self_attention(I, Wq, Wk, Wv, scale=scale)
-        Y, P = S.self_attention_row_major(I.T, Wq.T, Wk.T, Wv.T, scale=scale)
-        assert_allclose(Y, O.T, atol=1e-12)
-        assert_allclose(P, A_prime.T, atol=1e-12)
+        O_r, A_prime_r = S.self_attention_row_major(I.T, Wq.T, Wk.T, Wv.T, scale=scale)
+        assert_allclose(O_r, O.T, atol=1e-12)
+        assert_allclose(A_prime_r, A_prime.T, atol=1e-12)
 
 
 @given(problems())
