@@ -101,6 +101,34 @@ def self_attention_loop(I, Wq, Wk, Wv):
     return O, A_prime
 
 
+def self_attention_by_query(I, Wq, Wk, Wv):
+    """Self-attention one query at a time, with Q, K and V computed once.
+
+    The same arithmetic as :func:`self_attention`, in a Python loop over the queries:
+    column i of the output needs only column i of the scores, so no N x N matrix is
+    ever held. Compared with the matrix form, it isolates the cost of the loop;
+    compared with :func:`self_attention_loop` (which recomputes every key and value
+    for each query), it isolates the cost of the repeated projections.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+
+    Returns
+    -------
+    O : (d_v, N) ndarray
+        Equal to ``self_attention(I, Wq, Wk, Wv)[0]``.
+    """
+    Q, K, V = qkv(I, Wq, Wk, Wv)                   # (d_k, N), (d_k, N), (d_v, N)
+    O = np.empty((V.shape[0], Q.shape[1]))         # (d_v, N)
+    for i in range(Q.shape[1]):
+        alpha_prime = softmax(K.T @ Q[:, i])       # (N,): column i of A'
+        O[:, i] = V @ alpha_prime
+    return O
+
+
 def self_attention_row_major(I_r, Wq, Wk, Wv, scale=False):
     """Self-attention in the row-major form of PyTorch and most papers.
 
