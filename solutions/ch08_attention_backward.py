@@ -113,7 +113,7 @@ def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=
     Notes
     -----
     With :math:`S = [O^1; \\dots; O^h]`: :math:`dW^o = dO\\,S^T`, :math:`dS = W^{oT} dO`,
-    and rows ``n*d_v … (n+1)*d_v - 1`` of dS are head n's dOⁿ, which
+    and rows ``l*d_v … (l+1)*d_v - 1`` of dS are head l's dOˡ, which
     :func:`self_attention_backward` takes from there.
     """
     I, dO = matrix("I", I), matrix("dO", dO)
@@ -129,8 +129,8 @@ def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=
     dWo = dO @ stacked.T                             # (d_out, h*d_v)
     d_stacked = Wo.T @ dO                            # (h*d_v, N)
     per_head = [
-        self_attention_backward(I, Wq[n], Wk[n], Wv[n], d_stacked[n * d_v:(n + 1) * d_v], scale, mask)
-        for n in range(h)
+        self_attention_backward(I, Wq[head], Wk[head], Wv[head], d_stacked[head * d_v:(head + 1) * d_v], scale, mask)
+        for head in range(h)
     ]
     dI = sum(g[0] for g in per_head)                 # (d, N)
     dWq, dWk, dWv = (np.stack([g[k] for g in per_head]) for k in (1, 2, 3))

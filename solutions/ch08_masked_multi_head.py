@@ -57,5 +57,5 @@ def masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask, scale=False):
 
 def stacked_heads(I, Wq, Wk, Wv, mask, scale):
     """[O¹; …; Oʰ] stacked top to bottom, (h*d_v, N), and every head's A′, (h, N, N)."""
-    heads = [masked_self_attention(I, Wq[n], Wk[n], Wv[n], mask, scale) for n in range(len(Wq))]
-    return np.concatenate([O_n for O_n, _ in heads], axis=0), np.stack([A_n for _, A_n in heads])
+    heads = [masked_self_attention(I, Wq[head], Wk[head], Wv[head], mask, scale) for head in range(len(Wq))]
+    return np.concatenate([O_l for O_l, _ in heads], axis=0), np.stack([A_l for _, A_l in heads])

@@ -115,19 +115,19 @@ def sentence_mask(lengths, width=None):
     return mask
 
 
-def linear_backward(X, W, dY):
-    """Backward pass of ``position_wise``, :math:`Y = W X + b` applied to every column.
+def linear_backward(Z, W, dU):
+    """Backward pass of ``position_wise``, :math:`U = W Z + b` applied to every column.
 
     Returns
     -------
-    dX : (d_in, N) ndarray
-        :math:`W^T dY`.
+    dZ : (d_in, N) ndarray
+        :math:`W^T dU`.
     dW : (d_out, d_in) ndarray
-        :math:`dY\\,X^T`.
+        :math:`dU\\,Z^T`.
     db : (d_out,) ndarray
-        :math:`dY` summed over the columns.
+        :math:`dU` summed over the columns.
     """
-    return W.T @ dY, dY @ X.T, dY.sum(axis=1)
+    return W.T @ dU, dU @ Z.T, dU.sum(axis=1)
 
 
 def cross_entropy(logits, targets):
@@ -138,19 +138,20 @@ def cross_entropy(logits, targets):
     logits : (C, N) ndarray
         Column n holds the scores of the C classes for token n.
     targets : (N,) int ndarray
+        :math:`y_n`, the index of the right class of token n.
 
     Returns
     -------
     loss : float
-        :math:`-\\frac1N \\sum_n \\log P_{t_n, n}` with :math:`P = \\mathrm{softmax}(\\text{logits})` over each column.
+        :math:`-\\frac1N \\sum_n \\log \\hat Y_{y_n, n}` with :math:`\\hat Y = \\mathrm{softmax}(\\text{logits})` over each column.
     dlogits : (C, N) ndarray
-        :math:`(P - Y) / N`, Y holding the one-hot target columns.
+        :math:`(\\hat Y - Y) / N`, Y holding the one-hot target columns.
     """
     N = logits.shape[1]
-    P = softmax(logits, axis=0)                      # (C, N)
-    loss = -np.mean(np.log(P[targets, np.arange(N)]))
+    Y_hat = softmax(logits, axis=0)                  # (C, N)
+    loss = -np.mean(np.log(Y_hat[targets, np.arange(N)]))
     Y = one_hot(targets, range(len(logits)))         # (C, N)
-    return float(loss), (P - Y) / N
+    return float(loss), (Y_hat - Y) / N
 
 
 def _attention_forward(params, config, I, mask):
@@ -191,8 +192,8 @@ def forward(params, config, sentences):
 
     Notes
     -----
-    :math:`I = E X (+ P)`; :math:`Z = I + O` with O the attention output (Z = I
-    without attention); :math:`H = \\mathrm{relu}(W_1 Z + b_1)`; logits :math:`= W_2 H + b_2`.
+    :math:`I = E X (+ P X_{pos})`; :math:`Z = I + O` with O the attention output (Z = I
+    without attention); :math:`U = W_1 Z + b_1`, :math:`F = \\mathrm{relu}(U)`; logits :math:`= W_2 F + b_2`.
     """
     tokens = [t for s in sentences for t in s]
     lengths = [len(s) for s in sentences]
@@ -213,9 +214,9 @@ def forward(params, config, sentences):
         cache["mask"] = mask
         Z = I + O                                    # residual: each vector keeps its own word
     U = position_wise(Z, params["W1"], params["b1"])  # (d_hidden, N)
-    H = np.maximum(U, 0.0)
-    logits = position_wise(H, params["W2"], params["b2"])  # (|TAGS|, N)
-    cache.update(Z=Z, U=U, H=H)
+    F = np.maximum(U, 0.0)                           # (d_hidden, N)
+    logits = position_wise(F, params["W2"], params["b2"])  # (|TAGS|, N)
+    cache.update(Z=Z, U=U, F=F)
     return logits, cache
 
 
@@ -228,8 +229,8 @@ def backward(params, config, cache, dlogits):
         One entry per entry of ``params``, of the same shape.
     """
     grads = {}
-    dH, grads["W2"], grads["b2"] = linear_backward(cache["H"], params["W2"], dlogits)
-    dU = dH * (cache["U"] > 0)                       # relu
+    dF, grads["W2"], grads["b2"] = linear_backward(cache["F"], params["W2"], dlogits)
+    dU = dF * (cache["U"] > 0)                       # relu
     dZ, grads["W1"], grads["b1"] = linear_backward(cache["Z"], params["W1"], dU)
     dI = dZ                                          # Z = I (+ O): the identity path
     if config.attention != "none":
@@ -330,7 +331,7 @@ def attention_maps(params, config, tokens):
     Returns
     -------
     A_primes : (h, N, N) ndarray
-        ``A_primes[n, j, i]`` is how much query i attends to key j in head n.
+        ``A_primes[l, j, i]`` is how much query i attends to key j in head l.
     """
     if config.attention == "none":
         raise ValueError("the per-vector baseline (attention='none') has no attention maps")
