@@ -315,6 +315,7 @@ def main(argv=None):
             elif variant.startswith("ours@"):
                 wall, peak, cpu, code, scores = run_ours(spec, subs, templates[1], work, k, jobs, sandbox=True,
                                                          root=checkout(variant[5:], work), name=variant)
+            else:
                 wall, peak, cpu, code, scores = run_ours(spec, subs, templates[1], work, k, jobs,
                                                          sandbox=variant == "ours")
             name = variant if jobs == args.jobs or variant == "stock" else f"{variant} --jobs {jobs}"
