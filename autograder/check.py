@@ -7,7 +7,8 @@
 2. rebuilds the part's hidden inputs from the spec (never from the report), recomputes them
    with ``solutions/`` here, in the grading process, and compares;
 3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
-   one the student's results match;
+   one the student's results match; failing that, names the family of the mistake
+   (:mod:`autograder.families`: a transposed output, a wrong axis, a missing scale, ...);
 4. **replaces the cell's outputs**: one stdout line when the part passes (full points, even if
    the student's code wrote to stderr), one ``error`` output with the message otherwise
    (0 points, as nbgrader scores any error 0).
@@ -24,7 +25,8 @@ The verdicts are also stored in ``nb.metadata["probe_check"]`` and
 
     {"assignment": id, "status": "graded" | "flagged", "reasons": [...],
      "parts": {part_id: {"passed": bool, "points": max points, "message": str,
-                         "mistake": catalogued mistake id or None}}}
+                         "mistake": catalogued mistake id or None,
+                         "family": mistake family id (only when one is named)}}}
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import re
 import numpy as np
 from nbformat.notebooknode import NotebookNode, from_dict
 
-from . import assignments, probe
+from . import assignments, families, probe
 
 MIME = probe.MIME
 RTOL, ATOL = 1e-6, 1e-9
@@ -218,6 +220,11 @@ def judge_part(spec, part, report, cell_error=None):
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             return {"passed": False, "mistake": mistake.id,
                     "message": f"{title}: {mistake.message} [catalogued mistake: {mistake.id}] ({summary})"}
+    family = families.diagnose(spec, part, expected, got, failing)
+    if family is not None:
+        family_id, message = family
+        return {"passed": False, "mistake": None, "family": family_id,
+                "message": f"{title}: {message} [mistake family: {family_id}] ({summary})"}
     return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
 
 

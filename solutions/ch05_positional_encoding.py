@@ -50,7 +50,7 @@ def permute(I, perm):
     Returns
     -------
     (d, N) ndarray
-        ``I[:, perm]``: column n is the input's column ``perm[n]``.
+        Column n is the input's column ``perm[n]``.
     """
     I = matrix("I", I)
     N = I.shape[1]

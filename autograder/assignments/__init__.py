@@ -45,7 +45,11 @@ An :class:`Assignment` has:
 from __future__ import annotations
 
 import importlib
+import inspect
+import textwrap
 from dataclasses import dataclass, field
+
+import numpy as np
 
 MODULES = {
     "01-vector-sets": "a01_vector_sets",
@@ -59,6 +63,16 @@ MODULES = {
 }
 
 
+# The worked example of chapters 2 and 3 (section "Worked example"): N = 4 inputs a¹ … a⁴ of
+# d = 3 as the columns of I, and d_k = d_v = 2, with Wq ≠ Wk. A test checks the pages use it.
+WORKED_EXAMPLE = (
+    np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]]),  # I
+    np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]),                                  # Wq
+    np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),                                  # Wk
+    np.array([[2.0, 0.0, -1.0], [0.0, 1.0, -1.0]]),                                # Wv
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One hidden input: ``fn(*args, **kwargs)``; ``label`` names it in feedback."""
@@ -69,15 +83,62 @@ class Case:
     label: str = ""
 
 
+def reference_source(function):
+    """The source of ``solutions.<function>``, dedented (signature, docstring and body)."""
+    import solutions
+
+    return textwrap.dedent(inspect.getsource(getattr(solutions, function)))
+
+
+def patched(function, patch):
+    """The reference ``function`` with each ``(old, new)`` of ``patch`` applied once.
+
+    ``old`` must occur exactly once in the reference's source, so a patch cannot silently
+    stop applying when the reference changes.
+    """
+    src = reference_source(function)
+    for old, new in patch:
+        count = src.count(old)
+        if count != 1:
+            raise ValueError(f"patch of {function}: {old!r} occurs {count} times in the reference, expected once")
+        src = src.replace(old, new)
+    return src
+
+
 @dataclass(frozen=True)
 class Mistake:
-    """A plausible wrong implementation of ``function`` and what to tell the student."""
+    """A plausible wrong implementation of ``function`` and what to tell the student.
+
+    ``patch`` is a tuple of ``(old, new)`` replacements applied to the reference's source
+    (see :func:`patched`): a mistake is written as the few characters it changes.
+    """
 
     id: str
     function: str
     message: str
-    code: str
+    patch: tuple
     visible: str = ""
+
+    @property
+    def code(self):
+        """The complete wrong ``def``, as a student's answer cell would hold it."""
+        return patched(self.function, self.patch)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of mistakes, recognised by comparing results with a transformation of the reference.
+
+    ``candidates(args, kwargs, reference)`` returns the results the family predicts for one
+    hidden case of ``function`` (a list; empty when the family does not apply to the case);
+    ``reference`` is the reference function. The grader names the family when the
+    student's results equal one candidate on every failing case.
+    """
+
+    id: str
+    function: str
+    message: str
+    candidates: object
 
 
 @dataclass(frozen=True)
@@ -91,6 +152,12 @@ class Part:
     answers: tuple
     visible: str
     cases: tuple
+    new_code: bool = None  # does the part ask for code? default: it has answer cells
+
+    @property
+    def asks_for_code(self):
+        """True when the part asks the student to write code (not only to pass more cases)."""
+        return bool(self.answers) if self.new_code is None else self.new_code
 
     @property
     def functions(self):
@@ -110,6 +177,7 @@ class Assignment:
     mistakes: tuple
     returns: dict = field(default_factory=dict)  # function -> names of its outputs, for messages
     provided: tuple = ()
+    families: tuple = ()  # assignment-specific :class:`Family` s, on top of the grader's generic ones
 
     @property
     def total_points(self):

@@ -11,6 +11,9 @@ def r(*shape, scale=1.0):
     return np.round(rng.normal(size=shape) * scale, 3)
 
 
+# The permutation demo of part 3: inputs (2, 3) and weights Wq, Wk, Wv of a 2-d self-attention.
+DEMO = (np.array([[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]]) / 10.0, r(2, 2), r(2, 2), r(2, 2))
+
 ASSIGNMENT = Assignment(
     id="05-positional-encoding",
     notebook="positional_encoding",
@@ -55,7 +58,7 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="sinusoidal_edges", title="Odd d and bad arguments", points=2,
+            id="sinusoidal_edges", title="Odd d and bad arguments", points=1,
             prose="""
             No new code: this part checks `sinusoidal_encoding` with odd `d`, `d = 1`, and
             arguments that must raise `ValueError` (0, negative, not an integer).
@@ -78,11 +81,14 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="permute", title="Permuting the inputs", points=3,
+            id="permute", title="Permuting the inputs", points=4,
             prose="""
-            Write `permute(I, perm)`: `I[:, perm]`, so that column n of the result is the input's
-            column `perm[n]`. `perm` must be a permutation of 0 … N-1 (`ValueError` otherwise).
-            The test then shows that self-attention without positions is permutation equivariant.
+            Write `permute(I, perm)`: the input vectors in a new order, so that column n of the
+            result is the input's column `perm[n]`. `perm` must be a permutation of 0 … N-1
+            (`ValueError` otherwise: a repeated position, a missing one, or the wrong length).
+            The test then shows that self-attention without positions is permutation
+            equivariant: it permutes the outputs of self-attention (precomputed for you) and
+            compares them with the outputs of the permuted inputs.
             """,
             answers=("permute",),
             visible="""
@@ -93,12 +99,11 @@ ASSIGNMENT = Assignment(
                          "which applies the inverse permutation: column n of the result is the input's column perm[n]")
             check_close("permute(I, [2, 0, 1])", got, [[3.0, 1.0, 2.0], [30.0, 10.0, 20.0]])
             check_raises("permute with [0, 0, 1], not a permutation", permute, I, [0, 0, 1])
-            # Without positions, permuting the inputs permutes the outputs:
-            rng = np.random.default_rng(1)
-            W = rng.normal(size=(3, 2, 2))
-            O, _ = self_attention(I, *W)
-            O_perm, _ = self_attention(permute(I, [2, 0, 1]), *W)
-            check_close("self-attention of the permuted inputs", O_perm, permute(O, [2, 0, 1]))
+            # Without positions, permuting the inputs permutes the outputs. O is self-attention's
+            # output for I, O_perm its output for the permuted inputs (both precomputed):
+            O, O_perm = «S.self_attention(DEMO[0], *DEMO[1:])[0]», «S.self_attention(DEMO[0][:, [2, 0, 1]], *DEMO[1:])[0]»
+            check_close("your permute of self-attention's outputs, against the outputs of the permuted inputs",
+                        permute(O, [2, 0, 1]), O_perm)
             """,
             cases=(
                 Case("permute", (r(3, 5), [4, 2, 0, 1, 3]), label="d = 3, N = 5"),
@@ -110,77 +115,32 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"sinusoidal_encoding": "E"},
-    provided=("self_attention",),
     mistakes=(
         Mistake("pe-sin-cos-swapped", "sinusoidal_encoding",
                 "your sines and cosines are swapped; even rows 2m are sines, odd rows 2m+1 cosines",
-                visible="even rows (2m) are sines", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.cos(angle) if row % 2 == 0 else np.sin(angle)
-    return E
-'''),
+                (("E[0::2] = np.sin(angles)", "E[0::2] = np.cos(angles)"),
+                 ("E[1::2] = np.cos(angles[: d // 2])", "E[1::2] = np.sin(angles[: d // 2])")),
+                visible="even rows (2m) are sines"),
         Mistake("pe-row-exponent", "sinusoidal_encoding",
                 "your frequency uses the row number in the exponent (10000^(row/d)); rows 2m and 2m+1 share one frequency, 1/10000^(2m/d)",
-                visible="rows 2m and 2m+1 share the frequency", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** (row / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E
-'''),
+                (("E[1::2] = np.cos(angles[: d // 2])", "E[1::2] = np.cos(i[None, :] / 10000.0 ** (np.arange(1, d, 2)[:, None] / d))"),),
+                visible="rows 2m and 2m+1 share the frequency"),
         Mistake("pe-one-based", "sinusoidal_encoding",
                 "your positions start at 1; in code they are i = 0 … N-1 (the first column is sin 0 = 0, cos 0 = 1)",
-                visible="at position 0", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(1, N + 1) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E
-'''),
+                (("i = np.arange(N)", "i = np.arange(1, N + 1)"),), visible="at position 0"),
         Mistake("pe-transposed", "sinusoidal_encoding",
                 "your E has one row per position; the notes' position vectors are columns, shape (d, N)",
-                visible="one column eⁱ per position", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E.T
-'''),
+                (("    return E\n", "    return E.T\n"),), visible="one column eⁱ per position"),
         Mistake("permute-inverse", "permute",
                 "your permute applies the inverse permutation (result[:, perm] = I); column n of the result is the input's column perm[n]",
-                visible="which applies the inverse permutation", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    p = np.asarray(perm)
-    if p.shape != (I.shape[1],) or sorted(p.tolist()) != list(range(I.shape[1])):
-        raise ValueError("perm must be a permutation")
-    out = np.empty_like(I)
-    out[:, p] = I
-    return out
-'''),
+                (("    return I[:, p]", "    out = np.empty_like(I)\n    out[:, p] = I\n    return out"),),
+                visible="which applies the inverse permutation"),
         Mistake("permute-rows", "permute",
                 "your permute reorders rows (I[perm]); the input vectors are the columns: I[:, perm]",
-                visible="permute reorders the columns", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    return I[np.asarray(perm) % I.shape[0]]
-'''),
+                (("return I[:, p]", "return I[p % I.shape[0]]"),), visible="permute reorders the columns"),
         Mistake("permute-no-check", "permute",
                 "your permute accepts a perm that is not a permutation of 0 … N-1; it must raise ValueError",
-                visible="should raise ValueError", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    return I[:, np.asarray(perm)]
-'''),
+                (("if p.shape != (N,) or not np.issubdtype(p.dtype, np.integer) or sorted(p.tolist()) != list(range(N)):",
+                  "if p.ndim != 1:"),), visible="should raise ValueError"),
     ),
 )
