@@ -58,14 +58,15 @@ def _rules(body):
         yield ("missing-transpose",
                f"a transpose is missing: your result is what {m.group(1)} in place of {m.group(1)}ᵀ gives "
                "(check which index of each matrix is the row and which the column)", new)
-    for m, new in _sub_each(r"(?<=@ )([A-Za-z_]\w*)\b(?![.\[(])", body, lambda m: m.group(1) + ".T"):
+    # matrices are capitalised in the notes' notation (and gradients dX): any use may gain a .T
+    for m, new in _sub_each(r"(?<![.\w])(d?[A-Z]\w*)\b(?![.\[(\w]|\s*=[^=])", body, lambda m: m.group(1) + ".T"):
         yield ("extra-transpose",
                f"a transpose too many: your result is what {m.group(1)}ᵀ in place of {m.group(1)} gives", new)
-    for m, new in _sub_each(r"\b([A-Za-z_]\w*)\b(?= @)", body, lambda m: m.group(1) + ".T"):
-        if m.group(1) != "np":
-            yield ("extra-transpose",
-                   f"a transpose too many: your result is what {m.group(1)}ᵀ in place of {m.group(1)} gives", new)
-    for old, wrong in (("axis=0", "axis=1"), ("axis=1", "axis=0"), ("axis=1", "axis=2"), ("axis=axis", "axis=-1")):
+    for m, new in _sub_each(r" \+ [A-Za-z_][\w.]* @ [A-Za-z_][\w.]*", body, lambda m: ""):
+        yield ("missing-term", f"a term of a sum is missing: your result is what leaving out{m.group(0)[2:]!r} gives "
+                               "(an input used several times gets one gradient term for each use)", new)
+    for old, wrong in (("axis=0", "axis=1"), ("axis=1", "axis=0"), ("axis=1", "axis=2"), ("axis=axis", "axis=-1"),
+                       ("axis=axis", "axis=0")):
         for m, new in _sub_each(re.escape(old), body, lambda m, w=wrong: w):
             yield ("wrong-axis",
                    f"a sum or softmax runs over the wrong axis ({wrong} where {old} belongs): in the notes' "
@@ -74,6 +75,21 @@ def _rules(body):
         yield ("scale", "the division by √d_k is missing (the scaled scores are KᵀQ/√d_k)", new)
     for m, new in _sub_each(r"np\.sqrt\(", body, lambda m: "("):
         yield ("scale", "the scores are divided by d_k; the scale is √d_k", new)
+    for m, new in _sub_each(r" / np\.sqrt\(", body, lambda m: " * np.sqrt("):
+        yield ("scale", "multiplies by √d_k where the scaled scores divide by it", new)
+    for m, new in _sub_each(r"\.shape\[(-?\d)\]", body, lambda m: ".shape[WRONG]"):
+        for wrong in ("0", "1", "2", "-1"):
+            if wrong != m.group(1):
+                yield ("wrong-size", f"a size is read from the wrong axis (shape[{wrong}] where shape[{m.group(1)}] "
+                                     "belongs; for example N in place of d_k)", new.replace("WRONG", wrong))
+    for m, new in _sub_each(r"(?<=\w|\)) ([-+*/]) (?=[\w(])", body, lambda m: " OP "):
+        for wrong in "+-*/":
+            if wrong != m.group(1):
+                yield ("operator", f"an arithmetic operation is wrong: your result is what a {wrong} in place of "
+                                   f"a {m.group(1)} gives", new.replace(" OP ", f" {wrong} "))
+    for m, new in _sub_each(r"(?m)^(\s+)(d?[A-Z]\w*) = (.+)$", body, lambda m: f"{m.group(1)}{m.group(2)} = ({m.group(3)}).T"):
+        yield ("transposed", f"your {m.group(2)} is transposed: check which index is the row and which the column "
+                             "(A[j, i] pairs key j with query i; a gradient has the shape of its variable)", new)
     for group in ROLES:
         for old in group:
             for wrong in group:
@@ -185,7 +201,16 @@ def proportional(expected, got):
             return None
         factors.append(c)
     differing = [c for c in factors if not np.isclose(c, 1.0)]
-    return differing[0] if differing else None
+    if not differing or any(np.isclose(c, 0.0) for c in differing):
+        return None    # a result of zeros is not a scale
+    return differing[0]
+
+
+def plausible_factor(c, case):
+    """Is ``c`` a factor a scale mistake makes: n, 1/n, √n or 1/√n for a size n of the inputs, 2, 1/2 or -1?"""
+    sizes = {n for a in list(case.args) + list(case.kwargs.values()) for n in np.shape(a) if n > 1}
+    factors = [2.0, 0.5, -1.0] + [f for n in sizes for f in (n, 1 / n, np.sqrt(n), 1 / np.sqrt(n))]
+    return any(np.isclose(c, f) for f in factors)
 
 
 def overflowed(expected, got):
@@ -209,6 +234,9 @@ def _candidates(spec, case, expected):
 
     for cand in transposed(expected):
         yield ("transposed", None, cand)
+    for cand in _scale_flipped(case):
+        yield ("scale", "your scores are scaled where they should not be, or not scaled where they should "
+                        "(scale=True divides them by √d_k; scale=False leaves them as they are)", cand)
     for family in spec.families:
         if family.function != case.fn:
             continue
@@ -218,6 +246,21 @@ def _candidates(spec, case, expected):
             yield (family.id, family.message, cand)
     for mutant in mutants(case.fn):
         yield (mutant.family, mutant.message, lambda m=mutant: _run(compiled(case.fn, m.source), case))
+
+
+def _scale_flipped(case):
+    """The reference with ``scale`` flipped, for functions that take it."""
+    import inspect
+
+    import solutions
+
+    from .check import _run
+
+    fn = getattr(solutions, case.fn)
+    if "scale" not in inspect.signature(fn).parameters:
+        return []
+    flipped = type(case)(case.fn, case.args, {**case.kwargs, "scale": not case.kwargs.get("scale", False)})
+    return [lambda: _run(fn, flipped)]
 
 
 def _transposed_message(spec, fn, expected, got):
@@ -235,8 +278,19 @@ def _transposed_message(spec, fn, expected, got):
     return "one output is transposed"
 
 
+def _zeros(x):
+    """Is every numeric output of ``x`` zero? Many edits give zeros, so zeros name nothing."""
+    arrays = _arrays(x)
+    return bool(arrays) and all(not np.any(a) for _, a in arrays)
+
+
 def diagnose(spec, part, expected, got, failing):
     """``(family id, message)`` for a wrong answer on the failing cases of ``part``, or ``None``."""
+    with np.errstate(all="ignore"):
+        return _diagnose(spec, part, expected, got, failing)
+
+
+def _diagnose(spec, part, expected, got, failing):
     from .check import Raised, compare
 
     cases = [part.cases[i] for i in failing]
@@ -252,13 +306,18 @@ def diagnose(spec, part, expected, got, failing):
         return None
     # transformations of the result
     factors = [proportional(e, g) for e, g in zip(exp, gots)]
-    if all(f is not None for f in factors):
+    # a scalar is a multiple of any other scalar: then only a factor a scale mistake makes counts
+    scalar = all(sum(a.size for _, a in _arrays(e)) == 1 for e in exp)
+    if all(f is not None for f in factors) and \
+            (not scalar or all(plausible_factor(f, c) for f, c in zip(factors, cases))):
         shown = ", ".join(sorted({f"{f:.4g}" for f in factors}))
         return ("scale", f"your results are the reference's times a constant ({shown}): a scale factor is missing "
                          "or extra (for example 1/√d_k)")
     if all(overflowed(e, g) for e, g in zip(exp, gots)):
         return ("overflow", "your result has nan or inf where the reference is finite: large scores overflow exp; "
                             "subtract the maximum of each column before exp")
+    if all(_zeros(g) for g in gots):
+        return None
     predicted = {}
     for k, (case, e, g, w) in enumerate(zip(cases, exp, gots, what)):
         predicted[k] = list(_candidates(spec, case, e))
@@ -283,7 +342,7 @@ def diagnose(spec, part, expected, got, failing):
                 ok = False
                 break
         if ok:
-            if family == "transposed":
+            if message is None:
                 message = _transposed_message(spec, cases[0].fn, exp[0], gots[0])
             return (family, message)
     return None

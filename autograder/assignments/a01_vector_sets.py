@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2001)
 
@@ -15,6 +15,15 @@ SAW = ["I", "saw", "a", "saw"]
 VOCAB = ["I", "saw", "a"]
 VOCAB5 = ["the", "cat", "sat", "on", "mat"]
 E_SAW = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+
+def _cosines(args, kwargs, reference):
+    """The dot product normalised by one length only, by none, or the cosine distance 1 - cos."""
+    u, v = (np.asarray(a, dtype=float) for a in args)
+    if u.shape != v.shape or u.ndim != 1 or not u.any() or not v.any():
+        return []
+    dot, nu, nv = float(u @ v), float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    return [dot / nu, dot / nv, dot / (nu * nv) ** 2, 1.0 - dot / (nu * nv)]
+
 
 ASSIGNMENT = Assignment(
     id="01-vector-sets",
@@ -136,6 +145,8 @@ ASSIGNMENT = Assignment(
             ),
         ),
     ),
+    families=(Family("cosine-normalisation", "cosine_similarity", "your result is not the cosine of the angle: "
+                     "divide the dot product u·v by both lengths, ‖u‖ ‖v‖ (once each)", _cosines),),
     mistakes=(
         Mistake("one-hot-transposed", "one_hot",
                 "your one-hot array has one row per token; the notes put vectors in columns: shape (len(vocab), N)",

@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import WORKED_EXAMPLE as WORKED
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2002)
 
@@ -42,6 +42,32 @@ SOFTMAX_CASES = (
     Case("softmax", (r(1, 4),), label="a (1, 4) matrix: one key per column"),
     Case("softmax", (3.0,), label="a scalar (must raise ValueError)"),
     Case("softmax", (r(3, 2),), {"axis": 2}, label="axis 2 of a matrix (must raise ValueError)"),
+)
+
+def _other_axes(args, kwargs, reference):
+    """The softmax along every other axis than the one asked for."""
+    x = np.asarray(args[0], dtype=float)
+    axis = kwargs.get("axis", 0)
+    if x.ndim < 2 or not -x.ndim <= axis < x.ndim:
+        return []
+    return [reference(x, axis=a) for a in range(x.ndim) if a != axis % x.ndim]
+
+
+def _scaled_scores(args, kwargs, reference):
+    """attend with the scores divided by √d_k (the same as Wq divided by √d_k)."""
+    I, Wq, Wk, Wv, i = args
+    Wq = np.asarray(Wq, dtype=float)
+    try:
+        return [reference(I, Wq / np.sqrt(Wq.shape[0]), Wk, Wv, i)]
+    except (ValueError, IndexError):
+        return []
+
+
+FAMILIES = (
+    Family("softmax-axis", "softmax", "your softmax normalises another axis than the one asked for; use the axis "
+           "argument (by default axis=0: each column sums to 1)", _other_axes),
+    Family("scaled-scores", "attend", "your scores are divided by √d_k; the notes' score is the plain dot product "
+           "qⁱ·kʲ (the scaled version is chapter 3's scale=True)", _scaled_scores),
 )
 
 Wq_a, Wk_a, Wv_a, I_a = r(4, 3), r(4, 3), r(5, 3), r(3, 6)
@@ -184,6 +210,7 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"attend": ("b", "alpha_prime")},
+    families=FAMILIES,
     mistakes=(
         Mistake("dot-elementwise", "dot_product_score",
                 "your score is the vector of products qₙkₙ; the score is one number, their sum q·k",

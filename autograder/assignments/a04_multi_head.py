@@ -46,13 +46,15 @@ def _head_families(args, kwargs, reference):
     for first in (0, h - 1):
         rep = [np.repeat(W[first:first + 1], h, axis=0) for W in (Wq, Wk, Wv)]
         out["share"].append(reference(I, *rep, Wo, **kwargs))
+        for n in range(3):     # one of the three weights shared
+            mixed = [rep[k] if k == n else W for k, W in enumerate((Wq, Wk, Wv))]
+            out["share"].append(reference(I, *mixed, Wo, **kwargs))
     stacked = [O for O, _ in heads]
     out["reversed"] += [(Wo @ np.concatenate(stacked[::-1]), A), (Wo @ np.concatenate(stacked[::-1]), A[::-1])]
     out["interleaved"].append((Wo @ np.stack(stacked, axis=1).reshape(-1, n_cols), A))
     total = sum(stacked)
     out["summed"] += [(total, A), (total / h, A)]
-    if Wo.shape[1] == total.shape[0]:
-        out["summed"].append((Wo @ total, A))
+    out["summed"].append((Wo[:, :total.shape[0]] @ total, A))
     return out
 
 

@@ -2,13 +2,28 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2005)
 
 
 def r(*shape, scale=1.0):
     return np.round(rng.normal(size=shape) * scale, 3)
+
+
+def _frequencies(args, kwargs, reference):
+    """Position vectors with another frequency per row pair: another base, or another exponent."""
+    d, N = args
+    if not (isinstance(d, int) and isinstance(N, int) and d > 0 and N > 0):
+        return []
+    i, row = np.arange(N)[None, :], np.arange(d)[:, None]
+    two_m = row - row % 2
+    out = []
+    for base, exponent in ((1000.0, two_m / d), (10000.0, row // 2 / d), (10000.0, two_m / (2 * d)),
+                           (10000.0, two_m / max(d - 1, 1)), (10000.0, row / d)):
+        angle = i / base ** exponent
+        out.append(np.where(row % 2 == 0, np.sin(angle), np.cos(angle)))
+    return out
 
 
 # The permutation demo of part 3: inputs (2, 3) and weights Wq, Wk, Wv of a 2-d self-attention.
@@ -115,6 +130,8 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"sinusoidal_encoding": "E"},
+    families=(Family("pe-frequency", "sinusoidal_encoding", "your frequencies differ from the Transformer's: rows 2m "
+                     "and 2m+1 share the frequency 1/10000^(2m/d) (base 10000, exponent 2m/d)", _frequencies),),
     mistakes=(
         Mistake("pe-sin-cos-swapped", "sinusoidal_encoding",
                 "your sines and cosines are swapped; even rows 2m are sines, odd rows 2m+1 cosines",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2006)
 
@@ -20,6 +20,32 @@ d, dk, dv, N = 3, 4, 2, 6
 I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
 ODD = np.array([[True, False, True], [False, True, True], [True, True, False]])  # asymmetric
 EMPTY = np.array([[True, False], [True, False]])                                  # column 1 allows no key
+
+def _windows(kind):
+    """Masks one position too wide or too narrow on each side, or causal (keys up to the query only)."""
+    def candidates(args, kwargs, reference):
+        N, width = args
+        try:
+            mask = reference(N, width)
+        except ValueError:
+            return []
+        j, i = np.indices(mask.shape)
+        return {
+            "wider": [np.abs(i - j) <= width // 2 + 1],
+            "narrower": [np.abs(i - j) <= width // 2 - 1],
+            "causal": [mask & (j <= i), mask & (j >= i), (i - j >= 0) & (i - j < width)],
+        }[kind]
+    return candidates
+
+
+FAMILIES = (
+    Family("window-too-wide", "window_mask", "your window is one position too wide on each side: width w covers "
+           "abs(i - j) <= w // 2", _windows("wider")),
+    Family("window-too-narrow", "window_mask", "your window is one position too narrow on each side: width w covers "
+           "abs(i - j) <= w // 2, edges included", _windows("narrower")),
+    Family("window-causal", "window_mask", "your window is one-sided (causal, like a left-to-right model): the "
+           "convolution's window is centred, width // 2 positions on each side of the query", _windows("causal")),
+)
 
 ASSIGNMENT = Assignment(
     id="06-vs-cnn",
@@ -122,6 +148,7 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"masked_self_attention": ("O", "A_prime")},
+    families=FAMILIES,
     mistakes=(
         Mistake("window-off-by-one", "window_mask",
                 "your window leaves out its edges (abs(i - j) < width // 2); a window of width w covers abs(i - j) <= w // 2",

@@ -18,14 +18,16 @@ RJ = (r(2, 4), r(3, 2), r(3, 3, scale=0.5))
 
 
 def _reversed(args, kwargs, reference):
-    """An RNN that reads right to left, its states put back in order."""
+    """An RNN that reads right to left: its states put back in input order, or left in reading order."""
     I = np.asarray(args[0], dtype=float)
     if I.ndim != 2:
         return []
     try:
-        return [reference(I[:, ::-1], *args[1:], **kwargs)[:, ::-1]]
+        backwards = reference(I[:, ::-1], *args[1:], **kwargs)
     except ValueError:
         return []
+    return [backwards[:, ::-1], backwards]
+
 
 ASSIGNMENT = Assignment(
     id="07-vs-rnn",

@@ -1,0 +1,41 @@
+"""Grade answers grader-side without a kernel: run them on the hidden cases, judge as ProbeCheck does.
+
+Fast enough to judge hundreds of wrong answers; the autograde tests (test_grading.py) check
+the same verdicts through nbgrader and the sandbox for the catalogue.
+"""
+
+import numpy as np
+
+from autograder import assignments, build, check, probe
+
+
+def namespace(aid, answers=None):
+    """What a student's notebook holds: the set-up's helpers, every answer function (the
+    reference's source, run here so that calls between answers resolve in this namespace,
+    as in a notebook) and, in place of some, the given wrong answers ``{function: code}``."""
+    spec = assignments.get(aid)
+    ns = check._solutions_namespace()
+    names = list(build.earlier_answers(spec)) + list(spec.answer_functions)
+    for name in names:
+        exec(compile(assignments.reference_source(name), f"<reference {name}>", "exec"), ns)  # noqa: S102
+    for name, code in (answers or {}).items():
+        exec(compile(code, f"<answer {name}>", "exec"), ns)  # noqa: S102
+    return ns
+
+
+def _report_value(result):
+    if isinstance(result, check.Raised):
+        return {"__raised__": result.names, "message": result.message}
+    return probe.encode(result)
+
+
+def verdicts(aid, answers=None):
+    """``{part id: verdict}`` (see :func:`autograder.check.judge_part`) for these answers."""
+    spec = assignments.get(aid)
+    ns = namespace(aid, answers)
+    out = {}
+    for part in spec.parts:
+        with np.errstate(all="ignore"):
+            results = [_report_value(check._run(ns[case.fn], case)) for case in part.cases]
+        out[part.id] = check.judge_part(spec, part, {"part": part.id, "results": results})
+    return out
