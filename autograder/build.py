@@ -197,6 +197,11 @@ def _fresh(value, rng):
     return value
 
 
+def _short(x):
+    """An expected value with 10 decimals: shorter literals, well inside check_close's tolerance."""
+    return np.round(np.asarray(x, dtype=float), 10)
+
+
 def earlier_check_source(spec, earlier):
     """The locked cell that checks the student's earlier answers on new inputs."""
     import solutions
@@ -223,9 +228,9 @@ def earlier_check_source(spec, earlier):
                 lines.append(f"check_true(isinstance(_got, tuple) and len(_got) == {len(expected)}, "
                              f"{what + ' should return a tuple of ' + str(len(expected)) + ' values'!r})")
                 for n, e in enumerate(expected):
-                    lines.append(f"check_close({what + ', result ' + str(n + 1)!r}, _got[{n}], {literal(np.asarray(e))}, {hint!r})")
+                    lines.append(f"check_close({what + ', result ' + str(n + 1)!r}, _got[{n}], {literal(_short(e))}, {hint!r})")
             else:
-                lines.append(f"check_close({what!r}, {result}, {literal(np.asarray(expected))}, {hint!r})")
+                lines.append(f"check_close({what!r}, {result}, {literal(_short(expected))}, {hint!r})")
             break
     lines.append('print("Your answers from earlier exercises match the reference.")')
     return "\n".join(lines) + "\n"
