@@ -1,6 +1,6 @@
 """Chapter 4: multi-head self-attention.
 
-Head n has its own weights Wq[n], Wk[n], Wv[n] and gives Oⁿ; the heads' outputs
+Head ℓ has its own weights Wq[ℓ], Wk[ℓ], Wv[ℓ] and gives Oˡ; the heads' outputs
 are stacked top to bottom and mixed by Wᵒ: O = Wᵒ [O¹; …; Oʰ]. The heads can run one
 after the other (a loop) or all at once (one batched matrix product per step).
 """
@@ -56,7 +56,7 @@ def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
     ----------
     I : (d, N) array_like
     Wq, Wk : (h, d_k, d) array_like
-        ``Wq[n]`` is the query weights of head n.
+        ``Wq[head]`` is the query weights of head ℓ = ``head``.
     Wv : (h, d_v, d) array_like
     Wo : (d_out, h*d_v) array_like
     scale : bool, default False
@@ -67,12 +67,12 @@ def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
     O : (d_out, N) ndarray
         :math:`O = W^o [O^1; \\dots; O^h]`, heads stacked in order.
     A_primes : (h, N, N) ndarray
-        ``A_primes[n]`` is the A′ of head n.
+        ``A_primes[head]`` is the A′ of head ℓ = ``head``.
     """
     I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)
-    heads = [self_attention(I, Wq[n], Wk[n], Wv[n], scale) for n in range(Wq.shape[0])]
-    stacked = np.concatenate([O_n for O_n, _ in heads], axis=0)  # (h*d_v, N)
-    A_primes = np.stack([A_n for _, A_n in heads])               # (h, N, N)
+    heads = [self_attention(I, Wq[head], Wk[head], Wv[head], scale) for head in range(Wq.shape[0])]
+    stacked = np.concatenate([O_head for O_head, _ in heads], axis=0)  # (h*d_v, N)
+    A_primes = np.stack([A_head for _, A_head in heads])               # (h, N, N)
     return Wo @ stacked, A_primes                                # (d_out, N)
 
 
@@ -96,10 +96,10 @@ def multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=False):
     """
     I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)
     Q, K, V = Wq @ I, Wk @ I, Wv @ I           # (h, d_k, N), (h, d_k, N), (h, d_v, N): @ runs over the heads
-    A = np.swapaxes(K, 1, 2) @ Q               # (h, N, N): A[n] = K[n]ᵀ Q[n]
+    A = np.swapaxes(K, 1, 2) @ Q               # (h, N, N): A[head] = K[head]ᵀ Q[head]
     if scale:
         A = A / np.sqrt(Q.shape[1])
     A_primes = softmax(A, axis=1)              # (h, N, N): each column of each head sums to 1
     heads = V @ A_primes                       # (h, d_v, N)
-    stacked = heads.reshape(-1, I.shape[1])    # (h*d_v, N): head 0's rows on top
+    stacked = heads.reshape(-1, I.shape[1])    # (h*d_v, N): the first head's rows on top
     return Wo @ stacked, A_primes

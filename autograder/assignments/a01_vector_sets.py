@@ -118,7 +118,7 @@ ASSIGNMENT = Assignment(
         Part(
             id="position_wise", title="A fully connected layer on each vector", points=3,
             prose="""
-            Write `position_wise(I, W, b)`: yⁿ = W aⁿ + b for every column n, i.e. `W @ I + b`
+            Write `position_wise(I, W, b)`: uⁱ = W aⁱ + b for every column i, i.e. `W @ I + b`
             with `b` added to every column; shape `(d_out, N)`. The test shows the chapter's
             point: both "saw"s of "I saw a saw" get the same output.
             """,
@@ -127,14 +127,14 @@ ASSIGNMENT = Assignment(
             I = «S.one_hot(SAW, VOCAB)»   # the one-hot columns of "I saw a saw", (3, 4)
             W = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])         # (2, 3)
             b = np.array([10.0, 20.0])
-            Y = position_wise(I, W, b)
-            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", Y, (2, 4),
-                        "yⁿ = W aⁿ + b is a column: the result has one column per input vector, shape (d_out, N)")
-            check_unlike("position_wise(I, W, b)", Y, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+            U = position_wise(I, W, b)
+            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", U, (2, 4),
+                        "uⁱ = W aⁱ + b is a column: the result has one column per input vector, shape (d_out, N)")
+            check_unlike("position_wise(I, W, b)", U, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
                          "which is W @ I: the bias b is missing (add it to every column)")
-            check_close("position_wise(I, W, b)", Y, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+            check_close("position_wise(I, W, b)", U, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
                         "b is added to every column: b[:, None]")
-            check_close("the outputs of the two 'saw's", Y[:, 3], Y[:, 1])
+            check_close("the outputs of the two 'saw's", U[:, 3], U[:, 1])
             """,
             cases=(
                 Case("position_wise", (r(3, 5), r(4, 3), r(4)), label="d = 3, d_out = 4, N = 5"),
@@ -186,7 +186,7 @@ ASSIGNMENT = Assignment(
                  ("    return float(np.clip(u @ v / norms, -1.0, 1.0))",
                   "    with np.errstate(all=\"ignore\"):\n        return float(u @ v / norms)")),
                 visible="should raise ValueError"),
-        Mistake("position-wise-no-bias", "position_wise", "your layer forgets the bias: yⁿ = W aⁿ + b",
+        Mistake("position-wise-no-bias", "position_wise", "your layer forgets the bias: uⁱ = W aⁱ + b",
                 (("return W @ I + b[:, None]", "return W @ I"),), visible="the bias b is missing"),
         Mistake("position-wise-row-major", "position_wise",
                 "your layer returns one row per input vector (I.T @ W.T + b); the notes' outputs are columns, shape (d_out, N)",

@@ -26,7 +26,7 @@ MH3 = (r(3, 5), r(3, 4, 3), r(3, 4, 3), r(3, 2, 3), r(6, 6))
 def _heads(I, Wq, Wk, Wv, scale):
     import solutions
 
-    return [solutions.self_attention(I, Wq[n], Wk[n], Wv[n], scale) for n in range(len(Wq))]
+    return [solutions.self_attention(I, Wq[head], Wk[head], Wv[head], scale) for head in range(len(Wq))]
 
 
 def _head_families(args, kwargs, reference):
@@ -66,7 +66,7 @@ def _family(kind, message):
 
 
 HEAD_FAMILIES = (
-    _family("share", "your heads share one head's weights; head n uses its own Wq[n], Wk[n], Wv[n]")
+    _family("share", "your heads share one head's weights; each head uses its own Wq[head], Wk[head], Wv[head]")
     + _family("reversed", "your heads are stacked in reverse order; stack them top to bottom in head order, [O¹; …; Oʰ]")
     + _family("interleaved", "your stacked heads interleave their rows; stack whole heads top to bottom, [O¹; …; Oʰ]")
     + _family("summed", "your heads are summed (or averaged); they are stacked, [O¹; …; Oʰ], and mixed by Wᵒ")
@@ -80,11 +80,11 @@ ASSIGNMENT = Assignment(
     page="ch04-multi-head",
     intro="""
     One set of (Wᵠ, Wᵏ, Wᵛ) finds one kind of relevance. **Multi-head** self-attention runs h
-    heads side by side, each with its own weights: head n gives Oⁿ = self_attention(I, Wᵠ,ⁿ, Wᵏ,ⁿ, Wᵛ,ⁿ).
+    heads side by side, each with its own weights: head ℓ gives $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$).
     The heads' outputs are **stacked top to bottom in head order**, [O¹; …; Oʰ], shape
     (h·d_v, N), and mixed by one more matrix: O = Wᵒ [O¹; …; Oʰ].
 
-    Here the weights of all heads come in one array: `Wq[n]` is head n's Wᵠ, so `Wq` and `Wk`
+    Here the weights of all heads come in one array: `Wq[head]` is the Wᵠ of head ℓ = `head`, so `Wq` and `Wk`
     are (h, d_k, d), `Wv` is (h, d_v, d), and `Wo` is (d_out, h·d_v). You write it twice:
     first one head after the other, with your `self_attention` from exercise 3; then all heads
     at once, without a Python loop, as a GPU runs them.
@@ -94,7 +94,7 @@ ASSIGNMENT = Assignment(
             id="two_heads", title="Two heads by hand", points=3,
             prose="""
             Write `multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False)`: return `(O, A_primes)`
-            where `A_primes[n]` is head n's A′ (shape (h, N, N)) and O = Wᵒ [O¹; …; Oʰ]. The set-up
+            where `A_primes[head]` is the A′ of head ℓ = `head` (shape (h, N, N)) and O = Wᵒ [O¹; …; Oʰ]. The set-up
             cell's `multi_head_weights` checks the shapes (`ValueError` when `Wo` does not have
             h·d_v columns, or the heads disagree).
 
@@ -129,8 +129,8 @@ ASSIGNMENT = Assignment(
             id="heads", title="Several heads, scaling and shapes", points=2,
             prose="""
             No new code: this part checks your function on h = 2 and h = 3 heads with distinct
-            weights, d ≠ d_k ≠ d_v ≠ N, so that each head must use its own `Wq[n]`, `Wk[n]`,
-            `Wv[n]` and the heads must be stacked in order; `scale=True` must reach every head,
+            weights, d ≠ d_k ≠ d_v ≠ N, so that each head must use its own `Wq[head]`, `Wk[head]`,
+            `Wv[head]` and the heads must be stacked in order; `scale=True` must reach every head,
             and shapes that do not fit must raise `ValueError`.
             """,
             answers=(),
@@ -140,12 +140,12 @@ ASSIGNMENT = Assignment(
             Wq, Wk, Wv = rng.normal(size=(3, 4, 3)), rng.normal(size=(3, 4, 3)), rng.normal(size=(3, 2, 3))
             Wo = rng.normal(size=(6, 6))
             O, A_primes = multi_head_self_attention(I, Wq, Wk, Wv, Wo)
-            heads = [self_attention(I, Wq[n], Wk[n], Wv[n]) for n in range(3)]
-            check_close("A_primes[2] (head 3)", A_primes[2], heads[2][1], "head n uses its own weights Wq[n], Wk[n], Wv[n]")
-            stacked = np.concatenate([O_n for O_n, _ in heads], axis=0)
-            check_unlike("O", O, Wo @ np.concatenate([O_n for O_n, _ in heads[::-1]], axis=0),
+            heads = [self_attention(I, Wq[head], Wk[head], Wv[head]) for head in range(3)]
+            check_close("A_primes[2] (head 3)", A_primes[2], heads[2][1], "each head uses its own weights Wq[head], Wk[head], Wv[head]")
+            stacked = np.concatenate([O_head for O_head, _ in heads], axis=0)
+            check_unlike("O", O, Wo @ np.concatenate([O_head for O_head, _ in heads[::-1]], axis=0),
                          "which stacks the heads in reverse order: [O¹; O²; O³], head 1 on top")
-            check_unlike("O", O, Wo @ np.stack([O_n for O_n, _ in heads], axis=1).reshape(6, 5),
+            check_unlike("O", O, Wo @ np.stack([O_head for O_head, _ in heads], axis=1).reshape(6, 5),
                          "which interleaves the heads' rows: stack whole heads top to bottom (np.concatenate(..., axis=0))")
             check_close("O", O, Wo @ stacked, "O = Wo @ [O¹; O²; O³], the heads stacked top to bottom in order")
             _, A_scaled = multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=True)
@@ -177,9 +177,9 @@ ASSIGNMENT = Assignment(
 
             <details><summary>Hint: the shapes</summary>
 
-            `Wq @ I` has shape (h, d_k, N): head n's Q is `(Wq @ I)[n]`. The scores of every head
-            form an (h, N, N) array whose [n, j, i] entry is kʲ·qⁱ of head n. Which axis of it
-            does the softmax run over? And which reshape puts head 0's d_v rows on top?
+            `Wq @ I` has shape (h, d_k, N): the Q of head ℓ = `head` is `(Wq @ I)[head]`. The scores of
+            every head form an (h, N, N) array whose [head, j, i] entry is kʲ·qⁱ of that head. Which axis of it
+            does the softmax run over? And which reshape puts the first head's d_v rows on top?
             </details>
             """,
             answers=("multi_head_self_attention_batched",),
@@ -195,7 +195,7 @@ ASSIGNMENT = Assignment(
             check_unlike("A_primes", A_primes, «M('batched-softmax-rows')(*MH3)[1]»,
                          "which normalises each row of every head: the softmax runs over the keys, axis 1 of the (h, N, N) scores")
             check_unlike("A_primes", A_primes, «M('batched-A-transposed')(*MH3)[1]»,
-                         "which transposes every head's scores: A[n] = K[n]ᵀ Q[n], so that column i holds query i's scores")
+                         "which transposes every head's scores: A[head] = K[head]ᵀ Q[head], so that column i holds query i's scores")
             check_unlike("O", O, «M('batched-interleaved')(*MH3)[0]»,
                          "which interleaves the heads' rows: reshape (h, d_v, N) to (h·d_v, N) directly, head 1's rows on top")
             check_close("A_primes", A_primes, «S.multi_head_self_attention(*MH3)[1]»)
@@ -227,23 +227,23 @@ ASSIGNMENT = Assignment(
                 visible="did you forget to multiply the stacked heads by Wo"),
         Mistake("mh-heads-reversed", "multi_head_self_attention",
                 "your heads are stacked in reverse order; stack them top to bottom in head order, [O¹; …; Oʰ]",
-                (("[O_n for O_n, _ in heads]", "[O_n for O_n, _ in heads[::-1]]"),), visible="stacks the heads in reverse order"),
+                (("[O_head for O_head, _ in heads]", "[O_head for O_head, _ in heads[::-1]]"),), visible="stacks the heads in reverse order"),
         Mistake("mh-heads-interleaved", "multi_head_self_attention",
                 "your stacked heads interleave their rows (np.stack(..., axis=1).reshape); stack whole heads top to bottom, [O¹; …; Oʰ]",
-                (("np.concatenate([O_n for O_n, _ in heads], axis=0)", "np.stack([O_n for O_n, _ in heads], axis=1).reshape(-1, I.shape[1])"),),
+                (("np.concatenate([O_head for O_head, _ in heads], axis=0)", "np.stack([O_head for O_head, _ in heads], axis=1).reshape(-1, I.shape[1])"),),
                 visible="interleaves the heads' rows"),
         Mistake("mh-first-head-weights", "multi_head_self_attention",
-                "every one of your heads uses the first head's weights; head n uses Wq[n], Wk[n], Wv[n]",
-                (("self_attention(I, Wq[n], Wk[n], Wv[n], scale)", "self_attention(I, Wq[0], Wk[0], Wv[0], scale)"),),
-                visible="head n uses its own weights"),
+                "every one of your heads uses the first head's weights; each head uses its own Wq[head], Wk[head], Wv[head]",
+                (("self_attention(I, Wq[head], Wk[head], Wv[head], scale)", "self_attention(I, Wq[0], Wk[0], Wv[0], scale)"),),
+                visible="each head uses its own weights"),
         Mistake("mh-scale-ignored", "multi_head_self_attention",
                 "your heads ignore scale=True; pass scale on to every head's self_attention",
-                (("Wv[n], scale)", "Wv[n])"),), visible="pass scale on to every head"),
+                (("Wv[head], scale)", "Wv[head])"),), visible="pass scale on to every head"),
         Mistake("batched-softmax-rows", "multi_head_self_attention_batched",
                 "your A′ normalises each row of every head (the last axis); the softmax runs over the keys, axis 1 of the (h, N, N) scores",
                 (("softmax(A, axis=1)", "softmax(A, axis=2)"),), visible="which normalises each row of every head"),
         Mistake("batched-A-transposed", "multi_head_self_attention_batched",
-                "your scores are Q[n]ᵀ K[n], every head's A transposed; A[n] = K[n]ᵀ Q[n], column i for query i",
+                "your scores are Q[head]ᵀ K[head], every head's A transposed; A[head] = K[head]ᵀ Q[head], column i for query i",
                 (("A = np.swapaxes(K, 1, 2) @ Q", "A = np.swapaxes(Q, 1, 2) @ K"),), visible="which transposes every head's scores"),
         Mistake("batched-interleaved", "multi_head_self_attention_batched",
                 "your reshape interleaves the heads' rows (the axes were swapped before it); reshape (h, d_v, N) to (h·d_v, N) directly",

@@ -39,9 +39,10 @@ ASSIGNMENT = Assignment(
     Self-attention treats its input as a **set**: permute the columns of `I` and the columns
     of O are permuted the same way; nothing in it knows which vector came first. To give it
     order, each aⁱ gets a **position vector** eⁱ added to it, aⁱ + eⁱ. The Transformer's
-    eⁱ are sinusoids: rows 2m and 2m+1 share one frequency 1/10000^(2m/d),
+    eⁱ are sinusoids, the columns of the position matrix P = [e⁰ … eᴺ⁻¹]: rows 2m and 2m+1
+    share one frequency 1/10000^(2m/d),
 
-        E[2m, i] = sin(i / 10000^(2m/d)),   E[2m+1, i] = cos(i / 10000^(2m/d)),
+        P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)),
 
     for positions i = 0 … N-1 (0-based in code). Learned encodings are the alternative.
     """,
@@ -49,21 +50,21 @@ ASSIGNMENT = Assignment(
         Part(
             id="sinusoidal", title="Sinusoidal position vectors", points=4,
             prose="""
-            Write `sinusoidal_encoding(d, N)`: the (d, N) array E above, one column eⁱ per position.
+            Write `sinusoidal_encoding(d, N)`: the (d, N) position matrix P above, one column eⁱ per position.
             Odd d is allowed (the last row is a sine). `d` and `N` must be positive integers
             (`ValueError` otherwise; the set-up cell's `positive_int` checks it).
             """,
             answers=("sinusoidal_encoding",),
             visible="""
-            E = sinusoidal_encoding(4, 3)
-            check_shape("sinusoidal_encoding(4, 3)", E, (4, 3), "one column eⁱ per position: shape (d, N)")
-            check_close("e⁰, the column of position 0", E[:, 0], [0.0, 1.0, 0.0, 1.0],
+            P = sinusoidal_encoding(4, 3)
+            check_shape("sinusoidal_encoding(4, 3)", P, (4, 3), "one column eⁱ per position: shape (d, N)")
+            check_close("e⁰, the column of position 0", P[:, 0], [0.0, 1.0, 0.0, 1.0],
                         "at position 0, sin rows are 0 and cos rows are 1: even rows (2m) are sines, odd rows (2m+1) cosines")
-            check_close("row 3 (a cosine of frequency 1/10000^(2/4))", E[3], np.cos(np.arange(3) / 10000 ** (2 / 4)),
+            check_close("row 3 (a cosine of frequency 1/10000^(2/4))", P[3], np.cos(np.arange(3) / 10000 ** (2 / 4)),
                         "rows 2m and 2m+1 share the frequency 1/10000^(2m/d): row 3 uses m = 1, the exponent is 2m/d = 2/4, not 3/4")
-            check_close("row 1 (a cosine of frequency 1)", E[1], np.cos([0.0, 1.0, 2.0]),
+            check_close("row 1 (a cosine of frequency 1)", P[1], np.cos([0.0, 1.0, 2.0]),
                         "positions are i = 0 … N-1, and row 2m+1 is cos(i / 10000^(2m/d))")
-            check_close("sinusoidal_encoding(4, 3)", E, «S.sinusoidal_encoding(4, 3)»)
+            check_close("sinusoidal_encoding(4, 3)", P, «S.sinusoidal_encoding(4, 3)»)
             """,
             cases=(
                 Case("sinusoidal_encoding", (8, 6), label="d = 8, N = 6"),
@@ -80,9 +81,9 @@ ASSIGNMENT = Assignment(
             """,
             answers=(),
             visible="""
-            E = sinusoidal_encoding(5, 3)
-            check_shape("sinusoidal_encoding(5, 3)", E, (5, 3))
-            check_close("row 4 (the last, a sine of frequency 1/10000^(4/5))", E[4], np.sin(np.arange(3) / 10000 ** (4 / 5)))
+            P = sinusoidal_encoding(5, 3)
+            check_shape("sinusoidal_encoding(5, 3)", P, (5, 3))
+            check_close("row 4 (the last, a sine of frequency 1/10000^(4/5))", P[4], np.sin(np.arange(3) / 10000 ** (4 / 5)))
             check_raises("sinusoidal_encoding(0, 3)", sinusoidal_encoding, 0, 3)
             check_raises("sinusoidal_encoding(4, 2.5)", sinusoidal_encoding, 4, 2.5)
             """,
@@ -129,25 +130,25 @@ ASSIGNMENT = Assignment(
             ),
         ),
     ),
-    returns={"sinusoidal_encoding": "E"},
+    returns={"sinusoidal_encoding": "P"},
     families=(Family("pe-frequency", "sinusoidal_encoding", "your frequencies differ from the Transformer's: rows 2m "
                      "and 2m+1 share the frequency 1/10000^(2m/d) (base 10000, exponent 2m/d)", _frequencies),),
     mistakes=(
         Mistake("pe-sin-cos-swapped", "sinusoidal_encoding",
                 "your sines and cosines are swapped; even rows 2m are sines, odd rows 2m+1 cosines",
-                (("E[0::2] = np.sin(angles)", "E[0::2] = np.cos(angles)"),
-                 ("E[1::2] = np.cos(angles[: d // 2])", "E[1::2] = np.sin(angles[: d // 2])")),
+                (("P[0::2] = np.sin(angles)", "P[0::2] = np.cos(angles)"),
+                 ("P[1::2] = np.cos(angles[: d // 2])", "P[1::2] = np.sin(angles[: d // 2])")),
                 visible="even rows (2m) are sines"),
         Mistake("pe-row-exponent", "sinusoidal_encoding",
                 "your frequency uses the row number in the exponent (10000^(row/d)); rows 2m and 2m+1 share one frequency, 1/10000^(2m/d)",
-                (("E[1::2] = np.cos(angles[: d // 2])", "E[1::2] = np.cos(i[None, :] / 10000.0 ** (np.arange(1, d, 2)[:, None] / d))"),),
+                (("P[1::2] = np.cos(angles[: d // 2])", "P[1::2] = np.cos(i[None, :] / 10000.0 ** (np.arange(1, d, 2)[:, None] / d))"),),
                 visible="rows 2m and 2m+1 share the frequency"),
         Mistake("pe-one-based", "sinusoidal_encoding",
                 "your positions start at 1; in code they are i = 0 … N-1 (the first column is sin 0 = 0, cos 0 = 1)",
                 (("i = np.arange(N)", "i = np.arange(1, N + 1)"),), visible="at position 0"),
         Mistake("pe-transposed", "sinusoidal_encoding",
-                "your E has one row per position; the notes' position vectors are columns, shape (d, N)",
-                (("    return E\n", "    return E.T\n"),), visible="one column eⁱ per position"),
+                "your P has one row per position; the position vectors eⁱ are its columns, shape (d, N)",
+                (("    return P\n", "    return P.T\n"),), visible="one column eⁱ per position"),
         Mistake("permute-inverse", "permute",
                 "your permute applies the inverse permutation (result[:, perm] = I); column n of the result is the input's column perm[n]",
                 (("    return I[:, p]", "    out = np.empty_like(I)\n    out[:, p] = I\n    return out"),),
