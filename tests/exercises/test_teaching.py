@@ -17,7 +17,7 @@ from autograder import assignments, build
 from autograder.visible import check_no_loop
 
 from . import simulate
-from .wrong_answers import WRONG
+from .wrong_answers import VISIBLE_ONLY, WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMED_RATE = 0.8
@@ -199,3 +199,14 @@ def test_exercises_2_and_3_use_the_chapters_worked_example():
         assert "notes' example" not in json.dumps(_student_cells(aid))
         labels = [c.label for p in assignments.get(aid).parts for c in p.cases]
         assert not any("notes'" in label for label in labels)
+
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_an_answer_right_only_on_the_visible_inputs_loses_points(aid):
+    fn, patch, what = VISIBLE_ONLY[aid]
+    answers = {fn: assignments.patched(fn, patch)}
+    errors = simulate.visible_errors(aid, answers)
+    assert not any(errors.values()), (what, errors)
+    assert all(e is None for e in simulate.visible_errors(aid, {}).values())
+    verdicts = simulate.verdicts(aid, answers)
+    assert not all(v["passed"] for v in verdicts.values()), what

@@ -118,3 +118,18 @@ WRONG = {
         ("self_attention_backward", (("dQ = K @ dA ", "dQ = K @ dA / 2 "),), "a stray factor"),
     ],
 }
+
+# Wrong answers that pass every visible test (right only on the visible tests' inputs): the
+# hidden cases must still take points off them.
+VISIBLE_ONLY = {
+    "01-vector-sets": ("position_wise", (("b[:, None]", "b[:2, None]"),), "bias sliced for d_out = 2"),
+    "02-dot-product": ("attend", (("for j in range(N)", "for j in range(4)"),), "four keys, as in the worked example"),
+    "03-matrix-form": ("self_attention", (("O = V @ A_prime", "O = V[:, :4] @ A_prime[:4]"),), "four inputs only"),
+    "04-multi-head": ("multi_head_self_attention_batched", (("heads.reshape(-1, I.shape[1])", "heads.reshape(6, -1)"),),
+                      "six rows, as in the test"),
+    "05-positional-encoding": ("sinusoidal_encoding", (("i = np.arange(N)", "i = np.arange(3)"),), "N = 3 only"),
+    "06-vs-cnn": ("window_mask", (("<= width // 2", "<= 1"),), "width 3 only"),
+    "07-vs-rnn": ("rnn_jacobians", (("for t in range(j + 1, N):", "for t in range(j + 1, 4):"),), "N = 4 only"),
+    "08-capstone": ("self_attention_backward", (("dA = dA / np.sqrt(Q.shape[0])", "dA = dA / np.sqrt(3)"),),
+                    "√d_k for d_k = 3 only"),
+}
