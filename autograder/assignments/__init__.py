@@ -20,26 +20,37 @@ An :class:`Assignment` has:
   (``grade_id`` = ``part.id``) preceded by Markdown (``prose``) and by the answer cells of
   the functions it introduces (``answers``; a later part may test the same function again,
   with ``answers=()``). The answer cell is the function's signature and docstring from
-  ``solutions/`` with its body, taken with ``inspect``, between ``### BEGIN SOLUTION`` and
-  ``### END SOLUTION``;
+  ``solutions/`` (without its numpydoc ``Notes``, which say how the reference computes the
+  result) with its body, taken with ``inspect``, between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION``. A part without answer cells asks for no new code unless
+  ``new_code=True`` (a later step of the same function, as in the capstone); such parts may
+  carry at most a fifth of the points, and their prose says "No new code" (a test checks
+  both). Hints go into collapsed Markdown ``<details>`` blocks;
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
   helpers of :mod:`autograder.visible` (``check_shape``, ``check_close``, ``check_raises``,
-  ``check_true``): each failing check says what was expected and what came back;
+  ``check_true``, ``check_unlike``, ``check_no_loop``): each failing check says what was
+  expected and what came back;
 - ``cases`` (per part): hidden :class:`Case` s, i.e. a function name, arguments (numpy arrays,
   numbers, bools, lists; built here with fixed seeds) and a label shown in feedback. The
   probe runs them in the student's kernel; :class:`autograder.check.ProbeCheck` recomputes
   them with ``solutions`` in the grading process. A case whose reference raises
   ``ValueError`` expects the student to raise ``ValueError`` too;
-- ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function. ``code``
-  is a complete wrong ``def`` that replaces the answer cell; it is run grader-side (with
-  ``np`` and every function of ``solutions`` in scope) so the feedback can say "your answer
-  matches mistake X: <message>"; ``visible`` is a phrase the visible tests print for it
-  (a test checks both);
-- ``provided`` (optional): extra functions of ``solutions`` to copy into the locked set-up
-  cell. Helpers the answers call (``_validate``'s checks, earlier chapters' functions) are
-  found automatically from the functions' global names.
+- ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function, each a
+  small ``patch`` of the reference (``(old, new)`` pairs, see :func:`patched`); it is run
+  grader-side (with ``np`` and every function of ``solutions`` in scope) so the feedback can
+  say "your answer matches mistake X: <message>"; ``visible`` is a phrase the visible tests
+  print for it (a test checks both);
+- ``families`` (optional): :class:`Family` s of mistakes the grader names when no catalogued
+  mistake matches, on top of the generic ones of :mod:`autograder.families` (transposed
+  outputs, wrong axis, scale, roles of Q, K, V, ...);
+- ``provided`` (optional): extra functions of ``solutions`` the visible tests call. Helpers
+  the answers call are found from the functions' global names. Helpers that are not an
+  exercise's answer (``_validate``'s checks, ``multi_head_weights``) go into the locked
+  set-up cell; answers of earlier exercises never do: the student pastes their own into
+  answer cells after the set-up cell, and a locked cell checks them on new inputs against
+  precomputed values (:func:`autograder.build.earlier_check_source`).
 """
 
 from __future__ import annotations
