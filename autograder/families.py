@@ -31,6 +31,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import assignments
+from .results import Raised, compare, run_case, solutions_namespace
 
 ROLES = (("Wq", "Wk", "Wv"), ("Q", "K", "V"), ("q", "k"))
 
@@ -151,9 +152,7 @@ def mutants(function):
 
 @functools.lru_cache(maxsize=None)
 def compiled(function, source):
-    from .check import _solutions_namespace
-
-    ns = _solutions_namespace()
+    ns = solutions_namespace()
     exec(compile(source, f"<mutant of {function}>", "exec"), ns)  # noqa: S102 - our own reference, edited
     return ns[function]
 
@@ -230,8 +229,6 @@ def overflowed(expected, got):
 
 def _candidates(spec, case, expected):
     """``(family, message, predicted result)`` for one case, cheapest first."""
-    from .check import _run
-
     for cand in transposed(expected):
         yield ("transposed", None, cand)
     for cand in _scale_flipped(case):
@@ -245,7 +242,7 @@ def _candidates(spec, case, expected):
         for cand in family.candidates(case.args, dict(case.kwargs), getattr(solutions, case.fn)):
             yield (family.id, family.message, cand)
     for mutant in mutants(case.fn):
-        yield (mutant.family, mutant.message, lambda m=mutant: _run(compiled(case.fn, m.source), case))
+        yield (mutant.family, mutant.message, lambda m=mutant: run_case(compiled(case.fn, m.source), case))
 
 
 def _scale_flipped(case):
@@ -254,13 +251,11 @@ def _scale_flipped(case):
 
     import solutions
 
-    from .check import _run
-
     fn = getattr(solutions, case.fn)
     if "scale" not in inspect.signature(fn).parameters:
         return []
     flipped = type(case)(case.fn, case.args, {**case.kwargs, "scale": not case.kwargs.get("scale", False)})
-    return [lambda: _run(fn, flipped)]
+    return [lambda: run_case(fn, flipped)]
 
 
 def _transposed_message(spec, fn, expected, got):
@@ -269,8 +264,6 @@ def _transposed_message(spec, fn, expected, got):
     for n, a in _arrays(expected):
         if a.ndim >= 2:
             cand = _replace(expected, n, np.swapaxes(a, -1, -2))
-            from .check import compare
-
             if compare(cand, got, name) is None:
                 what = names[n] if n < len(names) else "the result"
                 return (f"your {what} is the transpose of the reference's: rows and columns are exchanged "
@@ -291,8 +284,6 @@ def diagnose(spec, part, expected, got, failing):
 
 
 def _diagnose(spec, part, expected, got, failing):
-    from .check import Raised, compare
-
     cases = [part.cases[i] for i in failing]
     what = [spec.returns.get(c.fn, "the result") for c in cases]
     exp = [expected[i] for i in failing]

@@ -6,7 +6,7 @@ the same verdicts through nbgrader and the sandbox for the catalogue.
 
 import numpy as np
 
-from autograder import assignments, build, check, probe
+from autograder import assignments, build, check, probe, results
 
 
 def namespace(aid, answers=None):
@@ -14,7 +14,7 @@ def namespace(aid, answers=None):
     reference's source, run here so that calls between answers resolve in this namespace,
     as in a notebook) and, in place of some, the given wrong answers ``{function: code}``."""
     spec = assignments.get(aid)
-    ns = check._solutions_namespace()
+    ns = results.solutions_namespace()
     names = list(build.earlier_answers(spec)) + list(spec.answer_functions)
     for name in names:
         exec(compile(assignments.reference_source(name), f"<reference {name}>", "exec"), ns)  # noqa: S102
@@ -24,7 +24,7 @@ def namespace(aid, answers=None):
 
 
 def _report_value(result):
-    if isinstance(result, check.Raised):
+    if isinstance(result, results.Raised):
         return {"__raised__": result.names, "message": result.message}
     return probe.encode(result)
 
@@ -36,8 +36,8 @@ def verdicts(aid, answers=None):
     out = {}
     for part in spec.parts:
         with np.errstate(all="ignore"):
-            results = [_report_value(check._run(ns[case.fn], case)) for case in part.cases]
-        out[part.id] = check.judge_part(spec, part, {"part": part.id, "results": results})
+            reported = [_report_value(results.run_case(ns[case.fn], case)) for case in part.cases]
+        out[part.id] = check.judge_part(spec, part, {"part": part.id, "results": reported})
     return out
 
 

@@ -82,7 +82,7 @@ EXPECTED_FAILS = {
 
 @pytest.mark.parametrize("mistake", SPEC.mistakes, ids=[m.id for m in SPEC.mistakes])
 def test_each_mistake_costs_exactly_the_parts_it_should(mistake):
-    from autograder.check import compare
+    from autograder.results import compare
 
     failed = set()
     for part in SPEC.parts:
