@@ -24,7 +24,9 @@ on every failing case (and differs from the reference there), or ``None``.
 
 from __future__ import annotations
 
+import ast
 import functools
+import inspect
 import re
 from dataclasses import dataclass
 
@@ -131,8 +133,6 @@ def mutants(function):
     src = assignments.reference_source(function)
     lines = src.splitlines(keepends=True)
     # the body starts after the docstring: mutate code only
-    import ast
-
     node = ast.parse(src).body[0]
     start = node.body[0].end_lineno if isinstance(node.body[0], ast.Expr) else node.body[0].lineno - 1
     head, body = "".join(lines[:start]), "".join(lines[start:])
@@ -239,7 +239,11 @@ def _candidates(spec, case, expected):
             continue
         import solutions
 
-        for cand in family.candidates(case.args, dict(case.kwargs), getattr(solutions, case.fn)):
+        try:
+            predicted = list(family.candidates(case.args, dict(case.kwargs), getattr(solutions, case.fn)))
+        except Exception:  # noqa: BLE001 - a family that does not apply to this input predicts nothing
+            predicted = []
+        for cand in predicted:
             yield (family.id, family.message, cand)
     for mutant in mutants(case.fn):
         yield (mutant.family, mutant.message, lambda m=mutant: run_case(compiled(case.fn, m.source), case))
@@ -247,8 +251,6 @@ def _candidates(spec, case, expected):
 
 def _scale_flipped(case):
     """The reference with ``scale`` flipped, for functions that take it."""
-    import inspect
-
     import solutions
 
     fn = getattr(solutions, case.fn)
@@ -278,9 +280,17 @@ def _zeros(x):
 
 
 def diagnose(spec, part, expected, got, failing):
-    """``(family id, message)`` for a wrong answer on the failing cases of ``part``, or ``None``."""
+    """``(family id, message)`` for a wrong answer on the failing cases of ``part``, or ``None``.
+
+    Naming is a courtesy on top of the verdict: a family whose prediction fails on some
+    input (an exception of the prediction, not of the student's code) names nothing, and
+    the verdict and its message stand as they are.
+    """
     with np.errstate(all="ignore"):
-        return _diagnose(spec, part, expected, got, failing)
+        try:
+            return _diagnose(spec, part, expected, got, failing)
+        except Exception:  # noqa: BLE001 - see the docstring: the verdict does not depend on it
+            return None
 
 
 def _diagnose(spec, part, expected, got, failing):
