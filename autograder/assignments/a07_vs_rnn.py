@@ -29,6 +29,35 @@ def _reversed(args, kwargs, reference):
     return [backwards[:, ::-1], backwards]
 
 
+def _activations(args, kwargs, reference):
+    """The recurrence with another activation than tanh: none, ReLU or the logistic sigmoid."""
+    I, Wx, Wh = (np.asarray(a, dtype=float) for a in args)
+    h0 = kwargs.get("h0")
+    try:
+        reference(I, Wx, Wh, h0)      # the same checks as the reference
+    except ValueError:
+        return []
+    out = []
+    for act in (lambda z: z, lambda z: np.maximum(z, 0.0), lambda z: 1 / (1 + np.exp(-z))):
+        h = np.zeros(Wx.shape[0]) if h0 is None else np.asarray(h0, dtype=float)
+        H = np.empty((Wx.shape[0], I.shape[1]))
+        for t in range(I.shape[1]):
+            h = act(Wx @ I[:, t] + Wh @ h)
+            H[:, t] = h
+        out.append(H)
+    return out
+
+
+def _norms(args, kwargs):
+    """Influence matrices measured over one axis of the Jacobians only, or by their largest entry."""
+    import solutions
+
+    I = np.asarray(args[0], dtype=float)
+    J = [solutions.rnn_jacobians(*args, j, **kwargs) for j in range(I.shape[1])]   # N × (N, d_h, d)
+    return [np.stack([np.linalg.norm(Jj, axis=1) for Jj in J]), np.stack([np.linalg.norm(Jj, axis=2) for Jj in J]),
+            np.stack([np.abs(Jj).max(axis=(1, 2)) for Jj in J])]
+
+
 ASSIGNMENT = Assignment(
     id="07-vs-rnn",
     notebook="vs_rnn",
@@ -183,8 +212,15 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"rnn_forward": "H", "rnn_jacobians": "J", "rnn_influence": "R"},
-    families=(Family("rnn-reversed", "rnn_forward",
-                     "your RNN runs right to left; it starts at a¹ (column 0) and moves right", _reversed),),
+    families=(
+        Family("rnn-reversed", "rnn_forward", "your RNN runs right to left; it starts at a¹ (column 0) and moves right",
+               _reversed),
+        Family("rnn-activation", "rnn_forward", "your recurrence uses another activation than tanh (none, ReLU or a "
+               "sigmoid): hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹)", _activations),
+        Family("influence-norm", "rnn_influence", "your entries measure the Jacobian ∂hᵗ/∂aʲ another way (over one axis "
+               "only, or by its largest entry): use its Frobenius norm, one number per (j, t)",
+               lambda args, kwargs, reference: _norms(args, kwargs)),
+    ),
     mistakes=(
         Mistake("rnn-stale-state", "rnn_forward",
                 "your step t uses h⁰ (the initial state) instead of hᵗ⁻¹; feed each step the state of the step just before it",
