@@ -6,6 +6,10 @@ and what came back, plus an optional hint that points at the likely mistake.
 
 import numpy as np
 
+# Tolerances: how close a result must be to the reference, in the visible tests and in the
+# hidden ones (autograder.check). The build copies this file from here on.
+RTOL, ATOL = 1e-6, 1e-9
+
 
 def _show(x):
     """A short printable form of a value."""
@@ -36,7 +40,7 @@ def check_close(what, got, expected, hint=""):
         _fail(f"{what} is None: did you forget to return it?", hint)
     check_shape(what, got, expected.shape, hint)
     got = np.asarray(got, dtype=float)
-    if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+    if not np.allclose(got, expected, rtol=RTOL, atol=ATOL):
         _fail(f"{what} should be\n{_show(expected)}\nbut yours is\n{_show(got)}", hint)
 
 
@@ -63,7 +67,7 @@ def check_unlike(what, got, wrong, message):
     """Fail with ``message`` when ``got`` equals ``wrong``, the result of a known mistake."""
     try:
         same = np.shape(got) == np.shape(wrong) and np.allclose(
-            np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=1e-6, atol=1e-9, equal_nan=True)
+            np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=RTOL, atol=ATOL, equal_nan=True)
     except (TypeError, ValueError):
         same = False
     if same:
