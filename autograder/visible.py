@@ -1,4 +1,5 @@
-"""Checks used by the visible tests; the build copies their source into each notebook's set-up cell.
+"""Checks used by the visible tests; the build copies this file, from the ``# Tolerances``
+comment on, into each notebook's set-up cell. ``autograder.check`` grades with the same tolerances.
 
 Every failing check raises ``AssertionError`` with a sentence that says what was expected
 and what came back, plus an optional hint that points at the likely mistake.
@@ -6,8 +7,8 @@ and what came back, plus an optional hint that points at the likely mistake.
 
 import numpy as np
 
-# Tolerances: how close a result must be to the reference, in the visible tests and in the
-# hidden ones (autograder.check). The build copies this file from here on.
+# Tolerances: how close a result must be to the reference's (relative, absolute), here and
+# when the notebook is graded.
 RTOL, ATOL = 1e-6, 1e-9
 
 
