@@ -2,7 +2,7 @@
 
 :func:`grade_class` is what ``python -m autograder grade`` runs. The parent process
 
-1. sets up OUT as an nbgrader course (X's :func:`autograder.course.make_course`: config,
+1. sets up OUT as an nbgrader course (:func:`autograder.course.make_course`: config,
    ``source/``, ``generate_assignment``; redone only when the source notebook changed) and
    takes a snapshot of the source cells from the gradebook (:func:`source_snapshot`);
 2. walks the submissions (:class:`autograder.intake.Intake`, one student at a time) and

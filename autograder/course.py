@@ -24,7 +24,7 @@ import os
 import shutil
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_client.manager import AsyncKernelManager
@@ -233,8 +233,7 @@ class Graded:
     scores: dict            # part id -> (score, max score)
     probe: dict             # ProbeCheck's summary (status, reasons, per-part message/mistake)
     notebook: Path          # the autograded notebook
-    log: str = ""
-    parts: dict = field(default_factory=dict)
+    log: str = ""           # nbgrader's log of the run
 
     @property
     def score(self):
@@ -243,9 +242,6 @@ class Graded:
     @property
     def max_score(self):
         return sum(m for _, m in self.scores.values())
-
-    def message(self, part_id):
-        return self.probe.get("parts", {}).get(part_id, {}).get("message", "")
 
 
 def autograde(root, assignment_id, submissions):

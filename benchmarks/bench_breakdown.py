@@ -12,7 +12,7 @@ functions, each stage timed ``--repeats`` times in this one process (median and 
 - ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox`` running
   ``/bin/true``, minus ``/bin/true`` alone;
 - ``kernel start+stop``: start, wait until ready, shut down, for a bare jupyter_client kernel,
-  X's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and Y's ``SandboxedKernelManager``;
+  the course's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and the sandbox's ``SandboxedKernelManager``;
 - ``execution``: running the notebook's code cells in a kernel already started;
 - our task's stages (``autograder.task``): read + sanitise, ``SandboxExecute`` (kernel start,
   cells, shut-down), ``ProbeCheck``, LimitOutput + scores, the autograded notebook, the feedback
@@ -210,7 +210,7 @@ def main(argv=None):
                 stages[key].append((clock.wall, clock.cpu))
         return Stage()
 
-    # "ahead": Y's executor boots the next notebook's kernel while one runs (prefetch); the first
+    # "ahead": our executor boots the next notebook's kernel while one runs (prefetch); the first
     # round has no kernel ready yet and is not kept.
     prefetch_ok = "prefetch" in SandboxExecute.class_trait_names()
     for round_ in range(R + 1):

@@ -7,8 +7,8 @@ Spec format (how to add an assignment, e.g. 08-capstone)
 2. Write ``autograder/assignments/aNN_<name>.py`` defining ``ASSIGNMENT = Assignment(...)``
    (copy ``a02_dot_product.py``), and add its id to :data:`MODULES` below.
 3. Run ``python -m autograder.build``; commit ``autograder/source/<id>/`` and
-   ``notebooks/<id>/``. Add the id to ``ASSIGNMENT_IDS`` in ``tests/exercises`` (it is
-   parametrised over :func:`ids`, so nothing else is needed).
+   ``notebooks/<id>/``. The tests of ``tests/exercises`` run over :func:`ids`, so they
+   cover the new assignment with nothing else to add.
 
 An :class:`Assignment` has:
 
@@ -35,7 +35,7 @@ An :class:`Assignment` has:
 - ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function. ``code``
   is a complete wrong ``def`` that replaces the answer cell; it is run grader-side (with
   ``np`` and every function of ``solutions`` in scope) so the feedback can say "your answer
-  matches mistake X: <message>"; ``visible`` is a phrase the visible tests print for it
+  matches mistake <id>: <message>"; ``visible`` is a phrase the visible tests print for it
   (a test checks both);
 - ``provided`` (optional): extra functions of ``solutions`` to copy into the locked set-up
   cell. Helpers the answers call (``_validate``'s checks, earlier chapters' functions) are
