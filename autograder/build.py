@@ -126,7 +126,7 @@ def helpers(spec):
 
 def _visible_source():
     text = inspect.getsource(visible)
-    return text[text.index("# Tolerances"):].rstrip() + "\n"
+    return text[text.index("\n# Tolerances:") + 1:].rstrip() + "\n"
 
 
 def setup_source(spec):

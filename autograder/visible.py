@@ -1,5 +1,5 @@
-"""Checks used by the visible tests; the build copies this file, from the ``# Tolerances``
-comment on, into each notebook's set-up cell. ``autograder.check`` grades with the same tolerances.
+"""Checks used by the visible tests; the build copies this file, from the tolerances on, into
+each notebook's set-up cell. ``autograder.check`` grades with the same tolerances.
 
 Every failing check raises ``AssertionError`` with a sentence that says what was expected
 and what came back, plus an optional hint that points at the likely mistake.
