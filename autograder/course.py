@@ -142,8 +142,9 @@ CONFIG_HEADER = """\
 #
 # Grading needs that package in the Python environment that runs nbgrader (and formgrader):
 # `autograder.check.ProbeCheck` judges the hidden tests' reports against the reference
-# implementation; without it, an answer right only on the visible tests' inputs gets full marks.
-# The settings below may be merged into an existing nbgrader_config.py.
+# implementation (without it, an answer right only on the visible tests' inputs would get
+# full marks). The course root is the folder of this file. The settings below may be merged
+# into an existing nbgrader_config.py.
 import os
 
 c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
