@@ -5,7 +5,6 @@ this test's environment through a ``.pth`` file (so nothing is downloaded and pi
 satisfied); the course's own packages come only from the clone's install.
 """
 
-import os
 import subprocess
 import sys
 import sysconfig
