@@ -34,7 +34,9 @@ import stat
 import zipfile
 from pathlib import Path, PurePosixPath
 
-MAX_NOTEBOOK_BYTES = 32 * 1024**2
+# A notebook file larger than this is not read at all (its saved outputs are dropped while it
+# is read, so it may be large; what stays must fit MAX_CELLS_BYTES, see autograder.task).
+MAX_NOTEBOOK_BYTES = 128 * 1024**2
 SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
 _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECASE)
 

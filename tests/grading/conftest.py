@@ -18,7 +18,7 @@ FAST = ["--cell-timeout", "4", "--cpu", "20", "--timeout", "40"]
 def course_template(tmp_path_factory):
     """An OUT folder with the nbgrader course set up (generate_assignment run), no students yet."""
     from autograder import assignments
-    from autograder.batch import prepare_course
+    from autograder.outdir import prepare_course
     from autograder.course import ensure_path
 
     ensure_path()
@@ -32,6 +32,12 @@ def fresh_out(course_template, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(course_template, out)
     return out
+
+
+def grade_new(course_template, submissions, out, *extra, jobs=2):
+    """Grade into a new OUT made from the prepared course; return the CompletedProcess."""
+    shutil.copytree(course_template, out)
+    return grade(submissions, out, *extra, jobs=jobs)
 
 
 def grade(submissions, out, *extra, jobs=2, check=True):
