@@ -14,10 +14,12 @@ Exercises:
   every hidden case with ``solutions/`` in the grading process, names catalogued mistakes,
   else the mistake's family (``families.py``: transformations of the reference), flags imported/exec'd answers, and rewrites the test cells' outputs (so stderr costs nothing).
 - ``visible.py``: the checks the visible tests use (copied into each notebook's set-up cell).
-- ``course.py``: an nbgrader course directory (config with ProbeCheck after Execute,
-  ``OverwriteCells.add_missing_cells``) and a simple sequential ``autograde``; without a
-  sandbox the kernel starts in a scratch directory without ``PYTHONPATH``.
+- ``course.py``: a stock nbgrader course directory (``python -m autograder course DIR``:
+  ``nbgrader_config.py`` with ProbeCheck after Execute, feedback without the hidden tests,
+  and ``source/``) and a simple sequential ``autograde``; the kernel starts in a scratch
+  directory, with no sandbox.
 
-Grading a class: ``__main__.py`` (``python -m autograder grade|build``),
+Grading a class: ``__main__.py`` (``python -m autograder grade|build|course``, also the
+console script ``self-attention-grader``),
 ``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``.
 """

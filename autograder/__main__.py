@@ -1,7 +1,9 @@
-"""``python -m autograder``: grade a class, or build the exercise notebooks.
+"""``python -m autograder`` (or ``self-attention-grader``): grade a class, build the exercise
+notebooks, or write a stock nbgrader course.
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [limits] [--no-sandbox]
     python -m autograder build [--check] [ASSIGNMENT ...]
+    python -m autograder course DIR [ASSIGNMENT ...]
 """
 
 from __future__ import annotations
@@ -36,7 +38,9 @@ def positive(text):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m autograder", description="Grade a class, or build the notebooks.")
+    script = os.path.basename(sys.argv[0])  # self-attention-grader, or __main__.py under -m
+    p = argparse.ArgumentParser(prog="python -m autograder" if script == "__main__.py" else script,
+                                description="Grade a class, build the notebooks, or write a stock nbgrader course.")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser(
         "grade", help="grade every student's notebook of one assignment",
@@ -73,7 +77,41 @@ def parser():
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
     b = sub.add_parser("build", help="generate the source and student notebooks (autograder.build)")
     b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder.build (--check, ids)")
+    add_course_parser(sub)
     return p
+
+
+def add_course_parser(sub):
+    c = sub.add_parser(
+        "course", help="write a stock nbgrader course directory that applies the hidden checks",
+        description="Write DIR/nbgrader_config.py and DIR/source/<assignment>/<notebook>.ipynb: an nbgrader "
+                    "course for stock `nbgrader generate_assignment`, `autograde`, `generate_feedback`, "
+                    "`export` and formgrader. Its autograde runs autograder.check.ProbeCheck (the hidden "
+                    "checks) after Execute, and its feedback leaves the hidden tests out; this package must "
+                    "be installed where nbgrader runs. Stock nbgrader has no sandbox, no parallel batch and "
+                    "no resuming of a killed run: `grade` has them. An existing DIR/nbgrader_config.py and "
+                    "DIR/source/<assignment>/ are replaced.",
+    )
+    c.add_argument("dir", metavar="DIR", help="the course directory (created if missing)")
+    c.add_argument("assignments", metavar="ASSIGNMENT", nargs="*", help="assignment ids (default: all)")
+
+
+def course_command(args):
+    """``course DIR [ASSIGNMENT ...]``: write the course, say what was written and what comes next."""
+    from . import assignments
+    from .course import write_course
+
+    for aid in args.assignments:
+        try:
+            assignments.get(aid)
+        except ValueError as exc:
+            parser().error(str(exc))
+    written = write_course(args.dir, args.assignments)
+    for path in written:
+        print(f"wrote {os.path.join(args.dir, path)}")
+    print(f"Next, in {args.dir}: nbgrader generate_assignment ASSIGNMENT, then collect submissions into "
+          "submitted/<student>/<assignment>/ and run nbgrader autograde ASSIGNMENT.")
+    return 0
 
 
 def main(argv=None):
@@ -83,6 +121,8 @@ def main(argv=None):
 
         return build.main(argv[1:])  # its own options (--check, ids) are build's to parse
     args = parser().parse_args(argv)
+    if args.command == "course":
+        return course_command(args)
     from . import assignments
 
     try:

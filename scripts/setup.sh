@@ -41,7 +41,17 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "$sum" > "$stamp"
 fi
 
-# 3. For the tests: a browser for the site tests and bubblewrap for the grading sandbox.
+# 3. The course itself (solutions, autograder, book_figures), editable: imports read this
+#    checkout, and `self-attention-grader` is on .venv/bin. Redone when pyproject.toml changes.
+stamp=.venv/.project.sha256
+sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || ! .venv/bin/python -c "import solutions, autograder, book_figures" 2>/dev/null; then
+  echo "setup: installing the course's package (pip install -e .)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  echo "$sum" > "$stamp"
+fi
+
+# 4. For the tests: a browser for the site tests and bubblewrap for the grading sandbox.
 if [ $want_test -eq 1 ]; then
   apt_install chromium bubblewrap fonts-dejavu-core
 fi

@@ -7,8 +7,8 @@ Spec format (how to add an assignment, e.g. 08-capstone)
 2. Write ``autograder/assignments/aNN_<name>.py`` defining ``ASSIGNMENT = Assignment(...)``
    (copy ``a02_dot_product.py``), and add its id to :data:`MODULES` below.
 3. Run ``python -m autograder.build``; commit ``autograder/source/<id>/`` and
-   ``notebooks/<id>/``. Add the id to ``ASSIGNMENT_IDS`` in ``tests/exercises`` (it is
-   parametrised over :func:`ids`, so nothing else is needed).
+   ``notebooks/<id>/``. The tests of ``tests/exercises`` run over :func:`ids`, so they
+   cover the new assignment with nothing else to add.
 
 An :class:`Assignment` has:
 

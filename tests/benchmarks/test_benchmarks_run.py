@@ -13,8 +13,6 @@ import pytest
 
 from tests.conftest import ROOT, course_env
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -58,7 +56,7 @@ def test_reference_tiny_prints_and_writes_figures(tmp_path):
 
 
 def test_score_differences_are_reported():
-    from bench_grading import differences
+    from benchmarks.bench_grading import differences
 
     same = {"s1": {"a": 1.0, "b": 2.0}}
     assert differences("stock", same, "ours", {"s1": {"a": 1.0, "b": 2.0}}, {}) == []
@@ -68,7 +66,7 @@ def test_score_differences_are_reported():
 
 def test_the_class_mixes_right_wrong_and_broken(tmp_path):
     from autograder import assignments
-    from bench_grading import make_class
+    from benchmarks.bench_grading import make_class
 
     kinds = make_class(assignments.get("02-dot-product"), 20, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kinds)

@@ -1,4 +1,5 @@
-"""The command line: help states the default limits, the instructors' page agrees, build delegates."""
+"""The command line: help states the default limits, the instructors' page agrees, build delegates,
+course writes a course or names the unknown assignment."""
 
 import re
 import subprocess
@@ -40,10 +41,26 @@ def test_sizes(text, value):
     assert cli.size(text) == value
 
 
-def test_build_delegates_to_x_build(monkeypatch):
+def test_build_delegates_to_autograder_build(monkeypatch):
     from autograder import build
 
     seen = []
     monkeypatch.setattr(build, "main", lambda argv: seen.append(argv) or 7)
     assert cli.main(["build", "--check", "02-dot-product"]) == 7
     assert seen == [["--check", "02-dot-product"]]
+
+
+def test_course_writes_config_and_source_notebooks(tmp_path, capsys):
+    assert cli.main(["course", str(tmp_path / "c"), "02-dot-product", "03-matrix-form"]) == 0
+    written = sorted(str(p.relative_to(tmp_path / "c")) for p in (tmp_path / "c").rglob("*") if p.is_file())
+    assert written == ["nbgrader_config.py", "source/02-dot-product/dot_product.ipynb",
+                       "source/03-matrix-form/matrix_form.ipynb"]
+    assert "nbgrader generate_assignment" in capsys.readouterr().out
+
+
+def test_course_names_an_unknown_assignment(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exc:
+        cli.main(["course", str(tmp_path / "c"), "02-dot-product", "09-nope"])
+    assert exc.value.code == 2
+    assert "09-nope" in capsys.readouterr().err
+    assert not (tmp_path / "c").exists()
