@@ -11,6 +11,7 @@ import os
 import re
 import sys
 
+from .lms import LAYOUTS
 from .sandbox import GiB, MiB, Limits
 
 D = Limits()
@@ -68,6 +69,9 @@ def parser():
     lim.add_argument("--disk", type=size, default=D.disk, metavar="BYTES",
                      help="size of the kernel's writable folders (/tmp and its working folder) and of any file "
                           "it writes (default: 64 MiB)")
+    g.add_argument("--layout", choices=LAYOUTS, default=None,
+                   help="how SUBMISSIONS is organised: a Moodle download (moodle), a Canvas download (canvas) or one "
+                        "folder per student (folders); detected when not given")
     g.add_argument("--no-sandbox", action="store_true",
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
@@ -109,11 +113,14 @@ def main(argv=None):
     limits = Limits(memory=args.memory, cpu=args.cpu, cell_timeout=args.cell_timeout, wall=args.timeout,
                     procs=args.procs, output=args.max_output, disk=args.disk)
     results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
-                          sandbox=not args.no_sandbox)
-    counts = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print(f"{len(results)} student(s): " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+                          sandbox=not args.no_sandbox, layout=args.layout)
+    import json
+
+    from .intake import closing_summary
+
+    with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:
+        seen = json.load(f)
+    print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"])
           + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
     return 0
 

@@ -290,8 +290,12 @@ class Progress:
 
 # ----------------------------------------------------------------------------- the command
 
-def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr):
-    """Grade every student of ``submissions``; returns the list of results (one per student)."""
+def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
+                layout=None):
+    """Grade every student of ``submissions``; returns the list of results (one per student).
+
+    ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
+    """
     from . import assignments
 
     spec = assignments.get(assignment_id)
@@ -300,14 +304,15 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake")
+    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
     snap = prepare_course(out, spec, sandbox)
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
 
-    students, todo = [], []
+    students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings
         students.append(sub.student_id)
+        identities[sub.student_id] = {**sub.identity.as_dict(), "late": sub.late}
         digest = hashlib.sha256(((sha256_file(sub.path) if sub.path else "missing") + config_digest
                                  + json.dumps(sub.notes)).encode()).hexdigest()
         old = read_journal(out, sub.student_id)
@@ -349,10 +354,14 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
         _discard_spares()  # kernels started ahead in this process (--jobs 1)
         shutil.rmtree(run_tmp, ignore_errors=True)
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
-    write_grades_csv(out / "grades.csv", results, spec)
+    _atomic_write(out / STATE / "intake.json", json.dumps(
+        {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
+         "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
+    write_grades_csv(out / "grades.csv", results, spec, identities)
     from .report import write_report
 
-    write_report(out / "report.html", results, spec, intake.rejected)
+    write_report(out / "report.html", results, spec,
+                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results
@@ -379,19 +388,27 @@ def write_if_changed(path, text):
     return True
 
 
+IDENTITY_COLUMNS = ["name", "lms", "lms_id", "late"]
+
+
 def _num(x):
     return f"{float(x):g}"
 
 
-def write_grades_csv(path, results, spec):
-    """grades.csv: the contract's columns, one column per graded part, and a note."""
+def write_grades_csv(path, results, spec, identities=None):
+    """grades.csv: the contract's columns, the student's identity (name, LMS, LMS id, late),
+    one column per graded part, and a note."""
     part_ids = [p.id for p in spec.parts]
+    identities = identities or {}
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["student_id", "assignment", "score", "max_score", "status", *part_ids, "note"])
+    w.writerow(["student_id", "assignment", "score", "max_score", "status", *IDENTITY_COLUMNS, *part_ids, "note"])
     for r in sorted(results, key=lambda r: r["student_id"]):
         parts = r.get("parts", {})
+        who = identities.get(r["student_id"], {})
         w.writerow([r["student_id"], r["assignment"], _num(r["score"]), _num(r["max_score"]), r["status"],
+                    who.get("name", r["student_id"]), who.get("lms", ""), who.get("lms_id", ""),
+                    "late" if who.get("late") else "",
                     *[_num(parts[p]["score"]) if p in parts else "" for p in part_ids],
                     " | ".join(r.get("notes", []))])
     return write_if_changed(path, buf.getvalue())

@@ -39,6 +39,9 @@ from . import assignments, probe
 
 MIME = probe.MIME
 RTOL, ATOL = 1e-6, 1e-9
+# How a part's message names the catalogued mistake it matched; `named_mistake` reads it back.
+MISTAKE_TAG = "[catalogued mistake: {}]"
+_MISTAKE_IN = re.compile(r"\[catalogued mistake: ([^\]\s]+)\]")
 # Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
 CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
 
@@ -115,6 +118,12 @@ def expected_results(assignment_id, part_id, mistake_id=None):
         with np.errstate(all="ignore"):
             out.append(_run(fn, case))
     return tuple(out)
+
+
+def named_mistake(message):
+    """The id of the catalogued mistake a part's message names, or None."""
+    m = _MISTAKE_IN.search(message or "")
+    return m.group(1) if m else None
 
 
 def _describe(x):
@@ -217,7 +226,7 @@ def judge_part(spec, part, report, cell_error=None):
             continue  # the mistake is right where the student is wrong: not this one
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             return {"passed": False, "mistake": mistake.id,
-                    "message": f"{title}: {mistake.message} [catalogued mistake: {mistake.id}] ({summary})"}
+                    "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
     return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
 
 

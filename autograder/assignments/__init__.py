@@ -37,6 +37,9 @@ An :class:`Assignment` has:
   ``np`` and every function of ``solutions`` in scope) so the feedback can say "your answer
   matches mistake X: <message>"; ``visible`` is a phrase the visible tests print for it
   (a test checks both);
+- ``sections``: for every answer function, the MyST label (``(ch03-qkv)=`` above a heading
+  of the chapter's page) of the section that teaches it; the class report of ``export``
+  links each catalogued mistake there;
 - ``provided`` (optional): extra functions of ``solutions`` to copy into the locked set-up
   cell. Helpers the answers call (``_validate``'s checks, earlier chapters' functions) are
   found automatically from the functions' global names.
@@ -109,6 +112,8 @@ class Assignment:
     parts: tuple
     mistakes: tuple
     returns: dict = field(default_factory=dict)  # function -> names of its outputs, for messages
+    # function -> MyST label of the book section that teaches it (the class report links there)
+    sections: dict = field(default_factory=dict)
     provided: tuple = ()
 
     @property

@@ -26,6 +26,7 @@ ASSIGNMENT = Assignment(
     chapter=4,
     chapter_title="Multi-head self-attention",
     page="ch04-multi-head",
+    sections={"multi_head_self_attention": "ch04-two-heads"},
     intro="""
     One set of (Wᵠ, Wᵏ, Wᵛ) finds one kind of relevance. **Multi-head** self-attention runs h
     heads side by side, each with its own weights: head n gives Oⁿ = self_attention(I, Wᵠ,ⁿ, Wᵏ,ⁿ, Wᵛ,ⁿ).
