@@ -1,6 +1,7 @@
-"""``python -m autograder``: grade a class, or build the exercise notebooks.
+"""``python -m autograder``: grade a class, export its grades, or build the exercise notebooks.
 
-    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [limits] [--no-sandbox]
+    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [limits] [--no-sandbox]
+    python -m autograder export OUT [OUT ...] --to DIR [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
 """
 
@@ -37,12 +38,14 @@ def positive(text):
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m autograder", description="Grade a class, or build the notebooks.")
+    p = argparse.ArgumentParser(prog="python -m autograder",
+                                description="Grade a class, export its grades, or build the notebooks.")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser(
         "grade", help="grade every student's notebook of one assignment",
-        description="Grade a folder or .zip of submissions (<student_id>/<notebook>.ipynb or "
-                    "<student_id>/<assignment>/<notebook>.ipynb). Writes OUT/grades.csv, "
+        description="Grade a folder or .zip of submissions: a Moodle or Canvas download as it comes, or one "
+                    "folder per student (<student>/<notebook>.ipynb or <student>/<assignment>/<notebook>.ipynb), "
+                    "any name. Writes OUT/grades.csv, "
                     "OUT/feedback/<student>/<assignment>/<notebook>.html, OUT/report.html and the nbgrader "
                     "gradebook OUT/gradebook.db. Run it again after a kill: only what is missing or changed "
                     "is graded. Every student kernel runs in a bubblewrap sandbox: no network, no file of "
@@ -75,6 +78,20 @@ def parser():
     g.add_argument("--no-sandbox", action="store_true",
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
+    e = sub.add_parser(
+        "export", help="one class's grades across assignments: grades.csv, canvas.csv, moodle.csv, report.html",
+        description="Read one OUT folder per assignment (written by grade) and write DIR/grades.csv (one row per "
+                    "student: identity, one score column per assignment headed by its id, total), DIR/canvas.csv "
+                    "(Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the "
+                    "assignments), DIR/moodle.csv (Moodle's grade import: Full name, Email address, ID number, the "
+                    "participant id of each assignment, then the assignments) and DIR/report.html (the class's most "
+                    "common mistakes with the chapter section that reteaches each, and every assignment's scores).",
+    )
+    e.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
+    e.add_argument("--to", required=True, metavar="DIR", help="where to write the four files (created)")
+    e.add_argument("--site", metavar="URL", default=None,
+                   help="address of the course website, for the report's links to the chapters (default: the "
+                        "site built in this repository, _build/html)")
     b = sub.add_parser("build", help="generate the source and student notebooks (autograder.build)")
     b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder.build (--check, ids)")
     return p
@@ -87,6 +104,8 @@ def main(argv=None):
 
         return build.main(argv[1:])  # its own options (--check, ids) are build's to parse
     args = parser().parse_args(argv)
+    if args.command == "export":
+        return _export(args)
     from . import assignments
 
     try:
@@ -122,6 +141,18 @@ def main(argv=None):
         seen = json.load(f)
     print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"])
           + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
+    return 0
+
+
+def _export(args):
+    from .export import ExportError, export
+
+    try:
+        written = export(args.outs, args.to, site=args.site)
+    except ExportError as exc:
+        print(f"python -m autograder export: {exc}", file=sys.stderr)
+        return 2
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
 

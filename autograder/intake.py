@@ -110,6 +110,7 @@ class Intake:
         self.layout = layout
         self.rejected: list[str] = []
         self.unmatched: list[str] = []
+        self._folders = set()  # top-level folders, for the students whose folder is empty
         if not self.source.exists():
             raise FileNotFoundError(f"SUBMISSIONS {self.source} does not exist")
         self.is_zip = self.source.is_file()
@@ -129,6 +130,7 @@ class Intake:
             if top.is_file():
                 files.append(lms.Entry((top.name,), top))
                 continue
+            self._folders.add(top.name)
             for folder, dirs, names in os.walk(top, followlinks=False):  # never into a linked folder
                 for name in sorted(dirs + names):
                     path = Path(folder) / name
@@ -144,9 +146,11 @@ class Intake:
             if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
                 self.rejected.append(f"{info.filename}: zip entry would land outside its folder (zip slip); rejected")
                 continue
-            if not parts or info.is_dir():
+            if not parts or parts[0].startswith(".") or parts[0] == "__MACOSX":
                 continue
-            if parts[0].startswith(".") or parts[0] == "__MACOSX":
+            if info.is_dir() or len(parts) > 1:
+                self._folders.add(parts[0])
+            if info.is_dir():
                 continue
             files.append(lms.Entry(tuple(parts), info, stat.S_ISLNK(info.external_attr >> 16)))
         return files
@@ -212,7 +216,7 @@ class Intake:
             files = self._zip_files(zf) if zf else self._folder_files()
             if self.layout is None:
                 self.layout = lms.detect(f.parts for f in files)
-            students, unmatched = lms.group(files, self.layout)
+            students, unmatched = lms.group(files, self.layout, self._folders)
             self.unmatched = ["/".join(f.parts) for f in unmatched]
             for sid in sorted(students):
                 student = students[sid]

@@ -146,13 +146,17 @@ def detect(paths):
     return "folders"
 
 
-def group(files, layout):
-    """``files`` is a list of :class:`Entry` whose ``parts`` are paths in the download.
+def group(files, layout, folders=()):
+    """``files`` is a list of :class:`Entry` whose ``parts`` are paths in the download;
+    ``folders`` the names of its top-level folders (in the ``folders`` layout an empty one is
+    a student who handed in nothing).
 
     Returns (``{safe id: Student}``, the entries that matched no student).
     """
     read = READERS[layout]
     by_identity, unmatched = {}, []
+    if layout == "folders":
+        by_identity = {Identity(name, ""): Student(Identity(name, "")) for name in folders}
     for entry in files:
         found = read(entry.parts)
         if found is None:
