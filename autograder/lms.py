@@ -53,9 +53,14 @@ def is_safe_id(student_id):
     return bool(SAFE_ID.match(student_id)) and ".." not in student_id
 
 
+# Latin letters that Unicode does not decompose into an ASCII letter and a mark.
+_LATIN = str.maketrans({"ł": "l", "Ł": "L", "ø": "o", "Ø": "O", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+                        "þ": "th", "Þ": "Th", "ß": "ss", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i"})
+
+
 def _ascii(name):
-    """``Zhang Wei`` -> ``Zhang-Wei``, ``Zoë O'Neil`` -> ``Zoe-O-Neil``, ``张伟`` -> ``''``."""
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    """``Zhang Wei`` -> ``Zhang-Wei``, ``Søren O'Neil`` -> ``Soren-O-Neil``, ``张伟`` -> ``''``."""
+    text = unicodedata.normalize("NFKD", name.translate(_LATIN)).encode("ascii", "ignore").decode()
     text = re.sub(r"[^A-Za-z0-9._@+-]+", "-", text)
     text = re.sub(r"\.{2,}", ".", text)
     return text.strip("-._@+")[:60].strip("-._@+")
