@@ -89,6 +89,10 @@ def parser():
     )
     e.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
     e.add_argument("--to", required=True, metavar="DIR", help="where to write the four files (created)")
+    e.add_argument("--roster", action="append", default=[], metavar="CSV",
+                   help="the class list as the LMS exports its gradebook (Canvas: Student, ID, SIS User ID, SIS "
+                        "Login ID, Section; Moodle: First name, Last name, ID number, Email address), to fill in the "
+                        "ids a download lacks and list the students who handed in nothing; may be given again")
     e.add_argument("--site", metavar="URL", default=None,
                    help="address of the course website, for the report's links to the chapters (default: the "
                         "site built in this repository, _build/html)")
@@ -148,10 +152,12 @@ def _export(args):
     from .export import ExportError, export
 
     try:
-        written = export(args.outs, args.to, site=args.site)
+        written, notes = export(args.outs, args.to, site=args.site, rosters=args.roster)
     except ExportError as exc:
         print(f"python -m autograder export: {exc}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"roster: {note}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 

@@ -7,9 +7,9 @@ catalogued mistakes. Students are joined across the assignments on their safe id
 
 ``grades.csv``
     One row per student: ``student_id``, ``name``, ``lms``, ``canvas_user_id``,
-    ``moodle_participant_ids``, one score column per assignment headed by its id
-    (``03-matrix-form``), ``total``, ``late`` (the assignments handed in late). A blank score
-    means the student is not in that assignment's OUT.
+    ``moodle_participant_ids``, ``email``, ``id_number``, ``section``, one score column per
+    assignment headed by its id (``03-matrix-form``), ``total``, ``late`` (the assignments
+    handed in late). A blank score means the student is not in that assignment's OUT.
 ``canvas.csv``
     The columns of Canvas's gradebook import: ``Student``, ``ID`` (the Canvas user id of a
     student from a Canvas download), ``SIS User ID``, ``SIS Login ID``, ``Section``, then one
@@ -19,6 +19,10 @@ catalogued mistakes. Students are joined across the assignments on their safe id
     (known when the student's folder was named by an email address or a number), one
     ``participant id (<assignment>)`` column per assignment (Moodle's per-assignment id from its
     download, the one of the assignment's grading worksheet), then one column per assignment.
+Each ``--roster`` (the LMS's own gradebook export, :mod:`autograder.roster`) completes the
+identities: the SIS ids and the section for Canvas, the email address and ID number for
+Moodle, and adds the students who handed in nothing.
+
 ``report.html``
     One page, offline: the class's most common catalogued mistakes across the assignments,
     each with the number of students who made it and a link to the section of the chapter
@@ -35,8 +39,9 @@ import json
 import re
 from pathlib import Path
 
-from . import assignments
+from . import assignments, roster
 from .check import named_mistake
+from .roster import FIELDS
 
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -99,14 +104,17 @@ def read_all(outs):
 # ----------------------------------------------------------------------------- the class
 
 def class_rows(graded):
-    """{student id: {"name", "lms", "canvas_id", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid]}}."""
+    """{student id: {"name", "lms", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid], and
+    :data:`autograder.roster.FIELDS`}}; an email address or a number as a folder's name is taken as such."""
     students = {}
     for g in graded:
         aid = g.spec.id
         for row in g.rows:
             sid = row["student_id"]
-            s = students.setdefault(sid, {"name": row.get("name") or sid, "lms": set(), "canvas_id": "",
-                                          "moodle_ids": {}, "scores": {}, "late": []})
+            s = students.setdefault(sid, {
+                "name": row.get("name") or sid, "lms": set(), "moodle_ids": {}, "scores": {}, "late": [],
+                **dict.fromkeys(FIELDS, ""),
+                "email": sid if EMAIL.match(sid) else "", "id_number": sid if sid.isdigit() else ""})
             lms, lms_id = row.get("lms", ""), row.get("lms_id", "")
             s["lms"].add(lms or "folder")
             if lms == "canvas":
@@ -137,15 +145,17 @@ def grades_csv(graded, students):
     for sid in sorted(students):
         s = students[sid]
         rows.append([sid, s["name"], "+".join(sorted(s["lms"])), s["canvas_id"],
-                     "; ".join(f"{a}: {p}" for a, p in s["moodle_ids"].items()),
-                     *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids],
+                     "; ".join(f"{a}: {p}" for a, p in s["moodle_ids"].items()), s["email"], s["id_number"],
+                     s["section"], *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids],
                      _num(sum(s["scores"].values())), " ".join(s["late"])])
-    return _csv(["student_id", "name", "lms", "canvas_user_id", "moodle_participant_ids", *aids, "total", "late"], rows)
+    return _csv(["student_id", "name", "lms", "canvas_user_id", "moodle_participant_ids", "email", "id_number",
+                 "section", *aids, "total", "late"], rows)
 
 
 def canvas_csv(graded, students):
     aids = [g.spec.id for g in graded]
-    rows = [[s["name"], s["canvas_id"], "", "", "", *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids]]
+    rows = [[s["name"], s["canvas_id"], s["sis_user_id"], s["sis_login_id"], s["section"],
+             *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids]]
             for s in (students[sid] for sid in sorted(students))]
     return _csv(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *aids], rows)
 
@@ -155,9 +165,7 @@ def moodle_csv(graded, students):
     rows = []
     for sid in sorted(students):
         s = students[sid]
-        email = sid if EMAIL.match(sid) else ""
-        number = sid if sid.isdigit() else ""
-        rows.append([s["name"], email, number, *[s["moodle_ids"].get(a, "") for a in aids],
+        rows.append([s["name"], s["email"], s["id_number"], *[s["moodle_ids"].get(a, "") for a in aids],
                      *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids]])
     return _csv(["Full name", "Email address", "ID number", *[f"participant id ({a})" for a in aids], *aids], rows)
 
@@ -247,12 +255,18 @@ def default_site():
     return (ROOT / "_build" / "html").as_uri()
 
 
-def export(outs, to, site=None):
-    """Write the four files into ``to``; returns their paths."""
+def export(outs, to, site=None, rosters=()):
+    """Write the four files into ``to``; returns their paths and the notes on the rosters' join."""
     from .batch import write_if_changed
 
     graded = read_all(outs)
     students = class_rows(graded)
+    notes = []
+    for path in rosters:
+        try:
+            notes += roster.complete(students, roster.read(path))
+        except (OSError, roster.RosterError) as exc:
+            raise ExportError(str(exc)) from None
     to = Path(to)
     files = {
         "grades.csv": grades_csv(graded, students),
@@ -263,4 +277,4 @@ def export(outs, to, site=None):
     to.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():
         write_if_changed(to / name, text)
-    return [to / name for name in files]
+    return [to / name for name in files], notes

@@ -72,11 +72,13 @@ def test_export_help_and_page_agree():
     text, page = _help("export"), " ".join((ROOT / "book" / "grading.md").read_text(encoding="utf-8").split())
     for name in ["grades.csv", "canvas.csv", "moodle.csv", "report.html"]:
         assert f"DIR/{name}" in text and f"`export/{name}`" in page
-    students = {"s1": {"name": "S", "lms": {"canvas"}, "canvas_id": "1", "moodle_ids": {}, "scores": {}, "late": []}}
+    students = {"s1": {"name": "S", "lms": {"canvas"}, "moodle_ids": {}, "scores": {}, "late": [],
+                       **dict.fromkeys(export.FIELDS, "")}}
     graded = [type("G", (), {"spec": type("S", (), {"id": "02-dot-product"})})()]
     for write, lead in [(export.canvas_csv, "Canvas's gradebook import"), (export.moodle_csv, "Moodle's grade import")]:
         header = write(graded, students).splitlines()[0].split(",")
         fixed = [h for h in header if "02-dot-product" not in h]
         assert lead in text and ", ".join(fixed) in text, (fixed, text)
         assert all(f"`{h}`" in page for h in fixed), fixed
-    assert "--site URL" in text and "`--site URL`" in page
+    for option in ["--site URL", "--roster CSV"]:
+        assert option in text and f"`{option}`" in page, option
