@@ -42,7 +42,6 @@ import zipfile
 from pathlib import Path
 
 from . import lms
-from .lms import is_safe_id  # noqa: F401 - part of this module's interface
 
 MAX_NOTEBOOK_BYTES = 32 * 1024**2
 _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECASE)

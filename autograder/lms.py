@@ -104,7 +104,6 @@ class Entry:
 class Student:
     identity: Identity
     entries: list = dataclasses.field(default_factory=list)
-    late: bool = False
 
 
 def _moodle(parts):

@@ -123,7 +123,7 @@ def test_export_of_moodle_grades_carries_participant_ids(downloads, tmp_path):
     _, outs, _ = downloads
     files = export(tmp_path, outs["moodle"], outs["moodle3"])
     grades = {r["name"]: r for r in files["grades.csv"]}
-    assert len(grades) == 30 and list(files["grades.csv"][0])[5:7] == [A2, A3]
+    assert len(grades) == 30 and list(files["grades.csv"][0])[8:10] == [A2, A3]
     assert float(grades["张伟"][A2]) == 10 and float(grades["张伟"][A3]) == 10
     assert grades["王芳"][A3] != "" and grades["Zhang Wei"][A3] == ""
     assert float(grades["王芳"]["total"]) == 8 + float(grades["王芳"][A3])

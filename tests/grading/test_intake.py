@@ -6,7 +6,8 @@ import zipfile
 
 import pytest
 
-from autograder.intake import MAX_NOTEBOOK_BYTES, Intake, is_safe_id, match_rank
+from autograder.intake import MAX_NOTEBOOK_BYTES, Intake, match_rank
+from autograder.lms import is_safe_id
 
 NB = "dot_product.ipynb"
 
