@@ -173,13 +173,13 @@ def moodle_csv(graded, students):
 # ----------------------------------------------------------------------------- what to reteach
 
 def section_title(page, label):
-    """The heading under ``(label)=`` in ``book/<page>.md``, or None."""
+    """The heading under ``(label)=`` in ``book/<page>.md`` as plain text, or None."""
     try:
         text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
     except OSError:
         return None
     m = re.search(rf"^\({re.escape(label)}\)=\s*\n#+\s+(.+)$", text, re.MULTILINE)
-    return m.group(1).strip() if m else None
+    return m.group(1).replace("$", "").strip() if m else None  # the report shows no math: $A = K^T Q$ as text
 
 
 def common_mistakes(graded):
