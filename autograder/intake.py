@@ -20,6 +20,8 @@ safe id for file paths. Rules, each reported in words (``Submission.notes``,
   than ``name (1)`` and ``name``), then the later upload (Canvas's file id), then the shorter
   path, then the path in sorted order.
 - A file the layout does not attribute to any student is listed in ``unmatched``.
+- A Moodle or Canvas download that sits in one folder (unzipped and zipped again) is read
+  from inside that folder.
 - A file the LMS marked late is graded, and the submission is marked ``late``.
 - A zip entry that would land outside its folder (``../``, an absolute path, a drive
   letter) or that is a symlink, and a symlink in a folder are rejected, each with a
@@ -212,7 +214,7 @@ class Intake:
     def __iter__(self):
         zf = zipfile.ZipFile(self.source) if self.is_zip else None
         try:
-            files = self._zip_files(zf) if zf else self._folder_files()
+            files = lms.unwrap(self._zip_files(zf) if zf else self._folder_files(), self.layout)
             if self.layout is None:
                 self.layout = lms.detect(f.parts for f in files)
             students, unmatched = lms.group(files, self.layout, self._folders)

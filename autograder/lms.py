@@ -150,6 +150,16 @@ def detect(paths):
     return "folders"
 
 
+def unwrap(files, layout=None):
+    """``files`` without the one folder they all sit in, when inside it is a Moodle or Canvas
+    download (``layout``, or either when None): a download unzipped and zipped again."""
+    if not files or len({f.parts[0] for f in files}) != 1 or any(len(f.parts) < 2 for f in files):
+        return files
+    inner = [dataclasses.replace(f, parts=f.parts[1:]) for f in files]
+    found = detect(f.parts for f in inner)
+    return inner if found != "folders" and layout in (None, found) else files
+
+
 def group(files, layout, folders=()):
     """``files`` is a list of :class:`Entry` whose ``parts`` are paths in the download;
     ``folders`` the names of its top-level folders (in the ``folders`` layout an empty one is

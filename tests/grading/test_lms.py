@@ -118,3 +118,11 @@ def test_same_full_name_twice_in_moodle(tmp_path):
     _, subs = take(write_zip(tmp_path / "m.zip", files), tmp_path)
     assert sorted(s.identity.lms_id for s in subs.values()) == ["11", "12"]
     assert len(subs) == 2
+
+
+def test_a_download_zipped_again_inside_a_folder(tmp_path):
+    files = {f"course-assign-7/{k}": v for k, v in moodle_files({n: f"nb of {n}" for n in NAMES}, NB).items()}
+    intake, subs = take(write_zip(tmp_path / "again.zip", files), tmp_path)
+    assert intake.layout == "moodle" and sorted(s.identity.name for s in subs.values()) == sorted(NAMES)
+    _, subs = take(write_folder(tmp_path / "one", {f"alice/{NB}": "nb"}), tmp_path)
+    assert list(subs) == ["alice"]  # one student's folder is not a wrapper
