@@ -18,6 +18,9 @@ Exercises:
   ``OverwriteCells.add_missing_cells``) and a simple sequential ``autograde``; without a
   sandbox the kernel starts in a scratch directory without ``PYTHONPATH``.
 
-Grading a class: ``__main__.py`` (``python -m autograder grade|build``),
-``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``.
+Grading a class: ``__main__.py`` (``python -m autograder grade|export|build``),
+``lms.py`` (the layouts of LMS downloads, student identities and safe ids), ``intake.py``,
+``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``; then
+``export.py`` (the class across assignments: grades for Canvas and Moodle, what to reteach)
+with ``roster.py`` (the LMS's class list, to complete identities).
 """
