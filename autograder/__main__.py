@@ -1,13 +1,14 @@
 """``python -m autograder``: grade a class, export its grades, or build the exercise notebooks.
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [limits] [--no-sandbox]
-    python -m autograder export OUT [OUT ...] --to DIR [--site URL]
+    python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
@@ -137,8 +138,6 @@ def main(argv=None):
                     procs=args.procs, output=args.max_output, disk=args.disk)
     results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
                           sandbox=not args.no_sandbox, layout=args.layout)
-    import json
-
     from .intake import closing_summary
 
     with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:
