@@ -354,7 +354,7 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
         _discard_spares()  # kernels started ahead in this process (--jobs 1)
         shutil.rmtree(run_tmp, ignore_errors=True)
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
-    _atomic_write(out / STATE / "intake.json", json.dumps(
+    write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
          "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
     write_grades_csv(out / "grades.csv", results, spec, identities)
