@@ -132,12 +132,19 @@ def main(argv=None):
     else:
         print("WARNING: --no-sandbox: student code runs unconfined (it can read the reference and other "
               "students' work).", file=sys.stderr)
-    from .batch import grade_class
+    from .batch import GraderBusy, grade_class
+    from .lifetime import contain
+
+    contain()  # from here on, every process of the run dies with this one (see autograder.lifetime)
 
     limits = Limits(memory=args.memory, cpu=args.cpu, cell_timeout=args.cell_timeout, wall=args.timeout,
                     procs=args.procs, output=args.max_output, disk=args.disk)
-    results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
-                          sandbox=not args.no_sandbox, layout=args.layout)
+    try:
+        results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
+                              sandbox=not args.no_sandbox, layout=args.layout)
+    except GraderBusy as exc:
+        print(f"python -m autograder grade: {exc}", file=sys.stderr)
+        return 2
     from .intake import closing_summary
 
     with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import concurrent.futures as cf
 import csv
+import fcntl
 import hashlib
 import io
 import json
@@ -300,7 +301,22 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
 
     spec = assignments.get(assignment_id)
     out = Path(out).resolve()
-    out.mkdir(parents=True, exist_ok=True)
+    (out / STATE).mkdir(parents=True, exist_ok=True)
+    # One grader at a time in OUT. A killed run's lock is gone with its processes.
+    out_lock = _lock(out / STATE / "lock", wait=10)
+    if out_lock is None:
+        raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
+    try:
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout)
+    finally:
+        out_lock.close()
+
+
+class GraderBusy(RuntimeError):
+    """Another grading run holds OUT."""
+
+
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
@@ -337,7 +353,7 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
     # One short-named temporary folder for the whole run (kernels' sockets, tasks' copies),
     # removed at the end even when a worker or a kernel was killed on the way.
     _remove_stale_run_folders()
-    run_tmp = tempfile.mkdtemp(prefix=f"ag-run-{os.getpid()}-")
+    run_tmp, run_lock = _run_folder()
     previous_tmp = os.environ.get("AUTOGRADER_TMP")
     os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
@@ -353,6 +369,7 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
 
         _discard_spares()  # kernels started ahead in this process (--jobs 1)
         shutil.rmtree(run_tmp, ignore_errors=True)
+        run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
@@ -367,12 +384,45 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
     return results
 
 
+def _lock(path, wait=0.0):
+    """An open file holding an exclusive ``flock`` on ``path``, or None when another process
+    holds it after ``wait`` seconds. The kernel drops the lock when its holder dies."""
+    f = open(path, "a")
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return f
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                f.close()
+                return None
+            time.sleep(0.1)
+
+
+def _run_folder():
+    """(path, lock) of a new temporary folder for this run, locked while the run lives.
+
+    Made under another name and renamed once locked, so that no other run ever sees it
+    unlocked and takes it for a dead run's folder.
+    """
+    new = tempfile.mkdtemp(prefix="ag-new-")
+    lock = _lock(os.path.join(new, ".lock"))
+    path = os.path.join(os.path.dirname(new), "ag-run-" + os.path.basename(new)[len("ag-new-"):])
+    os.rename(new, path)
+    return path, lock
+
+
 def _remove_stale_run_folders():
-    """Temporary folders left by runs that were killed (their process is gone)."""
-    for folder in Path(tempfile.gettempdir()).glob("ag-run-*-*"):
-        pid = folder.name.split("-")[2]
-        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+    """Temporary folders left by runs that were killed (nothing holds their lock any more)."""
+    for folder in Path(tempfile.gettempdir()).glob("ag-run-*"):
+        try:
+            lock = _lock(folder / ".lock") if (folder / ".lock").exists() else None
+        except OSError:  # removed meanwhile by another run
+            continue
+        if lock is not None:
             shutil.rmtree(folder, ignore_errors=True)
+            lock.close()
 
 
 def _lost(student_id, spec):
