@@ -66,7 +66,7 @@ async def _make_ready(km, kc, timeout):
 
 
 @atexit.register
-def _discard_spares():
+def discard_spares():
     while _SPARES:
         _discard(_SPARES.popitem()[1])
 

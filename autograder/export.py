@@ -257,7 +257,7 @@ def default_site():
 
 def export(outs, to, site=None, rosters=()):
     """Write the four files into ``to``; returns their paths and the notes on the rosters' join."""
-    from .batch import write_if_changed
+    from .files import write_if_changed
 
     graded = read_all(outs)
     students = class_rows(graded)

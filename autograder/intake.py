@@ -45,7 +45,9 @@ from pathlib import Path
 
 from . import lms
 
-MAX_NOTEBOOK_BYTES = 32 * 1024**2
+# A notebook file larger than this is not read at all (its saved outputs are dropped while it
+# is read, so it may be large; what stays must fit MAX_CELLS_BYTES, see autograder.task).
+MAX_NOTEBOOK_BYTES = 128 * 1024**2
 _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECASE)
 
 

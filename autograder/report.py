@@ -12,6 +12,8 @@ from __future__ import annotations
 import html
 import io
 
+from .files import write_if_changed
+
 PASSED = "passed"
 
 
@@ -103,6 +105,4 @@ figure{{margin:1em 0}}</style></head><body>
 
 
 def write_report(path, results, spec, rejected=()):
-    from .batch import write_if_changed
-
     return write_if_changed(path, render(results, spec, rejected))

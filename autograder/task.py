@@ -30,6 +30,7 @@ import copy
 import html
 import json
 import os
+import signal
 import tempfile
 import time
 import traceback
@@ -39,13 +40,14 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
+from .files import atomic_write
 from .intake import MAX_NOTEBOOK_BYTES
 from .sandbox import Limits, temp_root
 
-# Status words, most important first: a submission gets the first that applies.
+# Status words, most important first: a submission gets the first that applies (`first_status`).
 STATUSES = {
     "missing": "no usable notebook in the student's folder",
-    "corrupt": "the notebook file could not be read (empty, not JSON, not a notebook, too large)",
+    "corrupt": "the notebook file could not be read (empty, not JSON, not a notebook, too large even without its outputs)",
     "flagged": "signs of cheating: no points (the reason is in the note)",
     "crashed": "the kernel died (os._exit, a segfault, ...); parts not reached score 0",
     "memory": "the memory cap was hit (MemoryError, or the kernel was killed)",
@@ -54,20 +56,10 @@ STATUSES = {
     "error": "the grader itself failed on this notebook (a bug: see the note)",
     "graded": "ran to the end; the score is the sum of the parts",
 }
-SIGNALS = {9: "SIGKILL", 11: "SIGSEGV", 6: "SIGABRT", 24: "SIGXCPU", 7: "SIGBUS", 4: "SIGILL", 8: "SIGFPE"}
 
 
 def _rel(path, out):
     return str(Path(path).relative_to(out))
-
-
-def _atomic_write(path, data):
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(data)
-    os.replace(tmp, path)
 
 
 def result_skeleton(task):
@@ -87,21 +79,53 @@ class Corrupt(Exception):
     pass
 
 
+MAX_CELLS_BYTES = 32 * 1024**2  # what a notebook may hold once its outputs are dropped
+_MiB = 1024**2
+CLEAR_OUTPUTS = ("clear its outputs (in Jupyter: Edit > Clear Outputs of All Cells, or Kernel > Restart "
+                 "Kernel and Clear Outputs), save it, and hand it in again")
+
+
 def read_notebook(path):
-    """The notebook as nbformat v4, or `Corrupt` saying why not."""
+    """The notebook as nbformat v4, with its saved outputs dropped, or `Corrupt` saying why not.
+
+    A notebook is judged by its code: saved outputs never count, so they are dropped as soon
+    as the file is parsed, whatever their size (up to ``MAX_NOTEBOOK_BYTES`` for the file).
+    What remains must fit ``MAX_CELLS_BYTES``. Anything that is not a readable notebook, of
+    whatever shape (bad UTF-8, broken or absurdly nested JSON, cells of the wrong type), is
+    `Corrupt`, never a grader error.
+    """
     path = Path(path)
     size = path.stat().st_size
     if size == 0:
         raise Corrupt("the notebook file is empty")
     if size > MAX_NOTEBOOK_BYTES:
-        raise Corrupt(f"the notebook file is larger than {MAX_NOTEBOOK_BYTES // 1024**2} MiB")
-    text = path.read_bytes().decode("utf-8", errors="replace")
+        raise Corrupt(f"the notebook file is {size / _MiB:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // _MiB} MiB "
+                      f"that the grader reads; {CLEAR_OUTPUTS}")
     try:
-        raw = json.loads(text)
+        raw = _parse(path.read_bytes())
+        if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
+            raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
+        for cell in raw["cells"]:
+            if isinstance(cell, dict) and "outputs" in cell:
+                cell["outputs"], cell["execution_count"] = [], None
+        return _to_notebook(raw)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise Corrupt(f"the notebook could not be read ({type(exc).__name__}: {exc})") from None
+
+
+def _parse(data):
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError:
+        return _parse(data.decode("utf-8", errors="replace"))
+    except RecursionError:
+        raise Corrupt("the notebook's JSON is nested too deeply to be a notebook") from None
     except ValueError as exc:
         raise Corrupt(f"the notebook is not valid JSON ({exc})") from None
-    if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
-        raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
+
+
+def _to_notebook(raw):
+    """nbformat's notebook from parsed JSON whose outputs are gone; cell ids repaired."""
     # Duplicate cell ids: renamed here, deterministically (nbformat would pick random ones).
     seen, dup = set(), 0
     for i, cell in enumerate(raw["cells"]):
@@ -110,12 +134,17 @@ def read_notebook(path):
                 dup += 1
                 cell["id"] = f"cell-{i}-renamed"
             seen.add(cell["id"])
+    text = json.dumps(raw)
+    if len(text) > MAX_CELLS_BYTES:
+        raise Corrupt(f"without its outputs the notebook still holds {len(text) / _MiB:.0f} MiB, over "
+                      f"{MAX_CELLS_BYTES // _MiB} MiB: remove the large data pasted into its cells or "
+                      "attachments, and hand it in again")
     try:
-        nb = nbformat.reads(json.dumps(raw) if dup else text, as_version=4)
-        if dup:
-            nb.metadata["duplicate_cell_ids"] = dup
+        nb = nbformat.reads(text, as_version=4)
     except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
         raise Corrupt(f"the notebook could not be read by nbformat ({type(exc).__name__}: {exc})") from None
+    if dup:
+        nb.metadata["duplicate_cell_ids"] = dup
     for i, cell in enumerate(nb.cells):
         if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
             raise Corrupt(f"cell {i} is not a code, markdown or raw cell")
@@ -226,20 +255,20 @@ def write_feedback(nb, result, task, path):
                               "max_score": result["max_score"], "late_penalty": 0,
                               "student": task["student_id"], "assignment": task["assignment"]}}
     nb, resources = ClearHiddenTests(enforce_metadata=False).preprocess(nb, resources)
-    body, _ = _feedback_exporter().from_notebook_node(nb, resources=resources)
+    body, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
     if result["status"] != "graded" or result["notes"]:
         banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
                   f'</b> — {html.escape(STATUSES.get(result["status"], ""))}'
                   + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
-    _atomic_write(path, body)
+    atomic_write(path, body)
 
 
 _EXPORTER = None
 
 
-def _feedback_exporter():
+def feedback_exporter():
     global _EXPORTER
     if _EXPORTER is None:
         import nbgrader
@@ -259,7 +288,7 @@ def _feedback_exporter():
 def write_missing_feedback(result, task, path):
     """A short page for a student whose notebook could not be graded at all."""
     items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
-    _atomic_write(path, (
+    atomic_write(path, (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
         f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
         f"<h1>{html.escape(task['assignment'])}</h1>"
@@ -337,7 +366,7 @@ def _grade_notebook(nb, task, result, out, feedback):
     result["score"] = sum(p["score"] for p in result["parts"].values())
     result["status"] = _status(nb, events, resources, result)
     graded = out / "autograded" / task["student_id"] / task["assignment"] / task["notebook"]
-    _atomic_write(graded, nbformat.writes(nb))
+    atomic_write(graded, nbformat.writes(nb))
     result["autograded"] = _rel(graded, out)
     write_feedback(nb, result, task, feedback)
 
@@ -349,37 +378,50 @@ def _errors(nb):
                 yield output.get("ename", "")
 
 
+def first_status(found):
+    """The status word of a submission: of those ``found``, the first in `STATUSES` order."""
+    order = list(STATUSES)
+    return min(found, key=order.index, default="graded")
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
 def _status(nb, events, resources, result):
+    """Every status that applies to this run (each with its note), then `first_status`."""
     probe = resources.get("probe_check") or {}
     notes = result["notes"]
+    found = set()
+
+    def found_as(status, note):
+        found.add(status)
+        notes.append(note)
+
     exit_code = events.get("exit")
     signal_no = None
     if isinstance(exit_code, int):
         signal_no = -exit_code if exit_code < 0 else (exit_code - 128 if exit_code > 128 else None)
-    status = "graded"
     if events.get("truncated"):
-        status = "flooded"
-        notes.append("the output went over its cap and was cut")
+        found_as("flooded", "the output went over its cap and was cut")
     if events.get("timeout"):
-        status = "timeout"
-        notes.append(f"{events['timeout']} cell(s) ran over the per-cell time limit and were interrupted")
+        found_as("timeout", f"{events['timeout']} cell(s) ran over the per-cell time limit and were interrupted")
     if events.get("unresponsive"):
         notes.append("the kernel stopped answering; the cells after it did not run")
     if "MemoryError" in set(_errors(nb)):
-        status = "memory"
-        notes.append("the kernel ran out of memory (MemoryError under the memory cap)")
+        found_as("memory", "the kernel ran out of memory (MemoryError under the memory cap)")
     if events.get("wall"):
-        status = "timeout"
-        notes.append("the notebook ran over its wall-clock limit; the kernel was stopped")
+        found_as("timeout", "the notebook ran over its wall-clock limit; the kernel was stopped")
     elif events.get("dead"):
-        if signal_no == 24:
-            status = "timeout"
-            notes.append("the kernel used up its CPU time limit and was stopped")
+        if signal_no == signal.SIGXCPU:
+            found_as("timeout", "the kernel used up its CPU time limit and was stopped")
         else:
-            status = "crashed"
-            how = f"signal {SIGNALS.get(signal_no, signal_no)}" if signal_no else f"exit code {exit_code}"
-            notes.append(f"the kernel died ({how}); the cells after it did not run")
+            how = _signal_name(signal_no) if signal_no else f"exit code {exit_code}"
+            found_as("crashed", f"the kernel died ({how}); the cells after it did not run")
     if probe.get("status") == "flagged":
-        status = "flagged"
+        found.add("flagged")
         notes.extend(probe.get("reasons", []))
-    return status
+    return first_status(found)

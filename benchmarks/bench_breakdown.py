@@ -109,7 +109,9 @@ def main(argv=None):
     from nbgrader.utils import determine_grade
 
     from autograder import assignments, task as task_mod
-    from autograder.batch import GradebookWriter, prepare_course
+    from autograder.files import atomic_write
+    from autograder.gradebook import GradebookWriter
+    from autograder.outdir import prepare_course
     from autograder.check import ProbeCheck
     from autograder.course import ScratchKernelManager, api, make_course
     from autograder.execute import SandboxExecute
@@ -244,7 +246,7 @@ def main(argv=None):
                     result["parts"][meta["grade_id"]]["score"] = float(determine_grade(cell)[0] or 0)
             result["score"] = sum(p["score"] for p in result["parts"].values())
         with stage("write autograded notebook"):
-            task_mod._atomic_write(work / "graded.ipynb", nbformat.writes(executed))
+            atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
             task_mod.write_feedback(executed, result, base, work / "feedback.html")
     for key, times in stages.items():

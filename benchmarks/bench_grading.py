@@ -180,7 +180,7 @@ def run_measured(cmd, cwd, log):
 
 def prepare(spec, work):
     """Course folders set up once (not timed): one for stock nbgrader, one OUT for our command."""
-    from autograder.batch import prepare_course
+    from autograder.outdir import prepare_course
     from autograder.course import ensure_path, make_course
 
     ensure_path()

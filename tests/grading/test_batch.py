@@ -4,7 +4,7 @@ import os
 import time
 import tracemalloc
 
-from autograder import batch
+from autograder import pool
 
 
 def fake_grade(task):
@@ -26,7 +26,7 @@ def _stream(n):
 
 def test_workers_run_every_task_once():
     got = []
-    batch.run_tasks(iter(_tasks(20)), 2, got.append, fn=fake_grade)
+    pool.run_tasks(iter(_tasks(20)), 2, got.append, fn=fake_grade)
     assert sorted(r["student_id"] for r in got) == [f"s{i:03d}" for i in range(20)]
     assert len({r["pid"] for r in got}) <= 2  # long-lived workers, not one process per task
 
@@ -35,7 +35,7 @@ def test_a_dying_worker_costs_only_its_student():
     tasks = _tasks(8)
     tasks[2]["die"] = "always"
     got = []
-    batch.run_tasks(iter(tasks), 2, got.append, fn=fake_grade)
+    pool.run_tasks(iter(tasks), 2, got.append, fn=fake_grade)
     by = {r["student_id"]: r for r in got}
     assert sorted(by) == [t["student_id"] for t in tasks]
     assert by["s002"]["status"] == "error" and "died twice" in by["s002"]["notes"][0]
@@ -47,7 +47,7 @@ def test_parent_memory_is_flat_in_the_class_size(tmp_path):
     """Results stream through the parent: 10x the tasks must not need 10x the memory."""
     def peak(n):
         tracemalloc.start()
-        batch.run_tasks(_stream(n), 1, lambda r: None, fn=lambda t: {"student_id": t["student_id"]})
+        pool.run_tasks(_stream(n), 1, lambda r: None, fn=lambda t: {"student_id": t["student_id"]})
         _, top = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return top

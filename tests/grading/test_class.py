@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.batch import STATE
+from autograder.journal import STATE
 from tests.conftest import ROOT, course_env
 from tests.grading.cases import CLASS, write_class
 from tests.grading.conftest import FAST, grade

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from autograder.batch import STATE
+from autograder.journal import STATE
 from autograder.task import STATUSES, Corrupt, _status, read_notebook, sanitise
 from tests.grading.students import submission
 
@@ -98,6 +98,10 @@ def test_duplicate_cell_ids_are_repaired(source, tmp_path):
     ({"wall": True, "dead": True, "exit": -9}, [], {}, "timeout"),
     ({}, ["MemoryError"], {}, "memory"),
     ({"timeout": 1}, [], {"status": "flagged", "reasons": ["x"]}, "flagged"),
+    # several apply: the first in STATUSES order wins, whatever order they were found in
+    ({"wall": True}, ["MemoryError"], {}, "memory"),
+    ({"truncated": True, "timeout": 2}, [], {}, "timeout"),
+    ({"dead": True, "exit": -11, "truncated": True}, ["MemoryError"], {}, "crashed"),
 ])
 def test_status_words(events, errors, probe, want):
     nb = nbformat.v4.new_notebook()
@@ -107,6 +111,112 @@ def test_status_words(events, errors, probe, want):
     result = {"notes": []}
     assert _status(nb, events, {"probe_check": probe}, result) == want
     assert want in STATUSES and (want == "graded" or result["notes"])
+
+
+def test_first_status_follows_the_statuses_order():
+    from autograder.task import first_status
+
+    order = list(STATUSES)
+    for i, status in enumerate(order):
+        assert first_status(set(order[i:])) == status
+    assert first_status(set()) == "graded"
+
+
+def test_crash_note_names_the_signal():
+    nb = nbformat.v4.new_notebook()
+    result = {"notes": []}
+    assert _status(nb, {"dead": True, "exit": -11}, {}, result) == "crashed"
+    assert "SIGSEGV" in result["notes"][-1]
+
+
+def _with_outputs(megabytes):
+    """A correct submission whose first code cell holds ``megabytes`` MiB of saved image output."""
+    nb = json.loads(submission())
+    png = "A" * (1024 * 1024)
+    code = next(c for c in nb["cells"] if c["cell_type"] == "code")
+    code["outputs"] = [{"output_type": "display_data", "metadata": {}, "data": {"image/png": png}}
+                       for _ in range(megabytes)]
+    return json.dumps(nb)
+
+
+def test_saved_outputs_are_dropped_while_reading(tmp_path):
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_with_outputs(40))
+    assert path.stat().st_size > 40 * 1024**2
+    nb = read_notebook(path)
+    assert all(c.get("outputs", []) == [] for c in nb.cells)
+    assert nb.cells == read_notebook_text(submission(), tmp_path).cells
+    # broken outputs do not matter either: they are never looked at
+    broken = json.loads(submission())
+    next(c for c in broken["cells"] if c["cell_type"] == "code")["outputs"] = 7
+    assert read_notebook_text(json.dumps(broken), tmp_path).cells == nb.cells
+
+
+def read_notebook_text(text, folder):
+    path = folder / "plain.ipynb"
+    path.write_text(text)
+    return read_notebook(path)
+
+
+def test_what_stays_too_large_tells_the_student_what_to_do(tmp_path, monkeypatch):
+    from autograder import task
+
+    path = tmp_path / "nb.ipynb"
+    path.write_text(_with_outputs(3))
+    monkeypatch.setattr(task, "MAX_NOTEBOOK_BYTES", 2 * 1024**2)
+    with pytest.raises(Corrupt, match="Clear Outputs of All Cells"):
+        read_notebook(path)
+    nb = json.loads(submission())
+    nb["cells"][0]["source"] = "x" * (3 * 1024**2)
+    path.write_text(json.dumps(nb))
+    monkeypatch.setattr(task, "MAX_NOTEBOOK_BYTES", 8 * 1024**2)
+    monkeypatch.setattr(task, "MAX_CELLS_BYTES", 2 * 1024**2)
+    with pytest.raises(Corrupt, match="without its outputs the notebook still holds 3 MiB"):
+        read_notebook(path)
+
+
+@pytest.mark.parametrize("content", [
+    b"[" * 200_000 + b"]" * 200_000,                                         # nested 200,000 levels
+    b'{"cells": ' + b"[" * 200_000 + b"]" * 200_000 + b', "nbformat": 4}',   # nested inside a notebook
+    b'{"cells": [{"cell_type": "code", "source": [1, 2], "metadata": {}, "outputs": []}], "nbformat": 4, '
+    b'"nbformat_minor": 5, "metadata": {}}',                                 # source of numbers
+    b'{"cells": [3], "nbformat": 4, "nbformat_minor": 5, "metadata": {}}',    # a cell that is a number
+    b'{"cells": [], "nbformat": "four", "metadata": []}',                     # wrong types
+    b'\xff\xfe{"cells": []}',                                                # not UTF-8
+])
+def test_broken_json_of_any_shape_is_corrupt(tmp_path, content):
+    path = tmp_path / "nb.ipynb"
+    path.write_bytes(content)
+    with pytest.raises(Corrupt):
+        read_notebook(path)
+
+
+def _task(path, source, out):
+    return {"assignment": "02-dot-product", "notebook": "dot_product.ipynb", "student_id": "zoe",
+            "path": str(path), "out": str(out), "limits": {}, "sandbox": True, "source": source,
+            "digest": "d", "notes": []}
+
+
+@pytest.mark.slow
+def test_a_correct_notebook_with_40_mib_of_outputs_gets_full_marks(source, tmp_path):
+    from autograder.sandbox import bwrap_path
+    from autograder.task import grade
+
+    if bwrap_path() is None:
+        pytest.skip("bubblewrap is not installed")
+    path = tmp_path / "dot_product.ipynb"
+    path.write_text(_with_outputs(40))
+    result = grade(_task(path, source, tmp_path / "out"))
+    assert (result["status"], result["score"]) == ("graded", 10), result["notes"]
+
+
+def test_deeply_nested_json_is_corrupt_not_a_grader_error(source, tmp_path):
+    from autograder.task import grade
+
+    path = tmp_path / "dot_product.ipynb"
+    path.write_bytes(b"[" * 200_000 + b"]" * 200_000)
+    result = grade(_task(path, source, tmp_path / "out"))
+    assert result["status"] == "corrupt" and "nested too deeply" in result["notes"][-1]
 
 
 def test_a_grader_failure_is_that_students_error_with_a_page(source, tmp_path):

@@ -1,0 +1,45 @@
+"""The progress line of a grading run on stderr."""
+
+from __future__ import annotations
+
+import sys
+import time
+
+
+class Progress:
+    """``[#####-----] 12/40  ETA 0:35  graded 10, timeout 1`` on stderr."""
+
+    def __init__(self, stream=sys.stderr):
+        self.stream, self.total, self.done, self.counts = stream, None, 0, {}
+        self.start = time.monotonic()
+        self.tty = hasattr(stream, "isatty") and stream.isatty()
+        self.last_line = 0.0
+
+    def update(self, status=None, total=None):
+        if total is not None:
+            self.total = total
+        if status is not None:
+            self.done += 1
+            self.counts[status] = self.counts.get(status, 0) + 1
+        now = time.monotonic()
+        if not self.tty and now - self.last_line < 5 and self.done != self.total:
+            return
+        self.last_line = now
+        total = self.total if self.total is not None else "?"
+        elapsed = now - self.start
+        eta = "--:--"
+        if self.total and self.done:
+            left = elapsed / self.done * (self.total - self.done)
+            eta = f"{int(left // 60)}:{int(left % 60):02d}"
+        frac = self.done / self.total if self.total else 0
+        bar = "#" * int(30 * frac) + "-" * (30 - int(30 * frac))
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(self.counts.items()))
+        line = f"[{bar}] {self.done}/{total}  ETA {eta}  {counts}"
+        self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
+        self.stream.flush()
+
+    def close(self):
+        if self.tty:
+            self.stream.write("\n")
+        self.stream.write(f"graded {self.done} notebook(s) in {time.monotonic() - self.start:.1f} s\n")
+        self.stream.flush()
