@@ -19,7 +19,10 @@ Exercises:
   and ``source/``) and a simple sequential ``autograde``; the kernel starts in a scratch
   directory, with no sandbox.
 
-Grading a class: ``__main__.py`` (``python -m autograder grade|build|course``, also the
-console script ``self-attention-grader``),
-``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``, ``batch.py``, ``report.py``.
+Grading a class: ``__main__.py`` (``python -m autograder grade|export|build|course``, also
+the console script ``self-attention-grader``), ``lms.py`` (the layouts of LMS downloads,
+student identities and safe ids), ``intake.py``, ``sandbox.py``, ``execute.py``, ``task.py``,
+``batch.py``, ``report.py``; then ``export.py`` (the class across assignments: grades for
+Canvas and Moodle, what to reteach) with ``roster.py`` (the LMS's class list, to complete
+identities).
 """

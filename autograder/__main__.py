@@ -1,7 +1,8 @@
-"""``python -m autograder`` (or ``self-attention-grader``): grade a class, build the exercise
-notebooks, or write a stock nbgrader course.
+"""``python -m autograder`` (or ``self-attention-grader``): grade a class, export its grades,
+build the exercise notebooks, or write a stock nbgrader course.
 
-    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [limits] [--no-sandbox]
+    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [limits] [--no-sandbox]
+    python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
     python -m autograder course DIR [ASSIGNMENT ...]
 """
@@ -9,10 +10,12 @@ notebooks, or write a stock nbgrader course.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import sys
 
+from .lms import LAYOUTS
 from .sandbox import GiB, MiB, Limits
 
 D = Limits()
@@ -40,12 +43,14 @@ def positive(text):
 def parser():
     script = os.path.basename(sys.argv[0])  # self-attention-grader, or __main__.py under -m
     p = argparse.ArgumentParser(prog="python -m autograder" if script == "__main__.py" else script,
-                                description="Grade a class, build the notebooks, or write a stock nbgrader course.")
+                                description="Grade a class, export its grades, build the notebooks, or write a "
+                                            "stock nbgrader course.")
     sub = p.add_subparsers(dest="command", required=True)
     g = sub.add_parser(
         "grade", help="grade every student's notebook of one assignment",
-        description="Grade a folder or .zip of submissions (<student_id>/<notebook>.ipynb or "
-                    "<student_id>/<assignment>/<notebook>.ipynb). Writes OUT/grades.csv, "
+        description="Grade a folder or .zip of submissions: a Moodle or Canvas download as it comes, or one "
+                    "folder per student (<student>/<notebook>.ipynb or <student>/<assignment>/<notebook>.ipynb), "
+                    "any name. Writes OUT/grades.csv, "
                     "OUT/feedback/<student>/<assignment>/<notebook>.html, OUT/report.html and the nbgrader "
                     "gradebook OUT/gradebook.db. Run it again after a kill: only what is missing or changed "
                     "is graded. Every student kernel runs in a bubblewrap sandbox: no network, no file of "
@@ -72,9 +77,30 @@ def parser():
     lim.add_argument("--disk", type=size, default=D.disk, metavar="BYTES",
                      help="size of the kernel's writable folders (/tmp and its working folder) and of any file "
                           "it writes (default: 64 MiB)")
+    g.add_argument("--layout", choices=LAYOUTS, default=None,
+                   help="how SUBMISSIONS is organised: a Moodle download (moodle), a Canvas download (canvas) or one "
+                        "folder per student (folders); detected when not given")
     g.add_argument("--no-sandbox", action="store_true",
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
+    e = sub.add_parser(
+        "export", help="one class's grades across assignments: grades.csv, canvas.csv, moodle.csv, report.html",
+        description="Read one OUT folder per assignment (written by grade) and write DIR/grades.csv (one row per "
+                    "student: identity, one score column per assignment headed by its id, total), DIR/canvas.csv "
+                    "(Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the "
+                    "assignments), DIR/moodle.csv (Moodle's grade import: Full name, Email address, ID number, the "
+                    "participant id of each assignment, then the assignments) and DIR/report.html (the class's most "
+                    "common mistakes with the chapter section that reteaches each, and every assignment's scores).",
+    )
+    e.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
+    e.add_argument("--to", required=True, metavar="DIR", help="where to write the four files (created)")
+    e.add_argument("--roster", action="append", default=[], metavar="CSV",
+                   help="the class list as the LMS exports its gradebook (Canvas: Student, ID, SIS User ID, SIS "
+                        "Login ID, Section; Moodle: First name, Last name, ID number, Email address), to fill in the "
+                        "ids a download lacks and list the students who handed in nothing; may be given again")
+    e.add_argument("--site", metavar="URL", default=None,
+                   help="address of the course website, for the report's links to the chapters (default: the "
+                        "site built in this repository, _build/html)")
     b = sub.add_parser("build", help="generate the source and student notebooks (autograder.build)")
     b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder.build (--check, ids)")
     add_course_parser(sub)
@@ -123,6 +149,8 @@ def main(argv=None):
     args = parser().parse_args(argv)
     if args.command == "course":
         return course_command(args)
+    if args.command == "export":
+        return _export(args)
     from . import assignments
 
     try:
@@ -153,15 +181,30 @@ def main(argv=None):
                     procs=args.procs, output=args.max_output, disk=args.disk)
     try:
         results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
-                              sandbox=not args.no_sandbox)
+                              sandbox=not args.no_sandbox, layout=args.layout)
     except GraderBusy as exc:
         print(f"python -m autograder grade: {exc}", file=sys.stderr)
         return 2
-    counts = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    print(f"{len(results)} student(s): " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+    from .intake import closing_summary
+
+    with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:
+        seen = json.load(f)
+    print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"])
           + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
+    return 0
+
+
+def _export(args):
+    from .export import ExportError, export
+
+    try:
+        written, notes = export(args.outs, args.to, site=args.site, rosters=args.roster)
+    except ExportError as exc:
+        print(f"python -m autograder export: {exc}", file=sys.stderr)
+        return 2
+    for note in notes:
+        print(f"roster: {note}", file=sys.stderr)
+    print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
 

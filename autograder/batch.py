@@ -32,7 +32,7 @@ import sys
 from pathlib import Path
 
 from . import task as task_mod
-from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file
+from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from .gradebook import GradebookWriter
 from .grades_csv import write_grades_csv
 from .intake import Intake
@@ -50,8 +50,12 @@ class GraderBusy(RuntimeError):
     """Another grading run holds OUT."""
 
 
-def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr):
-    """Grade every student of ``submissions``; returns the list of results (one per student)."""
+def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
+                layout=None):
+    """Grade every student of ``submissions``; returns the list of results (one per student).
+
+    ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
+    """
     from . import assignments
 
     spec = assignments.get(assignment_id)
@@ -62,23 +66,24 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream)
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout)
     finally:
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake")
+    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
     snap = prepare_course(out, spec, stream)
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
 
-    students, todo = [], []
+    students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings
         students.append(sub.student_id)
+        identities[sub.student_id] = {**sub.identity.as_dict(), "late": sub.late}
         digest = hashlib.sha256(((sha256_file(sub.path) if sub.path else "missing") + config_digest
                                  + json.dumps(sub.notes)).encode()).hexdigest()
         old = read_journal(out, sub.student_id)
@@ -121,8 +126,12 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
         shutil.rmtree(run_tmp, ignore_errors=True)
         run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
-    write_grades_csv(out / "grades.csv", results, spec)
-    write_report(out / "report.html", results, spec, intake.rejected)
+    write_if_changed(out / STATE / "intake.json", json.dumps(
+        {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
+         "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
+    write_grades_csv(out / "grades.csv", results, spec, identities)
+    write_report(out / "report.html", results, spec,
+                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results
