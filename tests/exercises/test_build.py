@@ -47,7 +47,7 @@ def test_every_exercise_function_has_three_catalogued_mistakes_and_three_parts()
 
 
 def test_setup_cells_run_and_check_with_the_graders_tolerances():
-    from autograder import check
+    from autograder import results
 
     for aid in assignments.ids():
         spec = assignments.get(aid)
@@ -55,6 +55,6 @@ def test_setup_cells_run_and_check_with_the_graders_tolerances():
         setup = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup")
         namespace = {}
         exec(compile("".join(setup["source"]), f"{aid} set-up cell", "exec"), namespace)  # noqa: S102 - our notebook
-        assert (namespace["RTOL"], namespace["ATOL"]) == (check.RTOL, check.ATOL), aid
+        assert (namespace["RTOL"], namespace["ATOL"]) == (results.RTOL, results.ATOL), aid
         for name in ("check_close", "check_shape", "check_raises", "check_true", "check_unlike"):
             assert callable(namespace[name]), (aid, name)
