@@ -91,9 +91,10 @@ def autograde_preprocessors(execute="autograder.course.ScratchExecute"):
     ]
 
 
-def settings(root, execute="autograder.course.ScratchExecute"):
-    """The course's nbgrader settings as ``{"Class.trait": value}``."""
-    return {
+def settings(root, execute="autograder.course.ScratchExecute", db_url=None):
+    """The course's nbgrader settings as ``{"Class.trait": value}``; ``db_url`` is the gradebook's
+    SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in ``root``)."""
+    found = {
         "CourseDirectory.root": str(root),
         "CourseDirectory.course_id": COURSE_ID,
         "Autograde.autograde_preprocessors": autograde_preprocessors(execute),
@@ -101,23 +102,26 @@ def settings(root, execute="autograder.course.ScratchExecute"):
         "Execute.timeout": 60,
         "Execute.shutdown_kernel": "immediate",
     }
+    if db_url:
+        found["CourseDirectory.db_url"] = db_url
+    return found
 
 
-def config(root, execute="autograder.course.ScratchExecute"):
+def config(root, execute="autograder.course.ScratchExecute", db_url=None):
     """A traitlets ``Config`` for :func:`settings`."""
     from traitlets.config import Config
 
     c = Config()
-    for key, value in settings(root, execute).items():
+    for key, value in settings(root, execute, db_url).items():
         cls, trait = key.split(".")
         c[cls][trait] = value
     return c
 
 
-def config_text(root, execute="autograder.course.ScratchExecute"):
+def config_text(root, execute="autograder.course.ScratchExecute", db_url=None):
     """``nbgrader_config.py`` for :func:`settings` (for the ``nbgrader`` command line)."""
     lines = ["# Written by autograder.course.make_course", "c = get_config()  # noqa: F821"]
-    lines += [f"c.{key} = {value!r}" for key, value in settings(root, execute).items()]
+    lines += [f"c.{key} = {value!r}" for key, value in settings(root, execute, db_url).items()]
     return "\n".join(lines) + "\n"
 
 
@@ -128,13 +132,13 @@ def ensure_path():
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def api(root, execute="autograder.course.ScratchExecute"):
+def api(root, execute="autograder.course.ScratchExecute", db_url=None):
     """An ``NbGraderAPI`` on the course directory ``root``."""
     ensure_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    c = config(root, execute)
+    c = config(root, execute, db_url)
     return NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
 
 
@@ -143,14 +147,15 @@ def _check(result, what):
         raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or ''}\n{result.get('log', '')[-3000:]}")
 
 
-def make_course(root, assignment_ids=None, source=SOURCE, execute="autograder.course.ScratchExecute"):
-    """Set up an nbgrader course in ``root`` with the given assignments (default: all built ones)."""
+def make_course(root, assignment_ids=None, source=SOURCE, execute="autograder.course.ScratchExecute", db_url=None):
+    """Set up an nbgrader course in ``root`` with the given assignments (default: all built ones);
+    its gradebook at ``db_url`` (default: ``root/gradebook.db``)."""
     root = Path(root)
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(config_text(root, execute), encoding="utf-8")
+    (root / "nbgrader_config.py").write_text(config_text(root, execute, db_url), encoding="utf-8")
     if assignment_ids is None:
         assignment_ids = sorted(p.name for p in Path(source).iterdir() if p.is_dir())
-    grader = api(root, execute)
+    grader = api(root, execute, db_url)
     for aid in assignment_ids:
         dest = root / "source" / aid
         if dest.exists():
