@@ -134,7 +134,7 @@ def run_on_cluster(client, tasks, in_flight, on_result):
     from distributed.scheduler import KilledWorker
 
     tasks = iter(tasks)
-    waiting = as_completed()
+    waiting = as_completed(loop=client.loop)
     submitted = {}  # future key -> task
 
     def submit_next():

@@ -47,3 +47,12 @@ def test_build_delegates_to_x_build(monkeypatch):
     monkeypatch.setattr(build, "main", lambda argv: seen.append(argv) or 7)
     assert cli.main(["build", "--check", "02-dot-product"]) == 7
     assert seen == [["--check", "02-dot-product"]]
+
+
+def test_every_option_of_grade_is_on_the_instructors_page():
+    text = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"], cwd=ROOT, env=course_env(),
+                          capture_output=True, text=True, check=True).stdout
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text)) - {"--help"}
+    assert {"--scheduler", "--in-flight", "--db", "--jobs", "--no-sandbox"} <= options
+    page = (ROOT / "book" / "grading.md").read_text(encoding="utf-8")
+    assert not {o for o in options if f"`{o}" not in page}
