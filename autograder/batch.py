@@ -154,17 +154,19 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, client, 
         else:
             run_tasks(tasks(), jobs, on_result)
     finally:
-        writer.close()
-        progress.close()
-        if previous_tmp is None:
-            os.environ.pop("AUTOGRADER_TMP", None)
-        else:
-            os.environ["AUTOGRADER_TMP"] = previous_tmp
-        from .execute import discard_spares
+        try:
+            writer.close()  # raises when a database server went away: the rest still runs
+        finally:
+            progress.close()
+            if previous_tmp is None:
+                os.environ.pop("AUTOGRADER_TMP", None)
+            else:
+                os.environ["AUTOGRADER_TMP"] = previous_tmp
+            from .execute import discard_spares
 
-        discard_spares()  # kernels started ahead in this process (--jobs 1)
-        shutil.rmtree(run_tmp, ignore_errors=True)
-        run_lock.close()
+            discard_spares()  # kernels started ahead in this process (--jobs 1)
+            shutil.rmtree(run_tmp, ignore_errors=True)
+            run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_grades_csv(out / "grades.csv", results, spec)
     write_report(out / "report.html", results, spec, intake.rejected)

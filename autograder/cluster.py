@@ -117,12 +117,10 @@ def check_workers(client, sandbox=True):
 def grade_on_worker(task):
     """What a Dask worker runs: :func:`autograder.task.run` on a task that carries its notebook.
 
-    The next kernel is started ahead (``prefetch``) only when this worker grades one notebook
-    at a time: a spare kernel belongs to the thread that started it."""
-    from distributed import get_worker
-
-    task = dict(task, prefetch=get_worker().state.nthreads == 1)
-    return task_mod.run(task)
+    No kernel is started ahead for the next notebook (``prefetch``): a Dask worker runs
+    each task on a thread of its pool, and a spare kernel's client belongs to the event
+    loop of the task that started it."""
+    return task_mod.run(dict(task, prefetch=False))
 
 
 def run_on_cluster(client, tasks, in_flight, on_result):
