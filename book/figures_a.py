@@ -400,23 +400,23 @@ def two_heads():
     colours = ["#e6550d", "#3182bd"]
     for p, (x0, name) in enumerate([(1.4, "i"), (7.4, "j")]):
         box(ax, x0 + 1.5, 0, f"$a^{name}$", w=0.8, fc=COLOURS["a"])
-        for h in (1, 2):
-            xs = [x0 - 0.9 + r * 0.95 + (h - 1) * 3.05 for r in range(3)]
+        for head in (1, 2):
+            xs = [x0 - 0.9 + r * 0.95 + (head - 1) * 3.05 for r in range(3)]
             for x, sym in zip(xs, ["q", "k", "v"]):
-                box(ax, x, 2.0, f"${sym}^{{{name},{h}}}$", w=0.85, h=0.5, fc=COLOURS[sym], fontsize=10,
-                    ec=colours[h - 1])
+                box(ax, x, 2.0, f"${sym}^{{{name},{head}}}$", w=0.85, h=0.5, fc=COLOURS[sym], fontsize=10,
+                    ec=colours[head - 1])
                 arrow(ax, (x0 + 1.5, 0.3), (x, 1.72), color="#aaaaaa", lw=0.8)
         ax.text(x0 + 1.5, -0.55, f"position {name}", ha="center", fontsize=9, color="#555555")
-    for h in (1, 2):
-        c = colours[h - 1]
-        # query of head h at position i meets the keys of head h only
-        qi = 1.4 - 0.9 + (h - 1) * 3.05
-        kj = 7.4 - 0.9 + 0.95 + (h - 1) * 3.05
-        ki = 1.4 - 0.9 + 0.95 + (h - 1) * 3.05
-        y = 2.9 + 0.55 * (h - 1)
+    for head in (1, 2):
+        c = colours[head - 1]
+        # query of head `head` at position i meets the keys of that head only
+        qi = 1.4 - 0.9 + (head - 1) * 3.05
+        kj = 7.4 - 0.9 + 0.95 + (head - 1) * 3.05
+        ki = 1.4 - 0.9 + 0.95 + (head - 1) * 3.05
+        y = 2.9 + 0.55 * (head - 1)
         ax.plot([qi, qi, kj, kj], [2.27, y, y, 2.27], color=c, lw=1.6)
         ax.plot([ki, ki], [2.27, y], color=c, lw=1.6)
-        ax.text(kj + 0.15, y + 0.05, f"head {h}", color=c, fontsize=10, va="bottom")
+        ax.text(kj + 0.15, y + 0.05, f"head {head}", color=c, fontsize=10, va="bottom")
     box(ax, 2.1, 4.4, "$b^{i,1}$", w=0.8, h=0.5, fc=COLOURS["b"], ec=colours[0])
     box(ax, 3.1, 4.4, "$b^{i,2}$", w=0.8, h=0.5, fc=COLOURS["b"], ec=colours[1])
     arrow(ax, (0.5, 2.95), (1.9, 4.12), color=colours[0])

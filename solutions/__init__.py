@@ -1,26 +1,30 @@
 """The course's reference implementation of self-attention, in the notes' notation.
 
-One module per chapter; every public function is re-exported here, so
+One module per chapter (chapter 8 has four: the masked multi-head layer, the
+backward pass, the corpus and the tagger); every public function is re-exported here, so
 ``from solutions import softmax`` works. Column vectors throughout: the inputs
 are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 0.
 """
 
 from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
 from .ch02_dot_product import additive_score, attend, dot_product_score, softmax
-from .ch03_matrix_form import qkv, scores, self_attention, self_attention_loop, self_attention_row_major
+from .ch03_matrix_form import (
+    qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_row_major,
+)
 from .ch04_multi_head import multi_head_self_attention
 from .ch05_positional_encoding import permute, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward
-from .ch08_capstone import (
-    TaggerConfig, make_corpus, masked_multi_head_self_attention, multi_head_self_attention_backward,
-    self_attention_backward,
-)
+from .ch08_attention_backward import multi_head_self_attention_backward, self_attention_backward
+from .ch08_corpus import make_corpus
+from .ch08_masked_multi_head import masked_multi_head_self_attention
+from .ch08_tagger import TaggerConfig
 
 __all__ = [
     "one_hot", "embed", "cosine_similarity", "position_wise",
     "dot_product_score", "additive_score", "softmax", "attend",
-    "qkv", "scores", "self_attention", "self_attention_loop", "self_attention_row_major",
+    "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
+    "self_attention_row_major",
     "multi_head_self_attention",
     "sinusoidal_encoding", "permute",
     "window_mask", "masked_self_attention",

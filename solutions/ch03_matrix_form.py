@@ -101,13 +101,44 @@ def self_attention_loop(I, Wq, Wk, Wv):
     return O, A_prime
 
 
-def self_attention_row_major(X, Wq, Wk, Wv, scale=False):
-    """Self-attention in the row-major form of PyTorch and most papers.
+def self_attention_by_query(I, Wq, Wk, Wv):
+    """Self-attention one query at a time, with Q, K and V computed once.
+
+    The same arithmetic as :func:`self_attention`, in a Python loop over the queries:
+    column i of the output needs only column i of the scores, so no N x N matrix is
+    ever held. Compared with the matrix form, it isolates the cost of the loop;
+    compared with :func:`self_attention_loop` (which recomputes every key and value
+    for each query), it isolates the cost of the repeated projections.
 
     Parameters
     ----------
-    X : (N, d) array_like
-        One **row** per input vector, ``X = Iᵀ``.
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+
+    Returns
+    -------
+    O : (d_v, N) ndarray
+        Equal to ``self_attention(I, Wq, Wk, Wv)[0]``.
+    """
+    Q, K, V = qkv(I, Wq, Wk, Wv)                   # (d_k, N), (d_k, N), (d_v, N)
+    O = np.empty((V.shape[0], Q.shape[1]))         # (d_v, N)
+    for i in range(Q.shape[1]):
+        alpha_prime = softmax(K.T @ Q[:, i])       # (N,): column i of A'
+        O[:, i] = V @ alpha_prime
+    return O
+
+
+def self_attention_row_major(I_r, Wq, Wk, Wv, scale=False):
+    """Self-attention in the row-major form of PyTorch and most papers.
+
+    The subscript r marks the row-major matrices (the page *Notation*): each is the
+    transpose of the column-form one.
+
+    Parameters
+    ----------
+    I_r : (N, d) array_like
+        One **row** per input vector, ``I_r = Iᵀ``.
     Wq, Wk : (d, d_k) array_like
         Weights acting from the right, ``Wq = (W^q)ᵀ``.
     Wv : (d, d_v) array_like
@@ -115,19 +146,19 @@ def self_attention_row_major(X, Wq, Wk, Wv, scale=False):
 
     Returns
     -------
-    Y : (N, d_v) ndarray
-        :math:`\\mathrm{softmax}(Q K^T) V` with the softmax over each row; equals ``O.T``.
-    P : (N, N) ndarray
-        The row-stochastic attention matrix, equal to ``A_prime.T``.
+    O_r : (N, d_v) ndarray
+        :math:`\\mathrm{softmax}(Q_r K_r^T) V_r` with the softmax over each row; equals ``O.T``.
+    A_prime_r : (N, N) ndarray
+        The attention weights, each row summing to 1; equals ``A_prime.T``.
     """
-    X = matrix("X", X)
+    I_r = matrix("I_r", I_r)
     Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
     for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for("X", X, name, W)
+        weights_for("I_r", I_r, name, W)
     same_shape("Wq", Wq, "Wk", Wk)
-    Q, K, V = X @ Wq, X @ Wk, X @ Wv  # (N, d_k), (N, d_k), (N, d_v)
-    S = Q @ K.T                       # (N, N), S[i, j] = qⁱ·kʲ
+    Q_r, K_r, V_r = I_r @ Wq, I_r @ Wk, I_r @ Wv  # (N, d_k), (N, d_k), (N, d_v)
+    A_r = Q_r @ K_r.T                 # (N, N), A_r[i, j] = qⁱ·kʲ
     if scale:
-        S = S / np.sqrt(Q.shape[1])
-    P = softmax(S, axis=1)            # rows sum to 1
-    return P @ V, P
+        A_r = A_r / np.sqrt(Q_r.shape[1])
+    A_prime_r = softmax(A_r, axis=1)  # (N, N), rows sum to 1
+    return A_prime_r @ V_r, A_prime_r  # (N, d_v), (N, N)

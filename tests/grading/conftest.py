@@ -34,6 +34,12 @@ def fresh_out(course_template, tmp_path):
     return out
 
 
+def grade_new(course_template, submissions, out, *extra, jobs=2):
+    """Grade into a new OUT made from the prepared course; return the CompletedProcess."""
+    shutil.copytree(course_template, out)
+    return grade(submissions, out, *extra, jobs=jobs)
+
+
 def grade(submissions, out, *extra, jobs=2, check=True):
     """Run ``python -m autograder grade`` as an instructor would; return the CompletedProcess."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),

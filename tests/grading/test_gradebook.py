@@ -5,7 +5,7 @@ import shutil
 import pytest
 
 from tests.grading.cases import write_class
-from tests.grading.conftest import grade
+from tests.grading.conftest import grade, grade_new
 from tests.grading.students import ASSIGNMENT
 
 pytestmark = pytest.mark.slow
@@ -31,8 +31,7 @@ def graded(course_template, tmp_path_factory):
     base = tmp_path_factory.mktemp("gradebook")
     subs = write_class(base / "subs", PICKED)
     out = base / "out"
-    shutil.copytree(course_template, out)
-    grade(subs, out, jobs=2)
+    grade_new(course_template, subs, out)
     return subs, out, (out / "grades.csv").read_text(), gradebook_scores(out)
 
 

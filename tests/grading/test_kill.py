@@ -17,7 +17,7 @@ import pytest
 
 from tests.conftest import ROOT, course_env
 from tests.grading.cases import CLASS, nb
-from tests.grading.conftest import FAST, grade
+from tests.grading.conftest import FAST, grade, grade_new
 from tests.grading.students import ASSIGNMENT
 
 pytestmark = pytest.mark.slow
@@ -32,8 +32,8 @@ DAEMON = ("import os, time\n"
           "    os._exit(0)\n")
 EXTRA = {
     "k01-daemon": nb(after={"setup": DAEMON}),
-    # three cells of 3 s each: a worker that outlived its grader would go on for seconds
-    "k02-slow-cells": nb(after={gid: "import time\ntime.sleep(3)\n" for gid in ("setup", "dot_product_score", "softmax")}),
+    # three cells of 2 s each: a worker that outlived its grader would go on for seconds
+    "k02-slow-cells": nb(after={gid: "import time\ntime.sleep(2)\n" for gid in ("setup", "dot_product_score", "softmax")}),
 }
 PICKED = ["s01-correct", "s06-blank", "s08-additive-wrong", "s19-syntax-error", "s20-empty-file"]
 MOMENTS = [("start", 0.3), ("worker", 0.0), ("kernel", 0.0), ("kernel", 1.5), ("result", 0.0), ("result", 0.4)]
@@ -56,14 +56,10 @@ def grades(out):
 @pytest.fixture(scope="module")
 def clean(course_template, tmp_path_factory):
     """The submissions, and grades.csv of an uninterrupted run."""
-    import shutil
-
     base = tmp_path_factory.mktemp("kill")
     subs = write_students(base / "subs")
-    out = base / "clean"
-    shutil.copytree(course_template, out)
-    grade(subs, out, jobs=2)
-    return subs, grades(out)
+    grade_new(course_template, subs, base / "clean")
+    return subs, grades(base / "clean")
 
 
 def kill_at(when, delay, subs, out, jobs=2):

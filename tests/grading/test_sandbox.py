@@ -1,7 +1,9 @@
 """The sandbox itself, driven with jupyter_client: what a student kernel can and cannot do."""
 
 import asyncio
+import os
 import subprocess
+import tempfile
 
 import pytest
 
@@ -97,14 +99,15 @@ def test_no_network():
 def test_writes_only_in_scratch_and_tmp(secrets):
     tmp, mine = secrets
     target = tmp / "written-by-student"
+    sockets = os.path.join(tempfile.gettempdir(), "ag-*")  # where the kernel's socket folder is bound
     results, _ = run([
         "open('answer.txt', 'w').write('x'); open('/tmp/x', 'w').write('x'); print('ok')",
         f"open({str(target)!r}, 'w').write('x')",
         "open('/usr/evil', 'w')",
         "open('dot_product.ipynb', 'w')",
         "import os; print(os.getuid() != 0)",
-        "import glob; [open(d + '/junk', 'w') for d in glob.glob('/tmp/ag-*')]",  # the socket folder
-        "import glob; print(len(glob.glob('/tmp/ag-*')))",
+        f"import glob; [open(d + '/junk', 'w') for d in glob.glob({sockets!r})]",  # the socket folder
+        f"import glob; print(len(glob.glob({sockets!r})))",
     ], notebook=str(mine))
     assert results[5][0] == "error" and "Permission denied" in results[5][1], results[5]
     assert results[6] == ("ok", "1\n")

@@ -9,7 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 import solutions as S
-from solutions import ch08_capstone as C
+from solutions import ch08_attention_backward as B, ch08_corpus, ch08_masked_multi_head as M, ch08_tagger as T
 
 SAW = ("I", "saw", "a", "saw")
 
@@ -47,7 +47,7 @@ def test_self_attention_backward_matches_finite_differences(N, scale, shapes):
     def loss():  # L = Σ G ⊙ O, so dL/dO = G
         return np.sum(G * S.self_attention(I, Wq, Wk, Wv, scale=scale)[0])
 
-    grads = C.self_attention_backward(I, Wq, Wk, Wv, G, scale=scale)
+    grads = B.self_attention_backward(I, Wq, Wk, Wv, G, scale=scale)
     for name, x, g in zip(("dI", "dWq", "dWk", "dWv"), (I, Wq, Wk, Wv), grads):
         assert g.shape == x.shape, f"{name} has shape {g.shape}, expected {x.shape}"
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7, err_msg=name)
@@ -60,7 +60,7 @@ def test_self_attention_backward_with_a_causal_mask_matches_finite_differences()
     def loss():
         return np.sum(G * S.masked_self_attention(I, Wq, Wk, Wv, mask)[0])
 
-    grads = C.self_attention_backward(I, Wq, Wk, Wv, G, mask=mask)
+    grads = B.self_attention_backward(I, Wq, Wk, Wv, G, mask=mask)
     for name, x, g in zip(("dI", "dWq", "dWk", "dWv"), (I, Wq, Wk, Wv), grads):
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7, err_msg=name)
 
@@ -68,7 +68,7 @@ def test_self_attention_backward_with_a_causal_mask_matches_finite_differences()
 def test_self_attention_backward_leaves_inputs_alone_and_returns_floats():
     I, Wq, Wk, Wv, G = attention_problem(4, seed=1)
     copies = [a.copy() for a in (I, Wq, Wk, Wv, G)]
-    grads = C.self_attention_backward(I.tolist(), Wq, Wk, Wv, G.astype(np.float32))
+    grads = B.self_attention_backward(I.tolist(), Wq, Wk, Wv, G.astype(np.float32))
     for a, b in zip((I, Wq, Wk, Wv, G), copies):
         assert_allclose(a, b, rtol=0, atol=0)
     assert all(g.dtype == np.float64 for g in grads)
@@ -79,7 +79,7 @@ def test_self_attention_backward_by_hand_for_one_vector():
     # O = Wv a, so dWv = dO aᵀ and dI = Wvᵀ dO.
     I, Wq, Wk, Wv = np.array([[1.0], [2.0]]), np.eye(2), np.eye(2), np.array([[1.0, 0.0], [0.0, 3.0]])
     dO = np.array([[1.0], [1.0]])
-    dI, dWq, dWk, dWv = C.self_attention_backward(I, Wq, Wk, Wv, dO)
+    dI, dWq, dWk, dWv = B.self_attention_backward(I, Wq, Wk, Wv, dO)
     assert_allclose(dWq, 0, atol=1e-15)
     assert_allclose(dWk, 0, atol=1e-15)
     assert_allclose(dWv, [[1.0, 2.0], [1.0, 2.0]])
@@ -97,7 +97,7 @@ def multi_head_problem(N=4, seed=0, h=2, d=3, d_k=2, d_v=5, d_out=4):
 
 def test_masked_multi_head_with_an_all_true_mask_is_multi_head():
     I, Wq, Wk, Wv, Wo, _ = multi_head_problem()
-    O, A_primes = C.masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, np.ones((4, 4), dtype=bool))
+    O, A_primes = M.masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, np.ones((4, 4), dtype=bool))
     O_ref, A_ref = S.multi_head_self_attention(I, Wq, Wk, Wv, Wo)
     assert_allclose(O, O_ref)
     assert_allclose(A_primes, A_ref)
@@ -109,9 +109,9 @@ def test_multi_head_backward_matches_finite_differences(N, masked):
     mask = np.triu(np.ones((N, N), dtype=bool)) if masked else np.ones((N, N), dtype=bool)
 
     def loss():
-        return np.sum(G * C.masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask)[0])
+        return np.sum(G * M.masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask)[0])
 
-    grads = C.multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, G, mask=mask if masked else None)
+    grads = B.multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, G, mask=mask if masked else None)
     for name, x, g in zip(("dI", "dWq", "dWk", "dWv", "dWo"), (I, Wq, Wk, Wv, Wo), grads):
         assert g.shape == x.shape, f"{name} has shape {g.shape}, expected {x.shape}"
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7, err_msg=name)
@@ -123,10 +123,10 @@ def test_multi_head_backward_matches_finite_differences(N, masked):
 def test_cross_entropy_value_and_gradient():
     rng = np.random.default_rng(0)
     logits, targets = rng.normal(size=(7, 5)), np.array([0, 3, 3, 6, 1])
-    loss, dlogits = C.cross_entropy(logits, targets)
+    loss, dlogits = T.cross_entropy(logits, targets)
     P = np.exp(logits) / np.exp(logits).sum(axis=0)
     assert loss == pytest.approx(-np.mean(np.log(P[targets, range(5)])))
-    assert_allclose(dlogits, numerical_gradient(lambda: C.cross_entropy(logits, targets)[0], logits), atol=1e-8)
+    assert_allclose(dlogits, numerical_gradient(lambda: T.cross_entropy(logits, targets)[0], logits), atol=1e-8)
 
 
 def test_linear_backward_matches_finite_differences():
@@ -136,48 +136,48 @@ def test_linear_backward_matches_finite_differences():
     def loss():
         return np.sum(G * S.position_wise(X, W, b))
 
-    for name, x, g in zip(("dX", "dW", "db"), (X, W, b), C.linear_backward(X, W, G)):
+    for name, x, g in zip(("dX", "dW", "db"), (X, W, b), T.linear_backward(X, W, G)):
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-6, atol=1e-8, err_msg=name)
 
 
 CONFIGS = {
-    "baseline": C.TaggerConfig(attention="none", positions="none"),
-    "window": C.TaggerConfig(attention="window"),
-    "full, no positions": C.TaggerConfig(positions="none"),
-    "full, sinusoidal": C.TaggerConfig(positions="sinusoidal"),
-    "full, learned": C.TaggerConfig(),
-    "two heads": C.TaggerConfig(heads=2),
+    "baseline": T.TaggerConfig(attention="none", positions="none"),
+    "window": T.TaggerConfig(attention="window"),
+    "full, no positions": T.TaggerConfig(positions="none"),
+    "full, sinusoidal": T.TaggerConfig(positions="sinusoidal"),
+    "full, learned": T.TaggerConfig(),
+    "two heads": T.TaggerConfig(heads=2),
 }
 
 
 @pytest.mark.parametrize("name", list(CONFIGS))
 def test_tagger_backward_matches_finite_differences(name):
-    config = C.TaggerConfig(**{**CONFIGS[name].__dict__, "d": 4, "d_k": 3, "d_hidden": 5})
-    params = C.init_params(config, seed=2)
-    batch = C.make_corpus(3, seed=5)
+    config = T.TaggerConfig(**{**CONFIGS[name].__dict__, "d": 4, "d_k": 3, "d_hidden": 5})
+    params = T.init_params(config, seed=2)
+    batch = ch08_corpus.make_corpus(3, seed=5)
     sentences = [tokens for tokens, _ in batch]
-    targets = np.array([C.TAGS.index(t) for _, tags in batch for t in tags])
+    targets = np.array([ch08_corpus.TAGS.index(t) for _, tags in batch for t in tags])
 
     def loss():
-        return C.cross_entropy(C.forward(params, config, sentences)[0], targets)[0]
+        return T.cross_entropy(T.forward(params, config, sentences)[0], targets)[0]
 
-    logits, cache = C.forward(params, config, sentences)
-    grads = C.backward(params, config, cache, C.cross_entropy(logits, targets)[1])
+    logits, cache = T.forward(params, config, sentences)
+    grads = T.backward(params, config, cache, T.cross_entropy(logits, targets)[1])
     assert set(grads) == set(params)
     for key, x in params.items():
         assert_allclose(grads[key], numerical_gradient(loss, x), rtol=1e-4, atol=1e-7, err_msg=key)
 
 
 def test_sentences_of_a_batch_do_not_see_each_other():
-    config = C.TaggerConfig()
-    params = C.init_params(config, seed=0)
-    alone = C.forward(params, config, [SAW])[0]
-    together = C.forward(params, config, [("the", "dog", "sat"), SAW])[0][:, 3:]
+    config = T.TaggerConfig()
+    params = T.init_params(config, seed=0)
+    alone = T.forward(params, config, [SAW])[0]
+    together = T.forward(params, config, [("the", "dog", "sat"), SAW])[0][:, 3:]
     assert_allclose(together, alone, atol=1e-12)
 
 
 def test_sentence_mask_by_hand():
-    mask = C.sentence_mask([2, 3], width=3)
+    mask = T.sentence_mask([2, 3], width=3)
     expected = np.array([
         [1, 1, 0, 0, 0],
         [1, 1, 0, 0, 0],
@@ -196,24 +196,24 @@ I34, W23, W53 = np.zeros((3, 4)), np.zeros((2, 3)), np.zeros((5, 3))
 @pytest.mark.parametrize(
     "call, fragments",
     [
-        (lambda: C.self_attention_backward(I34, W23, W23, W53, np.zeros((4, 5))), ["dO", "(4, 5)", "(5, 4)"]),
-        (lambda: C.self_attention_backward(I34, W23, W23, W53, np.zeros(5)), ["dO", "(5,)"]),
-        (lambda: C.self_attention_backward(I34, W23, np.zeros((3, 3)), W53, np.zeros((5, 4))), ["Wk", "(3, 3)", "(2, 3)"]),
-        (lambda: C.self_attention_backward(I34, np.zeros((2, 4)), W23, W53, np.zeros((5, 4))), ["Wq", "(2, 4)", "(3, 4)"]),
-        (lambda: C.self_attention_backward(I34, W23, W23, W53, np.zeros((5, 4)), mask=np.ones((3, 3), bool)),
+        (lambda: B.self_attention_backward(I34, W23, W23, W53, np.zeros((4, 5))), ["dO", "(4, 5)", "(5, 4)"]),
+        (lambda: B.self_attention_backward(I34, W23, W23, W53, np.zeros(5)), ["dO", "(5,)"]),
+        (lambda: B.self_attention_backward(I34, W23, np.zeros((3, 3)), W53, np.zeros((5, 4))), ["Wk", "(3, 3)", "(2, 3)"]),
+        (lambda: B.self_attention_backward(I34, np.zeros((2, 4)), W23, W53, np.zeros((5, 4))), ["Wq", "(2, 4)", "(3, 4)"]),
+        (lambda: B.self_attention_backward(I34, W23, W23, W53, np.zeros((5, 4)), mask=np.ones((3, 3), bool)),
          ["(3, 3)", "(4, 4)"]),
-        (lambda: C.multi_head_self_attention_backward(I34, np.zeros((2, 2, 3)), np.zeros((2, 2, 3)), np.zeros((2, 5, 3)),
+        (lambda: B.multi_head_self_attention_backward(I34, np.zeros((2, 2, 3)), np.zeros((2, 2, 3)), np.zeros((2, 5, 3)),
                                                       np.zeros((4, 5)), np.zeros((4, 4))), ["Wo", "(4, 5)", "(d_out, 10)"]),
-        (lambda: C.multi_head_self_attention_backward(I34, np.zeros((2, 2, 3)), np.zeros((2, 2, 3)), np.zeros((2, 5, 3)),
+        (lambda: B.multi_head_self_attention_backward(I34, np.zeros((2, 2, 3)), np.zeros((2, 2, 3)), np.zeros((2, 5, 3)),
                                                       np.zeros((4, 10)), np.zeros((5, 4))), ["dO", "(5, 4)", "(4, 4)"]),
-        (lambda: C.masked_multi_head_self_attention(I34, np.zeros((2, 2, 3)), np.zeros((3, 2, 3)), np.zeros((2, 5, 3)),
+        (lambda: M.masked_multi_head_self_attention(I34, np.zeros((2, 2, 3)), np.zeros((3, 2, 3)), np.zeros((2, 5, 3)),
                                                     np.zeros((4, 10)), np.ones((4, 4), bool)), ["(2, 2, 3)", "(3, 2, 3)"]),
-        (lambda: C.init_params(C.TaggerConfig(attention="conv"), 0), ["attention", "'conv'"]),
-        (lambda: C.init_params(C.TaggerConfig(positions="yes"), 0), ["positions", "'yes'"]),
-        (lambda: C.forward(C.init_params(C.TaggerConfig(), 0), C.TaggerConfig(), [("the",) * 9]), ["9 tokens", "max_len = 8"]),
-        (lambda: C.forward(C.init_params(C.TaggerConfig(), 0), C.TaggerConfig(), [("the", "zebra")]), ["'zebra'"]),
-        (lambda: C.make_corpus(0, seed=0), ["n_sentences", "0"]),
-        (lambda: C.attention_maps({}, C.TaggerConfig(attention="none"), SAW), ["baseline", "no attention"]),
+        (lambda: T.init_params(T.TaggerConfig(attention="conv"), 0), ["attention", "'conv'"]),
+        (lambda: T.init_params(T.TaggerConfig(positions="yes"), 0), ["positions", "'yes'"]),
+        (lambda: T.forward(T.init_params(T.TaggerConfig(), 0), T.TaggerConfig(), [("the",) * 9]), ["9 tokens", "max_len = 8"]),
+        (lambda: T.forward(T.init_params(T.TaggerConfig(), 0), T.TaggerConfig(), [("the", "zebra")]), ["'zebra'"]),
+        (lambda: ch08_corpus.make_corpus(0, seed=0), ["n_sentences", "0"]),
+        (lambda: T.attention_maps({}, T.TaggerConfig(attention="none"), SAW), ["baseline", "no attention"]),
     ],
 )
 def test_bad_input_raises_value_error_naming_it(call, fragments):
@@ -227,27 +227,27 @@ def test_bad_input_raises_value_error_naming_it(call, fragments):
 
 
 def test_corpus_is_deterministic_for_a_seed():
-    assert C.make_corpus(50, seed=7) == C.make_corpus(50, seed=7)
-    assert C.make_corpus(50, seed=7) != C.make_corpus(50, seed=8)
+    assert ch08_corpus.make_corpus(50, seed=7) == ch08_corpus.make_corpus(50, seed=7)
+    assert ch08_corpus.make_corpus(50, seed=7) != ch08_corpus.make_corpus(50, seed=8)
 
 
 def test_ambiguous_words_take_their_tag_from_context():
-    corpus = C.make_corpus(500, seed=0)
+    corpus = ch08_corpus.make_corpus(500, seed=0)
     seen = {}
     for tokens, tags in corpus:
-        assert len(tokens) == len(tags) and set(tokens) <= set(C.VOCAB) and set(tags) <= set(C.TAGS)
+        assert len(tokens) == len(tags) and set(tokens) <= set(ch08_corpus.VOCAB) and set(tags) <= set(ch08_corpus.TAGS)
         for n, (word, tag) in enumerate(zip(tokens, tags)):
-            if word in C.AMBIGUOUS:
+            if word in ch08_corpus.AMBIGUOUS:
                 seen.setdefault(word, set()).add(tag)
                 after_det_or_adj = n > 0 and tags[n - 1] in ("DET", "ADJ")
                 assert (tag == "NOUN") == after_det_or_adj, f"{word!r} tagged {tag} in {' '.join(tokens)!r}"
-    assert {w: sorted(t) for w, t in seen.items()} == {w: sorted(t) for w, t in C.AMBIGUOUS.items()}
-    assert 0.5 < C.majority_rate(corpus) < 0.7  # context matters: no tag wins by much
+    assert {w: sorted(t) for w, t in seen.items()} == {w: sorted(t) for w, t in ch08_corpus.AMBIGUOUS.items()}
+    assert 0.5 < ch08_corpus.majority_rate(corpus) < 0.7  # context matters: no tag wins by much
 
 
 def test_without_sentence_holds_out_i_saw_a_saw():
-    corpus = C.make_corpus(20, seed=0) + [(SAW, ("PRON", "VERB", "DET", "NOUN"))] * 2
-    held_out = C.without_sentence(corpus, SAW)
+    corpus = ch08_corpus.make_corpus(20, seed=0) + [(SAW, ("PRON", "VERB", "DET", "NOUN"))] * 2
+    held_out = ch08_corpus.without_sentence(corpus, SAW)
     assert SAW not in [t for t, _ in held_out] and len(held_out) == 20
 
 
@@ -256,32 +256,32 @@ def test_without_sentence_holds_out_i_saw_a_saw():
 
 @pytest.fixture(scope="module")
 def data():
-    train = C.without_sentence(C.make_corpus(600, seed=0), SAW)
-    test = C.make_corpus(300, seed=1)
+    train = ch08_corpus.without_sentence(ch08_corpus.make_corpus(600, seed=0), SAW)
+    test = ch08_corpus.make_corpus(300, seed=1)
     return train, test
 
 
 def test_attention_with_positions_tags_both_saws_where_the_baseline_cannot(data):
     train, test = data
     assert SAW not in [t for t, _ in train]  # the model never meets the sentence itself
-    attention = C.TaggerConfig()
-    params, losses = C.train(attention, train, seed=0, epochs=30)
+    attention = T.TaggerConfig()
+    params, losses = T.train(attention, train, seed=0, epochs=30)
     assert losses[-1] < losses[0] / 10
-    assert C.predict(params, attention, [SAW]) == [("PRON", "VERB", "DET", "NOUN")]
-    assert C.accuracy(params, attention, test)["ambiguous"] >= 0.95
+    assert T.predict(params, attention, [SAW]) == [("PRON", "VERB", "DET", "NOUN")]
+    assert T.accuracy(params, attention, test)["ambiguous"] >= 0.95
 
-    baseline = C.TaggerConfig(attention="none", positions="none")
-    params, _ = C.train(baseline, train, seed=0, epochs=30)
-    _, first, _, second = C.predict(params, baseline, [SAW])[0]
+    baseline = T.TaggerConfig(attention="none", positions="none")
+    params, _ = T.train(baseline, train, seed=0, epochs=30)
+    _, first, _, second = T.predict(params, baseline, [SAW])[0]
     assert first == second  # one vector in, one tag out: the two "saw"s cannot differ
-    assert C.accuracy(params, baseline, test)["ambiguous"] <= C.majority_rate(test)
+    assert T.accuracy(params, baseline, test)["ambiguous"] <= ch08_corpus.majority_rate(test)
 
 
 def test_without_positions_attention_cannot_tell_the_saws_apart_either(data):
     train, _ = data
-    config = C.TaggerConfig(positions="none")
-    params, _ = C.train(config, train, seed=0, epochs=5)
-    _, first, _, second = C.predict(params, config, [SAW])[0]
+    config = T.TaggerConfig(positions="none")
+    params, _ = T.train(config, train, seed=0, epochs=5)
+    _, first, _, second = T.predict(params, config, [SAW])[0]
     assert first == second  # permutation equivariance: same word, same set around it
-    A = C.attention_maps(params, config, SAW)[0]
+    A = T.attention_maps(params, config, SAW)[0]
     assert_allclose(A[:, 1], A[:, 3])  # the two "saw" queries attend identically

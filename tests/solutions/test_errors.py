@@ -31,7 +31,7 @@ W5x3 = np.zeros((5, 3))         # d_v = 5
         (lambda: S.qkv(I, W2x3, W2x3, np.zeros((5, 2))), ["Wv", "(5, 2)", "(3, 4)"]),
         (lambda: S.qkv(np.zeros(3), W2x3, W2x3, W5x3), ["I", "(3,)"]),
         (lambda: S.self_attention(I, W2x3, W2x3, np.zeros((5, 4))), ["Wv", "(5, 4)"]),
-        (lambda: S.self_attention_row_major(I, W2x3.T, W2x3.T, W5x3.T), ["X", "(3, 4)", "(3, 2)"]),
+        (lambda: S.self_attention_row_major(I, W2x3.T, W2x3.T, W5x3.T), ["I_r", "(3, 4)", "(3, 2)"]),
         (lambda: S.multi_head_self_attention(I, np.zeros((2, 2, 3)), np.zeros((2, 2, 3)), np.zeros((2, 5, 3)), np.zeros((4, 5))),
          ["Wo", "(4, 5)", "(d_out, 10)"]),
         (lambda: S.multi_head_self_attention(I, np.zeros((2, 2, 3)), np.zeros((3, 2, 3)), np.zeros((2, 5, 3)), np.zeros((4, 10))),

@@ -4,6 +4,8 @@ The shapes are drawn so that d, d_k, d_v and N differ (a swapped axis cannot pas
 accident), and N = 1 is included.
 """
 
+import tracemalloc
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,13 +55,37 @@ def test_attend_equals_matrix_form_column_by_column(p):
 
 
 @given(problems())
+def test_the_loops_over_queries_equal_the_matrix_form(p):
+    I, Wq, Wk, Wv = p
+    O, A_prime = S.self_attention(I, Wq, Wk, Wv)
+    assert_allclose(S.self_attention_by_query(I, Wq, Wk, Wv), O, atol=1e-12)
+    O_loop, A_prime_loop = S.self_attention_loop(I, Wq, Wk, Wv)
+    assert_allclose(O_loop, O, atol=1e-12)
+    assert_allclose(A_prime_loop, A_prime, atol=1e-12)
+
+
+def test_the_loop_over_queries_never_holds_an_n_by_n_matrix():
+    """Chapter 3 compares memory: the query loop holds one column of scores, the matrix form all of A."""
+    rng = np.random.default_rng(0)
+    N, d = 400, 4
+    args = (rng.normal(size=(d, N)), *rng.normal(size=(3, d, d)))
+    peaks = {}
+    for fn in (S.self_attention_by_query, S.self_attention):
+        tracemalloc.start()
+        fn(*args)
+        peaks[fn.__name__] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    assert peaks["self_attention_by_query"] < 8 * N * N / 4 < 8 * N * N <= peaks["self_attention"]
+
+
+@given(problems())
 def test_column_form_equals_row_major_transposed(p):
     I, Wq, Wk, Wv = p
     for scale in (False, True):
         O, A_prime = S.self_attention(I, Wq, Wk, Wv, scale=scale)
-        Y, P = S.self_attention_row_major(I.T, Wq.T, Wk.T, Wv.T, scale=scale)
-        assert_allclose(Y, O.T, atol=1e-12)
-        assert_allclose(P, A_prime.T, atol=1e-12)
+        O_r, A_prime_r = S.self_attention_row_major(I.T, Wq.T, Wk.T, Wv.T, scale=scale)
+        assert_allclose(O_r, O.T, atol=1e-12)
+        assert_allclose(A_prime_r, A_prime.T, atol=1e-12)
 
 
 @given(problems())

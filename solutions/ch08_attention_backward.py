@@ -1,0 +1,137 @@
+"""Chapter 8: the backward pass of self-attention (the chapter's exercise).
+
+Given the gradient dO of a loss with respect to O = V A′, the chain rule runs the
+forward pass backwards: dO → dV, dA′ → dA (the softmax Jacobian, one column at a
+time) → dQ, dK → dWq, dWk, dWv and dI. The multi-head version splits dO among the
+heads through Wᵒ and sums the heads' dI.
+"""
+
+import numpy as np
+
+from ._validate import matrix, shape_str
+from .ch02_dot_product import softmax
+from .ch03_matrix_form import qkv, scores
+from .ch06_vs_cnn import masked_self_attention
+from .ch08_masked_multi_head import check_heads, stacked_heads
+
+
+def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
+    """Gradients of a loss through one self-attention layer, in the notes' column form.
+
+    The forward pass is :math:`Q = W^q I`, :math:`K = W^k I`, :math:`V = W^v I`,
+    :math:`A = K^T Q` (divided by :math:`\\sqrt{d_k}` when ``scale``),
+    :math:`A' = \\mathrm{softmax}(A)` over each column, :math:`O = V A'`.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+    dO : (d_v, N) array_like
+        Gradient of the loss with respect to O.
+    scale : bool, default False
+        The forward pass divided the scores by :math:`\\sqrt{d_k}`.
+    mask : (N, N) array_like of bool, optional
+        The forward pass was ``masked_self_attention`` with this mask. Masked scores
+        are the constant :math:`-\\infty`; their weights in A′ are 0, so the same
+        chain rule gives them no gradient.
+
+    Returns
+    -------
+    dI : (d, N) ndarray
+    dWq, dWk : (d_k, d) ndarray
+    dWv : (d_v, d) ndarray
+
+    Notes
+    -----
+    Backwards through each line of the forward pass:
+
+    .. math::
+
+        dV = dO\\,A'^T, \\qquad dA' = V^T dO, \\\\
+        dA_{:,i} = \\big(\\mathrm{diag}(a'_i) - a'_i a_i'^T\\big)\\, dA'_{:,i}
+                 = A'_{:,i} \\odot \\big(dA'_{:,i} - A'_{:,i} \\cdot dA'_{:,i}\\big), \\\\
+        dQ = K\\,dA, \\qquad dK = Q\\,dA^T, \\\\
+        dW^q = dQ\\,I^T, \\quad dW^k = dK\\,I^T, \\quad dW^v = dV\\,I^T, \\\\
+        dI = W^{qT} dQ + W^{kT} dK + W^{vT} dV,
+
+    with dA multiplied by :math:`1/\\sqrt{d_k}` when ``scale``. I reaches the loss
+    three ways (through Q, K and V), so dI has three terms.
+    """
+    I, dO = matrix("I", I), matrix("dO", dO)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    Q, K, V = qkv(I, Wq, Wk, Wv)                     # (d_k, N), (d_k, N), (d_v, N)
+    if dO.shape != V.shape:
+        raise ValueError(
+            f"dO has shape {shape_str(dO.shape)} but O = Wv @ I has shape {shape_str(V.shape)} "
+            f"(Wv {shape_str(Wv.shape)}, I {shape_str(I.shape)}): dO must match O"
+        )
+    if mask is None:
+        A_prime = softmax(scores(Q, K, scale), axis=0)   # (N, N)
+    else:
+        _, A_prime = masked_self_attention(I, Wq, Wk, Wv, mask, scale)
+
+    # O = V A'
+    dV = dO @ A_prime.T                              # (d_v, N)
+    dA_prime = V.T @ dO                              # (N, N)
+    # A' = softmax of each column of A: the Jacobian of column i is diag(a') - a' a'ᵀ
+    dA = A_prime * (dA_prime - np.sum(A_prime * dA_prime, axis=0, keepdims=True))  # (N, N)
+    if scale:
+        dA = dA / np.sqrt(Q.shape[0])
+    # A = Kᵀ Q
+    dQ = K @ dA                                      # (d_k, N)
+    dK = Q @ dA.T                                    # (d_k, N)
+    # Q = Wq I, K = Wk I, V = Wv I
+    dWq = dQ @ I.T                                   # (d_k, d)
+    dWk = dK @ I.T                                   # (d_k, d)
+    dWv = dV @ I.T                                   # (d_v, d)
+    dI = Wq.T @ dQ + Wk.T @ dK + Wv.T @ dV           # (d, N)
+    return dI, dWq, dWk, dWv
+
+
+def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=None):
+    """Gradients through multi-head self-attention, :math:`O = W^o [O^1; \\dots; O^h]`.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (h, d_k, d) array_like
+    Wv : (h, d_v, d) array_like
+    Wo : (d_out, h*d_v) array_like
+    dO : (d_out, N) array_like
+    scale : bool, default False
+    mask : (N, N) array_like of bool, optional
+
+    Returns
+    -------
+    dI : (d, N) ndarray
+        The sum of every head's dI: I feeds every head.
+    dWq, dWk : (h, d_k, d) ndarray
+    dWv : (h, d_v, d) ndarray
+    dWo : (d_out, h*d_v) ndarray
+
+    Notes
+    -----
+    With :math:`S = [O^1; \\dots; O^h]`: :math:`dW^o = dO\\,S^T`, :math:`dS = W^{oT} dO`,
+    and rows ``l*d_v … (l+1)*d_v - 1`` of dS are head l's dOˡ, which
+    :func:`self_attention_backward` takes from there.
+    """
+    I, dO = matrix("I", I), matrix("dO", dO)
+    Wq, Wk, Wv, Wo = check_heads(Wq, Wk, Wv, Wo)
+    if dO.shape != (Wo.shape[0], I.shape[1]):
+        raise ValueError(
+            f"dO has shape {shape_str(dO.shape)} but O = Wo @ [O¹; …] has shape "
+            f"({Wo.shape[0]}, {I.shape[1]}) (Wo {shape_str(Wo.shape)}, I {shape_str(I.shape)})"
+        )
+    h, d_v = len(Wq), Wv.shape[1]
+    all_true = np.ones((I.shape[1], I.shape[1]), dtype=bool)
+    stacked, _ = stacked_heads(I, Wq, Wk, Wv, all_true if mask is None else mask, scale)  # (h*d_v, N)
+    dWo = dO @ stacked.T                             # (d_out, h*d_v)
+    d_stacked = Wo.T @ dO                            # (h*d_v, N)
+    per_head = [
+        self_attention_backward(I, Wq[head], Wk[head], Wv[head], d_stacked[head * d_v:(head + 1) * d_v], scale, mask)
+        for head in range(h)
+    ]
+    dI = sum(g[0] for g in per_head)                 # (d, N)
+    dWq, dWk, dWv = (np.stack([g[k] for g in per_head]) for k in (1, 2, 3))
+    return dI, dWq, dWk, dWv, dWo
