@@ -27,7 +27,7 @@ OUT: text}``).
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
 test cells from the source (also deleted ones) → run in the sandbox
-(:class:`autograder.execute.SandboxExecute`) → :class:`autograder.check.ProbeCheck` (X's)
+(:class:`autograder.execute.SandboxExecute`) → :class:`autograder.check.ProbeCheck`
 → nbgrader's ``LimitOutput`` → scores with nbgrader's ``determine_grade`` → autograded
 notebook and feedback HTML (nbgrader's feedback template, hidden tests removed).
 """
