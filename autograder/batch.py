@@ -36,7 +36,6 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from . import gradebook
-from . import task as task_mod
 from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file
 from .gradebook import GradebookWriter
 from .grades_csv import write_grades_csv

@@ -5,14 +5,13 @@ gradebook gives the same grades.csv, byte for byte, and a worker killed mid-batc
 nothing but the time it takes.
 """
 
-import shutil
 import threading
 import time
 
 import pytest
 
 from tests.grading.cases import CLASS, write_class
-from tests.grading.conftest import grade
+from tests.grading.conftest import grade, grade_new
 from tests.grading.servers import DaskCluster, Postgres, free_port
 
 pytestmark = pytest.mark.slow
@@ -51,8 +50,7 @@ def small_class(tmp_path_factory):
 @pytest.fixture(scope="module")
 def local_run(course_template, small_class, tmp_path_factory):
     out = tmp_path_factory.mktemp("local") / "out"
-    shutil.copytree(course_template, out)
-    grade(small_class, out, jobs=2)
+    grade_new(course_template, small_class, out)
     return out
 
 
