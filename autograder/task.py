@@ -347,9 +347,14 @@ def grade(task):
 
 def store_files(out, result):
     """Write the files that `run` returned (``result["files"]``) under ``out``; return the result
-    without them."""
+    without them. A file that cannot be written makes the result an ``error`` that says why."""
     for rel, text in result.pop("files", {}).items():
-        atomic_write(Path(out) / rel, text)
+        try:
+            atomic_write(Path(out) / rel, text)
+        except OSError as exc:
+            result["status"] = "error"
+            result["notes"].append(f"grader error: could not write {rel}: {exc}")
+            result["feedback" if rel == result.get("feedback") else "autograded"] = None
     return result
 
 
