@@ -12,7 +12,7 @@ Exercises:
   student's functions on the hidden inputs and reports the results, judging nothing.
 - ``check.py``: ``ProbeCheck``, the nbgrader preprocessor after ``Execute`` that recomputes
   every hidden case with ``solutions/`` in the grading process, names catalogued mistakes,
-  flags imported/exec'd answers, and rewrites the test cells' outputs (so stderr costs nothing).
+  else the mistake's family (``families.py``: transformations of the reference), flags imported/exec'd answers, and rewrites the test cells' outputs (so stderr costs nothing).
 - ``visible.py``: the checks the visible tests use (copied into each notebook's set-up cell).
 - ``course.py``: an nbgrader course directory (config with ProbeCheck after Execute,
   ``OverwriteCells.add_missing_cells``) and a simple sequential ``autograde``; without a

@@ -85,10 +85,19 @@ def split_function(fn):
     return header, body
 
 
+NOTES = re.compile(r"\n\n    Notes\n    -----\n.*?(?=\n    \"\"\"|\n    [A-Z][a-z]+\n    -{3,}\n)", re.S)
+
+
+def student_header(header):
+    """The header as the answer cell shows it: a numpydoc ``Notes`` section explains how the
+    reference computes the result, which is the student's work, so it is left out."""
+    return NOTES.sub("", header)
+
+
 def answer_source(fn):
     """The answer cell: signature and docstring, body inside nbgrader's solution region."""
     header, body = split_function(fn)
-    return header + "    ### BEGIN SOLUTION\n" + body + "    ### END SOLUTION\n"
+    return student_header(header) + "    ### BEGIN SOLUTION\n" + body + "    ### END SOLUTION\n"
 
 
 def _global_names(code):
@@ -124,21 +133,42 @@ def helpers(spec):
     return modules, order
 
 
+def earlier_answers(spec):
+    """``{function name: the earlier assignment whose answer it is}``, for every answer function
+    of an assignment that comes before ``spec`` in the course."""
+    found = {}
+    for aid in assignments.ids():
+        if aid == spec.id:
+            break
+        for fn in assignments.get(aid).answer_functions:
+            found.setdefault(fn, assignments.get(aid))
+    return found
+
+
+def split_helpers(spec):
+    """``(modules, provided, earlier)``: the set-up's helpers, and the earlier exercises' answers
+    the answers call (which the student brings, see :func:`earlier_cells`)."""
+    modules, functions = helpers(spec)
+    earlier = earlier_answers(spec)
+    return (modules, [f for f in functions if f.__name__ not in earlier],
+            [f for f in functions if f.__name__ in earlier])
+
+
 def _visible_source():
     text = inspect.getsource(visible)
     return text[text.index("def _show"):].rstrip() + "\n"
 
 
 def setup_source(spec):
-    modules, functions = helpers(spec)
+    modules, functions, _ = split_helpers(spec)
     modules.setdefault("np", "numpy")
     imports = sorted(
         (f"import {mod} as {name}" if mod != name else f"import {mod}") for name, mod in modules.items()
     )
-    earlier = [f.__name__ for f in functions if not f.__module__.endswith("_validate") and not f.__name__.startswith("_")]
+    others = [f.__name__ for f in functions if not f.__module__.endswith("_validate") and not f.__name__.startswith("_")]
     what = "the input checks the reference uses"
-    if earlier:
-        what += ", the earlier chapters' " + ", ".join(f"`{n}`" for n in earlier)
+    if others:
+        what += ", " + ", ".join(f"`{n}`" for n in others)
     parts = [
         "# Set-up (read-only): run this cell first. It holds numpy, " + what.replace("`", "")
         + ",\n# and the checks that the test cells use.\n"
@@ -147,6 +177,63 @@ def setup_source(spec):
     parts += [inspect.getsource(f).rstrip() + "\n" for f in functions]
     parts.append(_visible_source())
     return "\n\n".join(parts)
+
+
+EARLIER_POLICY = (
+    "This exercise builds on functions you wrote "
+    "before. The course never hands out an earlier exercise's answer in a later notebook (so "
+    "that downloading every notebook on the first day gives nothing away): paste your own "
+    "functions into the cells below, then run the check cell under them. It compares them with "
+    "precomputed values and tells you which one to fix (in its own exercise, whose tests say "
+    "what is wrong) before you go on. The hidden tests of this exercise run with these functions "
+    "of yours."
+)
+
+
+def _fresh(value, rng):
+    """A new input like ``value``: arrays of floats get new random entries (same shape)."""
+    if isinstance(value, np.ndarray) and value.dtype.kind == "f":
+        return np.round(rng.normal(size=value.shape), 3)
+    return value
+
+
+def _short(x):
+    """An expected value with 10 decimals: shorter literals, well inside check_close's tolerance."""
+    return np.round(np.asarray(x, dtype=float), 10)
+
+
+def earlier_check_source(spec, earlier):
+    """The locked cell that checks the student's earlier answers on new inputs."""
+    import solutions
+
+    rng = np.random.default_rng(sum(map(ord, spec.id)))
+    owners = earlier_answers(spec)
+    lines = ["# Checks your answers from earlier exercises (read-only): run it after the cells above."]
+    for fn in earlier:
+        name, owner = fn.__name__, owners[fn.__name__]
+        for case in (c for p in owner.parts for c in p.cases if c.fn == name):
+            args = tuple(_fresh(a, rng) for a in case.args)
+            kwargs = {k: _fresh(v, rng) for k, v in case.kwargs.items()}
+            try:
+                with np.errstate(all="ignore"):
+                    expected = getattr(solutions, name)(*args, **kwargs)
+            except ValueError:
+                continue
+            call = ", ".join([literal(a) for a in args] + [f"{k}={literal(v)}" for k, v in kwargs.items()])
+            result = f"{name}({call})"
+            what = f"your {name} (exercise {owner.chapter})"
+            hint = f"fix {name} in exercise {owner.chapter}, whose tests say what is wrong, and paste it again"
+            if isinstance(expected, tuple):
+                lines.append(f"_got = {result}")
+                lines.append(f"check_true(isinstance(_got, tuple) and len(_got) == {len(expected)}, "
+                             f"{what + ' should return a tuple of ' + str(len(expected)) + ' values'!r})")
+                for n, e in enumerate(expected):
+                    lines.append(f"check_close({what + ', result ' + str(n + 1)!r}, _got[{n}], {literal(_short(e))}, {hint!r})")
+            else:
+                lines.append(f"check_close({what!r}, {result}, {literal(_short(expected))}, {hint!r})")
+            break
+    lines.append('print("Your answers from earlier exercises match the reference.")')
+    return "\n".join(lines) + "\n"
 
 
 def test_source(spec, number, part):
@@ -170,10 +257,18 @@ def intro_source(spec):
     parts = "\n".join(
         f"{n}. {p.title}: **{p.points} point{'s' if p.points != 1 else ''}**" for n, p in enumerate(spec.parts, 1)
     )
+    _, _, earlier = split_helpers(spec)
+    policy = ""
+    if earlier:
+        owners = earlier_answers(spec)
+        listed = ", ".join(f"`{f.__name__}` (exercise {owners[f.__name__].chapter})" for f in earlier)
+        policy = (f"**Earlier answers.** This exercise calls your own {listed}: paste them into the cells "
+                  "after the set-up cell. Later notebooks never contain an earlier exercise's answer.\n\n")
     return (
         f"# Exercise {spec.chapter}: {spec.chapter_title}\n\n"
         f"**Total: {spec.total_points} points**, in {len(spec.parts)} graded parts:\n\n{parts}\n\n"
         + textwrap.dedent(spec.intro).strip() + "\n\n"
+        + policy +
         f"This exercise goes with **Chapter {spec.chapter}, “{spec.chapter_title}”** of the course "
         f"*{WEBSITE}*: on the course website, open that chapter from the left-hand menu "
         f"(its page is `{spec.page}.html`).\n\n"
@@ -202,6 +297,18 @@ def source_notebook(spec):
         v4.new_markdown_cell(intro_source(spec), id="intro", metadata=_meta("intro")),
         v4.new_code_cell(setup_source(spec), id="setup", metadata=_meta("setup")),
     ]
+    _, _, earlier = split_helpers(spec)
+    if earlier:
+        owners = earlier_answers(spec)
+        cells.append(v4.new_markdown_cell(
+            "## Your answers from earlier exercises\n\n" + EARLIER_POLICY + "\n\n"
+            + "\n".join(f"- `{f.__name__}`, from exercise {owners[f.__name__].chapter}" for f in earlier) + "\n",
+            id="earlier-text", metadata=_meta("earlier_text")))
+        for fn in earlier:
+            cells.append(v4.new_code_cell(answer_source(fn), id=f"{fn.__name__}-answer",
+                                          metadata=_meta(f"{fn.__name__}_answer", solution=True, locked=False)))
+        cells.append(v4.new_code_cell(earlier_check_source(spec, earlier), id="earlier-check",
+                                      metadata=_meta("earlier_check")))
     for n, part in enumerate(spec.parts, 1):
         text = f"## Part {n}: {part.title} ({part.points} point{'s' if part.points != 1 else ''})\n\n"
         text += textwrap.dedent(part.prose).strip() + "\n"

@@ -7,7 +7,8 @@
 2. rebuilds the part's hidden inputs from the spec (never from the report), recomputes them
    with ``solutions/`` here, in the grading process, and compares;
 3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
-   one the student's results match;
+   one the student's results match; failing that, names the family of the mistake
+   (:mod:`autograder.families`: a transposed output, a wrong axis, a missing scale, ...);
 4. **replaces the cell's outputs**: one stdout line when the part passes (full points, even if
    the student's code wrote to stderr), one ``error`` output with the message otherwise
    (0 points, as nbgrader scores any error 0).
@@ -24,7 +25,8 @@ The verdicts are also stored in ``nb.metadata["probe_check"]`` and
 
     {"assignment": id, "status": "graded" | "flagged", "reasons": [...],
      "parts": {part_id: {"passed": bool, "points": max points, "message": str,
-                         "mistake": catalogued mistake id or None}}}
+                         "mistake": catalogued mistake id or None,
+                         "family": mistake family id (only when one is named)}}}
 """
 
 from __future__ import annotations
@@ -35,65 +37,19 @@ import re
 import numpy as np
 from nbformat.notebooknode import NotebookNode, from_dict
 
-from . import assignments, probe
+from . import assignments, families, probe
+from .results import compare, from_report, run_case, solutions_namespace
 
 MIME = probe.MIME
-RTOL, ATOL = 1e-6, 1e-9
 # Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
 CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
-
-
-# ----------------------------------------------------------------------------- results
-
-class Raised:
-    """An exception, by its class names (MRO) and message."""
-
-    def __init__(self, names, message=""):
-        self.names, self.message = list(names), str(message)
-
-    @property
-    def name(self):
-        return self.names[0] if self.names else "an exception"
-
-
-def _from_report(x):
-    """A result as the probe reported it: decoded value, :class:`Raised`, or ``None`` if malformed."""
-    if isinstance(x, dict) and "__raised__" in x:
-        names = x["__raised__"] if isinstance(x["__raised__"], list) else [str(x["__raised__"])]
-        return Raised([str(n) for n in names], x.get("message", ""))
-    try:
-        return probe.decode(x)
-    except (TypeError, ValueError):
-        return {"__other__": "malformed", "repr": repr(x)[:100]}
-
-
-def _run(fn, case):
-    """Run one case grader-side, with fresh copies of the inputs."""
-    args = probe.decode(probe.encode(case.args))
-    kwargs = probe.decode(probe.encode(dict(case.kwargs)))
-    try:
-        result = fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - a raising reference (ValueError) or mistake is a result
-        return Raised([c.__name__ for c in type(exc).__mro__], str(exc))
-    with np.errstate(all="ignore"):
-        return probe.decode(probe.encode(result))
-
-
-def _solutions_namespace():
-    import solutions
-    from solutions import _validate
-
-    ns = {"np": np}
-    for module in [_validate] + [m for n, m in vars(solutions).items() if n.startswith("ch")]:
-        ns.update({k: v for k, v in vars(module).items() if callable(v) and not isinstance(v, type)})
-    return ns
 
 
 @functools.lru_cache(maxsize=None)
 def mistake_function(assignment_id, mistake_id):
     """The catalogued wrong implementation, compiled grader-side."""
     mistake = assignments.get(assignment_id).mistake(mistake_id)
-    ns = _solutions_namespace()
+    ns = solutions_namespace()
     exec(compile(mistake.code, f"<mistake {mistake_id}>", "exec"), ns)  # noqa: S102 - our own catalogue
     return ns[mistake.function]
 
@@ -113,69 +69,8 @@ def expected_results(assignment_id, part_id, mistake_id=None):
         else:
             fn = getattr(solutions, case.fn)
         with np.errstate(all="ignore"):
-            out.append(_run(fn, case))
+            out.append(run_case(fn, case))
     return tuple(out)
-
-
-def _describe(x):
-    if isinstance(x, Raised):
-        return f"raised {x.name}: {x.message}" if x.message else f"raised {x.name}"
-    if isinstance(x, np.ndarray):
-        return f"an array of shape {x.shape}"
-    if isinstance(x, tuple):
-        return f"a tuple of {len(x)} values"
-    if isinstance(x, dict) and "__other__" in x:
-        return f"a {x['__other__']} ({x.get('repr', '')})"
-    return repr(x)
-
-
-def _numeric(x):
-    if isinstance(x, bool) or isinstance(x, (int, float)):
-        return np.asarray(float(x))
-    if isinstance(x, np.ndarray) and x.dtype.kind in "biuf":
-        return x.astype(float)
-    if isinstance(x, (list, tuple)):
-        try:
-            arr = np.asarray(x, dtype=float)
-        except (TypeError, ValueError):
-            return None
-        return arr
-    return None
-
-
-def compare(expected, got, what):
-    """``None`` when ``got`` matches ``expected``, else a sentence saying how it differs."""
-    if isinstance(got, Raised) and "NotImplementedError" in got.names:
-        return "is not answered yet (it raises NotImplementedError)"
-    if isinstance(expected, Raised):
-        target = "ValueError" if "ValueError" in expected.names else expected.name
-        if isinstance(got, Raised) and target in got.names:
-            return None
-        return f"should raise {target}, but yours {'returned ' if not isinstance(got, Raised) else ''}{_describe(got)}"
-    if isinstance(got, Raised):
-        return f"should return a result, but yours {_describe(got)}"
-    if isinstance(expected, tuple):
-        if not isinstance(got, (tuple, list)) or len(got) != len(expected):
-            return f"should return a tuple of {len(expected)} values ({', '.join(what)}), yours returned {_describe(got)}"
-        for name, e, g in zip(what, expected, got):
-            problem = compare(e, g, name)
-            if problem:
-                return problem
-        return None
-    name = what if isinstance(what, str) else "the result"
-    e, g = _numeric(expected), _numeric(got)
-    if g is None:
-        return f"{name} should be {_describe(expected)}, yours is {_describe(got)}"
-    if e.shape != g.shape and not (e.size == 1 and g.size == 1):
-        return f"{name} has shape {g.shape}, expected {e.shape}"
-    e, g = e.reshape(-1), g.reshape(-1)
-    close = np.isclose(g, e, rtol=RTOL, atol=ATOL, equal_nan=True)
-    if close.all():
-        return None
-    k = int(np.flatnonzero(~close)[0])
-    index = np.unravel_index(k, _numeric(expected).shape) if _numeric(expected).ndim else ()
-    where = f" at index {tuple(int(i) for i in index)}" if index else ""
-    return f"{name} differs from the reference{where}: expected {e[k]:.6g}, yours is {g[k]:.6g}"
 
 
 def _outputs_of(spec, fn):
@@ -194,7 +89,7 @@ def judge_part(spec, part, report, cell_error=None):
             or len(results) != len(part.cases):
         return {"passed": False, "mistake": None,
                 "message": f"{title}: the hidden tests' report is malformed (was the output tampered with?)."}
-    got = [_from_report(r) for r in results]
+    got = [from_report(r) for r in results]
     expected = expected_results(spec.id, part.id)
     problems = [compare(e, g, _outputs_of(spec, c.fn)) for c, e, g in zip(part.cases, expected, got)]
     failing = [i for i, p in enumerate(problems) if p]
@@ -218,6 +113,11 @@ def judge_part(spec, part, report, cell_error=None):
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             return {"passed": False, "mistake": mistake.id,
                     "message": f"{title}: {mistake.message} [catalogued mistake: {mistake.id}] ({summary})"}
+    family = families.diagnose(spec, part, expected, got, failing)
+    if family is not None:
+        family_id, message = family
+        return {"passed": False, "mistake": None, "family": family_id,
+                "message": f"{title}: {message} [mistake family: {family_id}] ({summary})"}
     return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
 
 

@@ -68,3 +68,25 @@ def check_unlike(what, got, wrong, message):
         same = False
     if same:
         _fail(f"{what} is\n{_show(got)}\n{message}", "")
+
+
+def check_no_loop(what, fn, forbidden=(), hint=""):
+    """``fn`` must not loop (``for``, ``while``, comprehensions) nor call the names in ``forbidden``."""
+    import dis
+
+    todo, loops, names = [getattr(fn, "__code__", None)], [], set()
+    while todo:
+        code = todo.pop()
+        if code is None:
+            continue
+        names |= set(code.co_names)
+        for ins in dis.get_instructions(code):
+            if ins.opname in ("FOR_ITER", "JUMP_BACKWARD", "JUMP_BACKWARD_NO_INTERRUPT") \
+                    or (ins.opname == "JUMP_ABSOLUTE" and ins.argval <= ins.offset):
+                loops.append(ins.opname)
+        todo += [c for c in code.co_consts if hasattr(c, "co_code")]
+    if loops:
+        _fail(f"{what} contains a Python loop (a for, a while or a comprehension)", hint)
+    called = sorted(names & set(forbidden))
+    if called:
+        _fail(f"{what} calls {', '.join(called)}, which loop", hint)

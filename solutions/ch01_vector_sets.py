@@ -108,8 +108,8 @@ def position_wise(I, W, b):
 
     Returns
     -------
-    Y : (d_out, N) ndarray
-        :math:`y^n = W a^n + b` for every column n: the same input vector always
+    U : (d_out, N) ndarray
+        :math:`u^i = W a^i + b` for every column i: the same input vector always
         gives the same output, whatever its neighbours (the two "saw"s).
     """
     I, W, b = matrix("I", I), matrix("W", W), vector("b", b)

@@ -21,10 +21,10 @@ def sinusoidal_encoding(d, N):
 
     Returns
     -------
-    E : (d, N) ndarray
-        ``E[:, i]`` is :math:`e^i`, with
+    P : (d, N) ndarray
+        ``P[:, i]`` is :math:`e^i`, with
 
-        .. math:: E_{2m,i} = \\sin(i / 10000^{2m/d}), \\quad E_{2m+1,i} = \\cos(i / 10000^{2m/d})
+        .. math:: P_{2m,i} = \\sin(i / 10000^{2m/d}), \\quad P_{2m+1,i} = \\cos(i / 10000^{2m/d})
 
         for positions ``i = 0 … N-1``. Rows 2m and 2m+1 share one frequency.
     """
@@ -32,10 +32,10 @@ def sinusoidal_encoding(d, N):
     i = np.arange(N)                                  # (N,)
     two_m = np.arange(0, d, 2)                        # (ceil(d/2),)
     angles = i[None, :] / 10000.0 ** (two_m[:, None] / d)  # (ceil(d/2), N)
-    E = np.empty((d, N))
-    E[0::2] = np.sin(angles)
-    E[1::2] = np.cos(angles[: d // 2])
-    return E
+    P = np.empty((d, N))
+    P[0::2] = np.sin(angles)
+    P[1::2] = np.cos(angles[: d // 2])
+    return P
 
 
 def permute(I, perm):
@@ -50,7 +50,7 @@ def permute(I, perm):
     Returns
     -------
     (d, N) ndarray
-        ``I[:, perm]``: column n is the input's column ``perm[n]``.
+        Column n is the input's column ``perm[n]``.
     """
     I = matrix("I", I)
     N = I.shape[1]

@@ -38,3 +38,56 @@ def rnn_forward(I, Wx, Wh, h0=None):
         h = np.tanh(Wx @ I[:, t] + Wh @ h)
         H[:, t] = h
     return H
+
+
+def rnn_jacobians(I, Wx, Wh, j, h0=None):
+    """How every state of the RNN depends on one input: the Jacobians ∂hᵗ/∂aʲ.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wx : (d_h, d) array_like
+    Wh : (d_h, d_h) array_like
+    j : int
+        The input position, 0-based.
+    h0 : (d_h,) array_like, optional
+
+    Returns
+    -------
+    J : (N, d_h, d) ndarray
+        ``J[t]`` is :math:`\\partial h^t / \\partial a^j`, exact (the chain rule through
+        :math:`h^t = \\tanh(W_x a^t + W_h h^{t-1})`); zero for ``t < j``, since a state
+        never depends on a later input.
+    """
+    H = rnn_forward(I, Wx, Wh, h0)                   # (d_h, N); checks the shapes
+    Wx, Wh = matrix("Wx", Wx), matrix("Wh", Wh)
+    N = H.shape[1]
+    if isinstance(j, bool) or not isinstance(j, (int, np.integer)) or not 0 <= j < N:
+        raise ValueError(f"j must be a position 0 <= j < N = {N}, got {j!r}")
+    J = np.zeros((N,) + Wx.shape)                    # (N, d_h, d)
+    J[j] = (1 - H[:, j] ** 2)[:, None] * Wx          # tanh'(z) = 1 - tanh(z)²
+    for t in range(j + 1, N):
+        J[t] = (1 - H[:, t] ** 2)[:, None] * (Wh @ J[t - 1])
+    return J
+
+
+def rnn_influence(I, Wx, Wh, h0=None):
+    """Which states depend on which inputs, and how strongly.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wx : (d_h, d) array_like
+    Wh : (d_h, d_h) array_like
+    h0 : (d_h,) array_like, optional
+
+    Returns
+    -------
+    R : (N, N) ndarray
+        ``R[j, t]`` is the Frobenius norm of :math:`\\partial h^t / \\partial a^j`, in A's
+        layout (row j for the input, column t for the output): zero below the diagonal,
+        and along row 0 the effect of the first input as it travels through the steps.
+    """
+    N = matrix("I", I).shape[1]
+    rows = [np.linalg.norm(rnn_jacobians(I, Wx, Wh, j, h0), axis=(1, 2)) for j in range(N)]  # N × (N,)
+    return np.stack(rows)                            # (N, N)

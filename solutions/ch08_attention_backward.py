@@ -12,7 +12,8 @@ from ._validate import matrix, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
 from .ch06_vs_cnn import masked_self_attention
-from .ch08_masked_multi_head import check_heads, stacked_heads
+from .ch04_multi_head import multi_head_weights
+from .ch08_masked_multi_head import stacked_heads
 
 
 def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
@@ -32,9 +33,8 @@ def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
     scale : bool, default False
         The forward pass divided the scores by :math:`\\sqrt{d_k}`.
     mask : (N, N) array_like of bool, optional
-        The forward pass was ``masked_self_attention`` with this mask. Masked scores
-        are the constant :math:`-\\infty`; their weights in A′ are 0, so the same
-        chain rule gives them no gradient.
+        The forward pass was ``masked_self_attention`` with this mask
+        (``mask[j, i]`` True where query i may attend to key j).
 
     Returns
     -------
@@ -116,8 +116,8 @@ def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=
     and rows ``l*d_v … (l+1)*d_v - 1`` of dS are head l's dOˡ, which
     :func:`self_attention_backward` takes from there.
     """
-    I, dO = matrix("I", I), matrix("dO", dO)
-    Wq, Wk, Wv, Wo = check_heads(Wq, Wk, Wv, Wo)
+    I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)
+    dO = matrix("dO", dO)
     if dO.shape != (Wo.shape[0], I.shape[1]):
         raise ValueError(
             f"dO has shape {shape_str(dO.shape)} but O = Wo @ [O¹; …] has shape "

@@ -20,32 +20,47 @@ An :class:`Assignment` has:
   (``grade_id`` = ``part.id``) preceded by Markdown (``prose``) and by the answer cells of
   the functions it introduces (``answers``; a later part may test the same function again,
   with ``answers=()``). The answer cell is the function's signature and docstring from
-  ``solutions/`` with its body, taken with ``inspect``, between ``### BEGIN SOLUTION`` and
-  ``### END SOLUTION``;
+  ``solutions/`` (without its numpydoc ``Notes``, which say how the reference computes the
+  result) with its body, taken with ``inspect``, between ``### BEGIN SOLUTION`` and
+  ``### END SOLUTION``. A part without answer cells asks for no new code unless
+  ``new_code=True`` (a later step of the same function, as in the capstone); such parts may
+  carry at most a fifth of the points, and their prose says "No new code" (a test checks
+  both). Hints go into collapsed Markdown ``<details>`` blocks;
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
   helpers of :mod:`autograder.visible` (``check_shape``, ``check_close``, ``check_raises``,
-  ``check_true``): each failing check says what was expected and what came back;
+  ``check_true``, ``check_unlike``, ``check_no_loop``): each failing check says what was
+  expected and what came back;
 - ``cases`` (per part): hidden :class:`Case` s, i.e. a function name, arguments (numpy arrays,
   numbers, bools, lists; built here with fixed seeds) and a label shown in feedback. The
   probe runs them in the student's kernel; :class:`autograder.check.ProbeCheck` recomputes
   them with ``solutions`` in the grading process. A case whose reference raises
   ``ValueError`` expects the student to raise ``ValueError`` too;
-- ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function. ``code``
-  is a complete wrong ``def`` that replaces the answer cell; it is run grader-side (with
-  ``np`` and every function of ``solutions`` in scope) so the feedback can say "your answer
-  matches mistake X: <message>"; ``visible`` is a phrase the visible tests print for it
-  (a test checks both);
-- ``provided`` (optional): extra functions of ``solutions`` to copy into the locked set-up
-  cell. Helpers the answers call (``_validate``'s checks, earlier chapters' functions) are
-  found automatically from the functions' global names.
+- ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function, each a
+  small ``patch`` of the reference (``(old, new)`` pairs, see :func:`patched`); it is run
+  grader-side (with ``np`` and every function of ``solutions`` in scope) so the feedback can
+  say "your answer matches mistake X: <message>"; ``visible`` is a phrase the visible tests
+  print for it (a test checks both);
+- ``families`` (optional): :class:`Family` s of mistakes the grader names when no catalogued
+  mistake matches, on top of the generic ones of :mod:`autograder.families` (transposed
+  outputs, wrong axis, scale, roles of Q, K, V, ...);
+- ``provided`` (optional): extra functions of ``solutions`` the visible tests call. Helpers
+  the answers call are found from the functions' global names. Helpers that are not an
+  exercise's answer (``_validate``'s checks, ``multi_head_weights``) go into the locked
+  set-up cell; answers of earlier exercises never do: the student pastes their own into
+  answer cells after the set-up cell, and a locked cell checks them on new inputs against
+  precomputed values (:func:`autograder.build.earlier_check_source`).
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
+import textwrap
 from dataclasses import dataclass, field
+
+import numpy as np
 
 MODULES = {
     "01-vector-sets": "a01_vector_sets",
@@ -59,6 +74,16 @@ MODULES = {
 }
 
 
+# The worked example of chapters 2 and 3 (section "Worked example"): N = 4 inputs a¹ … a⁴ of
+# d = 3 as the columns of I, and d_k = d_v = 2, with Wq ≠ Wk. A test checks the pages use it.
+WORKED_EXAMPLE = (
+    np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]]),  # I
+    np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]),                                  # Wq
+    np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),                                  # Wk
+    np.array([[2.0, 0.0, -1.0], [0.0, 1.0, -1.0]]),                                # Wv
+)
+
+
 @dataclass(frozen=True)
 class Case:
     """One hidden input: ``fn(*args, **kwargs)``; ``label`` names it in feedback."""
@@ -69,15 +94,62 @@ class Case:
     label: str = ""
 
 
+def reference_source(function):
+    """The source of ``solutions.<function>``, dedented (signature, docstring and body)."""
+    import solutions
+
+    return textwrap.dedent(inspect.getsource(getattr(solutions, function)))
+
+
+def patched(function, patch):
+    """The reference ``function`` with each ``(old, new)`` of ``patch`` applied once.
+
+    ``old`` must occur exactly once in the reference's source, so a patch cannot silently
+    stop applying when the reference changes.
+    """
+    src = reference_source(function)
+    for old, new in patch:
+        count = src.count(old)
+        if count != 1:
+            raise ValueError(f"patch of {function}: {old!r} occurs {count} times in the reference, expected once")
+        src = src.replace(old, new)
+    return src
+
+
 @dataclass(frozen=True)
 class Mistake:
-    """A plausible wrong implementation of ``function`` and what to tell the student."""
+    """A plausible wrong implementation of ``function`` and what to tell the student.
+
+    ``patch`` is a tuple of ``(old, new)`` replacements applied to the reference's source
+    (see :func:`patched`): a mistake is written as the few characters it changes.
+    """
 
     id: str
     function: str
     message: str
-    code: str
+    patch: tuple
     visible: str = ""
+
+    @property
+    def code(self):
+        """The complete wrong ``def``, as a student's answer cell would hold it."""
+        return patched(self.function, self.patch)
+
+
+@dataclass(frozen=True)
+class Family:
+    """A family of mistakes, recognised by comparing results with a transformation of the reference.
+
+    ``candidates(args, kwargs, reference)`` returns the results the family predicts for one
+    hidden case of ``function`` (a list; empty when the family does not apply to the case);
+    ``reference`` is the reference function. The grader names the family when the
+    student's results equal one candidate on every failing case.
+    """
+
+    id: str
+    function: str
+    message: str
+    candidates: object
 
 
 @dataclass(frozen=True)
@@ -91,6 +163,12 @@ class Part:
     answers: tuple
     visible: str
     cases: tuple
+    new_code: bool = None  # does the part ask for code? default: it has answer cells
+
+    @property
+    def asks_for_code(self):
+        """True when the part asks the student to write code (not only to pass more cases)."""
+        return bool(self.answers) if self.new_code is None else self.new_code
 
     @property
     def functions(self):
@@ -110,6 +188,7 @@ class Assignment:
     mistakes: tuple
     returns: dict = field(default_factory=dict)  # function -> names of its outputs, for messages
     provided: tuple = ()
+    families: tuple = ()  # assignment-specific :class:`Family` s, on top of the grader's generic ones
 
     @property
     def total_points(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2001)
 
@@ -15,6 +15,15 @@ SAW = ["I", "saw", "a", "saw"]
 VOCAB = ["I", "saw", "a"]
 VOCAB5 = ["the", "cat", "sat", "on", "mat"]
 E_SAW = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+
+def _cosines(args, kwargs, reference):
+    """The dot product normalised by one length only, by none, or the cosine distance 1 - cos."""
+    u, v = (np.asarray(a, dtype=float) for a in args)
+    if u.shape != v.shape or u.ndim != 1 or not u.any() or not v.any():
+        return []
+    dot, nu, nv = float(u @ v), float(np.linalg.norm(u)), float(np.linalg.norm(v))
+    return [dot / nu, dot / nv, dot / (nu * nv) ** 2, 1.0 - dot / (nu * nv)]
+
 
 ASSIGNMENT = Assignment(
     id="01-vector-sets",
@@ -109,7 +118,7 @@ ASSIGNMENT = Assignment(
         Part(
             id="position_wise", title="A fully connected layer on each vector", points=3,
             prose="""
-            Write `position_wise(I, W, b)`: yⁿ = W aⁿ + b for every column n, i.e. `W @ I + b`
+            Write `position_wise(I, W, b)`: uⁱ = W aⁱ + b for every column i, i.e. `W @ I + b`
             with `b` added to every column; shape `(d_out, N)`. The test shows the chapter's
             point: both "saw"s of "I saw a saw" get the same output.
             """,
@@ -118,14 +127,14 @@ ASSIGNMENT = Assignment(
             I = «S.one_hot(SAW, VOCAB)»   # the one-hot columns of "I saw a saw", (3, 4)
             W = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])         # (2, 3)
             b = np.array([10.0, 20.0])
-            Y = position_wise(I, W, b)
-            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", Y, (2, 4),
-                        "yⁿ = W aⁿ + b is a column: the result has one column per input vector, shape (d_out, N)")
-            check_unlike("position_wise(I, W, b)", Y, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+            U = position_wise(I, W, b)
+            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", U, (2, 4),
+                        "uⁱ = W aⁱ + b is a column: the result has one column per input vector, shape (d_out, N)")
+            check_unlike("position_wise(I, W, b)", U, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
                          "which is W @ I: the bias b is missing (add it to every column)")
-            check_close("position_wise(I, W, b)", Y, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+            check_close("position_wise(I, W, b)", U, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
                         "b is added to every column: b[:, None]")
-            check_close("the outputs of the two 'saw's", Y[:, 3], Y[:, 1])
+            check_close("the outputs of the two 'saw's", U[:, 3], U[:, 1])
             """,
             cases=(
                 Case("position_wise", (r(3, 5), r(4, 3), r(4)), label="d = 3, d_out = 4, N = 5"),
@@ -136,120 +145,55 @@ ASSIGNMENT = Assignment(
             ),
         ),
     ),
+    families=(Family("cosine-normalisation", "cosine_similarity", "your result is not the cosine of the angle: "
+                     "divide the dot product u·v by both lengths, ‖u‖ ‖v‖ (once each)", _cosines),),
     mistakes=(
         Mistake("one-hot-transposed", "one_hot",
                 "your one-hot array has one row per token; the notes put vectors in columns: shape (len(vocab), N)",
-                visible="one column per token", code='''
-def one_hot(tokens, vocab):
-    vocab, rows = _index(tokens, vocab)
-    X = np.zeros((len(rows), len(vocab)))
-    X[np.arange(len(rows)), rows] = 1.0
-    return X
-'''),
+                (("X = np.zeros((len(vocab), len(rows)))", "X = np.zeros((len(rows), len(vocab)))"),
+                 ("X[rows, np.arange(len(rows))] = 1.0", "X[np.arange(len(rows)), rows] = 1.0")),
+                visible="one column per token"),
         Mistake("one-hot-unknown-ignored", "one_hot",
                 "your one_hot gives an unknown token a column of zeros; it must raise ValueError naming the token",
-                visible="should raise ValueError", code='''
-def one_hot(tokens, vocab):
-    position = {w: n for n, w in enumerate(vocab)}
-    X = np.zeros((len(vocab), len(tokens)))
-    for n, t in enumerate(tokens):
-        if t in position:
-            X[position[t], n] = 1.0
-    return X
-'''),
+                (("    vocab, rows = _index(tokens, vocab)\n    X = np.zeros((len(vocab), len(rows)))  # (V, N)\n    X[rows, np.arange(len(rows))] = 1.0",
+                  "    position = {w: n for n, w in enumerate(vocab)}\n    X = np.zeros((len(vocab), len(tokens)))\n"
+                  "    for n, t in enumerate(tokens):\n        if t in position:\n            X[position[t], n] = 1.0"),),
+                visible="should raise ValueError"),
         Mistake("one-hot-bag-of-words", "one_hot",
                 "your one_hot counts the words (a bag of words, one number per vocabulary word); it needs one one-hot column per token",
-                visible="one column per token", code='''
-def one_hot(tokens, vocab):
-    vocab, rows = _index(tokens, vocab)
-    return np.bincount(rows, minlength=len(vocab)).astype(float)
-'''),
+                (("    X = np.zeros((len(vocab), len(rows)))  # (V, N)\n    X[rows, np.arange(len(rows))] = 1.0\n    return X",
+                  "    return np.bincount(rows, minlength=len(vocab)).astype(float)"),),
+                visible="one column per token"),
         Mistake("embed-transposed", "embed",
                 "your embeddings are rows (shape (N, d)); the result has one column per token, shape (d, N)",
-                visible="shape (d, N)", code='''
-def embed(tokens, vocab, E):
-    E = matrix("E", E)
-    vocab, rows = _index(tokens, vocab)
-    if E.shape[1] != len(vocab):
-        raise ValueError("E needs one column per word")
-    return E[:, rows].T
-'''),
+                (("return E[:, rows]", "return E[:, rows].T"),), visible="shape (d, N)"),
         Mistake("embed-rows-of-E", "embed",
                 "you took rows of E; E is (d, len(vocab)) and the embedding of vocab[v] is its column v",
-                visible="the embeddings are columns of E", code='''
-def embed(tokens, vocab, E):
-    E = matrix("E", E)
-    vocab, rows = _index(tokens, vocab)
-    return E[rows, :].T
-'''),
+                (("    if E.shape[1] != len(vocab):", "    if False:"), ("return E[:, rows]", "return E[rows, :].T")),
+                visible="the embeddings are columns of E"),
         Mistake("embed-no-check", "embed",
                 "your embed accepts an E whose number of columns is not the vocabulary size; it must raise ValueError",
-                visible="should raise ValueError", code='''
-def embed(tokens, vocab, E):
-    E = matrix("E", E)
-    vocab, rows = _index(tokens, vocab)
-    return E[:, rows]
-'''),
+                (("    if E.shape[1] != len(vocab):", "    if False:"),), visible="should raise ValueError"),
         Mistake("cosine-no-normalisation", "cosine_similarity",
                 "your cosine similarity is the plain dot product u·v; divide by the lengths ‖u‖ ‖v‖",
-                visible="which is the plain dot product", code='''
-def cosine_similarity(u, v):
-    u, v = vector("u", u), vector("v", v)
-    if u.shape != v.shape:
-        raise ValueError("u and v must have the same shape")
-    if not u.any() or not v.any():
-        raise ValueError("zero vector")
-    return float(u @ v)
-'''),
+                (("np.clip(u @ v / norms, -1.0, 1.0)", "u @ v"),), visible="which is the plain dot product"),
         Mistake("cosine-one-norm", "cosine_similarity",
                 "your cosine similarity divides by ‖u‖ only; divide by both lengths, ‖u‖ ‖v‖",
-                visible="divide by both lengths", code='''
-def cosine_similarity(u, v):
-    u, v = vector("u", u), vector("v", v)
-    if u.shape != v.shape:
-        raise ValueError("u and v must have the same shape")
-    if not u.any() or not v.any():
-        raise ValueError("zero vector")
-    return float(u @ v / np.linalg.norm(u))
-'''),
+                (("np.clip(u @ v / norms, -1.0, 1.0)", "u @ v / np.linalg.norm(u)"),), visible="divide by both lengths"),
         Mistake("cosine-zero-nan", "cosine_similarity",
                 "your cosine similarity returns nan for a zero vector; it must raise ValueError (the angle is undefined)",
-                visible="should raise ValueError", code='''
-def cosine_similarity(u, v):
-    u, v = vector("u", u), vector("v", v)
-    if u.shape != v.shape:
-        raise ValueError("u and v must have the same shape")
-    with np.errstate(all="ignore"):
-        return float(u @ v / (np.linalg.norm(u) * np.linalg.norm(v)))
-'''),
-        Mistake("position-wise-no-bias", "position_wise",
-                "your layer forgets the bias: yⁿ = W aⁿ + b",
-                visible="the bias b is missing", code='''
-def position_wise(I, W, b):
-    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
-    weights_for("W", W, "I", I)
-    if b.shape != (W.shape[0],):
-        raise ValueError("b must have one entry per output")
-    return W @ I
-'''),
+                (("    if norms == 0:\n        raise", "    if False:\n        raise"),
+                 ("    return float(np.clip(u @ v / norms, -1.0, 1.0))",
+                  "    with np.errstate(all=\"ignore\"):\n        return float(u @ v / norms)")),
+                visible="should raise ValueError"),
+        Mistake("position-wise-no-bias", "position_wise", "your layer forgets the bias: uⁱ = W aⁱ + b",
+                (("return W @ I + b[:, None]", "return W @ I"),), visible="the bias b is missing"),
         Mistake("position-wise-row-major", "position_wise",
                 "your layer returns one row per input vector (I.T @ W.T + b); the notes' outputs are columns, shape (d_out, N)",
-                visible="one column per input vector", code='''
-def position_wise(I, W, b):
-    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
-    weights_for("W", W, "I", I)
-    if b.shape != (W.shape[0],):
-        raise ValueError("b must have one entry per output")
-    return I.T @ W.T + b
-'''),
+                (("return W @ I + b[:, None]", "return I.T @ W.T + b"),), visible="one column per input vector"),
         Mistake("position-wise-bias-per-vector", "position_wise",
                 "your bias is added along the wrong axis (b[n] to column n); b has one entry per output row and is added to every column: b[:, None]",
-                visible="b is added to every column", code='''
-def position_wise(I, W, b):
-    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
-    weights_for("W", W, "I", I)
-    Y = W @ I
-    return Y + np.resize(b, Y.shape[1])[None, :]
-'''),
+                (("return W @ I + b[:, None]", "Y = W @ I\n    return Y + np.resize(b, Y.shape[1])[None, :]"),),
+                visible="b is added to every column"),
     ),
 )

@@ -2,7 +2,8 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import WORKED_EXAMPLE as WORKED
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2002)
 
@@ -12,10 +13,6 @@ def r(*shape, scale=1.0):
     return np.round(rng.normal(size=shape) * scale, 3)
 
 
-# The notes' example: a¹ = (1, 0), a² = (0, 1), a³ = (1, 1), a⁴ = (0, 0); Wq = Wk = identity, Wv = diag(1, 2).
-I4 = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])
-EYE2 = np.eye(2)
-WV4 = np.diag([1.0, 2.0])
 
 DOT_CASES = (
     Case("dot_product_score", (r(5), r(5)), label="d_k = 5"),
@@ -47,10 +44,36 @@ SOFTMAX_CASES = (
     Case("softmax", (r(3, 2),), {"axis": 2}, label="axis 2 of a matrix (must raise ValueError)"),
 )
 
+def _other_axes(args, kwargs, reference):
+    """The softmax along every other axis than the one asked for."""
+    x = np.asarray(args[0], dtype=float)
+    axis = kwargs.get("axis", 0)
+    if x.ndim < 2 or not -x.ndim <= axis < x.ndim:
+        return []
+    return [reference(x, axis=a) for a in range(x.ndim) if a != axis % x.ndim]
+
+
+def _scaled_scores(args, kwargs, reference):
+    """attend with the scores divided by √d_k (the same as Wq divided by √d_k)."""
+    I, Wq, Wk, Wv, i = args
+    Wq = np.asarray(Wq, dtype=float)
+    try:
+        return [reference(I, Wq / np.sqrt(Wq.shape[0]), Wk, Wv, i)]
+    except (ValueError, IndexError):
+        return []
+
+
+FAMILIES = (
+    Family("softmax-axis", "softmax", "your softmax normalises another axis than the one asked for; use the axis "
+           "argument (by default axis=0: each column sums to 1)", _other_axes),
+    Family("scaled-scores", "attend", "your scores are divided by √d_k; the notes' score is the plain dot product "
+           "qⁱ·kʲ (the scaled version is chapter 3's scale=True)", _scaled_scores),
+)
+
 Wq_a, Wk_a, Wv_a, I_a = r(4, 3), r(4, 3), r(5, 3), r(3, 6)
 ATTEND_CASES = (
-    Case("attend", (I4, EYE2, EYE2, WV4, 0), label="the notes' example a¹…a⁴, query 1"),
-    Case("attend", (I4, EYE2, EYE2, WV4, 2), label="the notes' example a¹…a⁴, query 3"),
+    Case("attend", WORKED + (0,), label="the chapter's worked example, query 1"),
+    Case("attend", WORKED + (2,), label="the chapter's worked example, query 3"),
     Case("attend", (I_a, Wq_a, Wk_a, Wv_a, 0), label="d = 3, d_k = 4, d_v = 5, N = 6, first query"),
     Case("attend", (I_a, Wq_a, Wk_a, Wv_a, 5), label="d = 3, d_k = 4, d_v = 5, N = 6, last query"),
     Case("attend", (I_a, Wq_a, Wk_a, Wv_a, 3), label="d = 3, d_k = 4, d_v = 5, N = 6, query 4"),
@@ -159,14 +182,12 @@ ASSIGNMENT = Assignment(
             `(b, alpha_prime)`, shapes `(d_v,)` and `(N,)`. Shapes that do not fit, and `i` outside
             `0 … N-1`, raise `ValueError`.
 
-            The test uses the notes' example: a¹ = (1, 0), a² = (0, 1), a³ = (1, 1), a⁴ = (0, 0),
-            Wᵠ = Wᵏ = the identity, Wᵛ = diag(1, 2).
+            The test uses the chapter's worked example: the four inputs a¹ … a⁴ of d = 3 and the
+            weights Wᵠ, Wᵏ, Wᵛ of its section "Worked example", so you can compare with the page.
             """,
             answers=("attend",),
             visible="""
-            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])   # a¹ … a⁴ as columns
-            Wq = Wk = np.eye(2)
-            Wv = np.diag([1.0, 2.0])
+            I, Wq, Wk, Wv = «WORKED»   # the chapter's worked example: a¹ … a⁴ are the columns of I
             result = attend(I, Wq, Wk, Wv, 0)
             check_true(isinstance(result, tuple) and len(result) == 2, "attend should return a tuple (b, alpha_prime)")
             b, alpha_prime = result
@@ -174,200 +195,68 @@ ASSIGNMENT = Assignment(
             check_close("the sum of alpha_prime", np.sum(alpha_prime), 1.0,
                         "α′ are the scores after the softmax, so they sum to 1: did you forget the softmax?")
             check_shape("b for d_v = 2", b, (2,))
-            check_unlike("b¹", b, «M('attend-keys-as-values')(I4, EYE2, EYE2, WV4, 0)[0]»,
+            check_unlike("b¹", b, «M('attend-keys-as-values')(*WORKED, 0)[0]»,
                          "which sums the keys kʲ: bⁱ is the weighted sum of the values vʲ = Wᵛaʲ")
-            expected = «tuple(S.attend(I4, EYE2, EYE2, WV4, i) for i in range(4))»
+            check_unlike("alpha_prime for query 1", alpha_prime, «M('attend-qk-swapped')(*WORKED, 0)[1]»,
+                         "which uses kⁱ·qʲ: the score of key j for query i is qⁱ·kʲ (query from aⁱ, keys from every aʲ)")
+            expected = «tuple(S.attend(*WORKED, i) for i in range(4))»
             for i, (b_expected, alpha_expected) in enumerate(expected):
                 b, alpha_prime = attend(I, Wq, Wk, Wv, i)
-                check_close(f"alpha_prime for query i = {i} (the notes' α′ of a{i + 1})", alpha_prime, alpha_expected)
-                check_close(f"b for query i = {i} (the notes' b{i + 1})", b, b_expected)
-            # With Wq ≠ Wk the scores qⁱ·kʲ are not symmetric.
-            Wq2 = np.array([[0.0, 1.0], [0.0, 0.0]])
-            b, alpha_prime = attend(np.eye(2), Wq2, np.eye(2), np.eye(2), 1)
-            check_unlike("alpha_prime for query 2 with Wq ≠ Wk", alpha_prime,
-                         «M('attend-qk-swapped')(np.eye(2), np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.eye(2), 1)[1]»,
-                         "which uses kⁱ·qʲ: the score of key j for query i is qⁱ·kʲ (query from aⁱ, keys from every aʲ)")
-            check_close("alpha_prime for query 2 with Wq ≠ Wk", alpha_prime,
-                        «S.attend(np.eye(2), np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.eye(2), 1)[1]»)
+                check_close(f"alpha_prime for query i = {i} (α′ of a{i + 1} in the worked example)", alpha_prime, alpha_expected)
+                check_close(f"b for query i = {i} (b{i + 1} in the worked example)", b, b_expected)
             check_raises("attend with i = N = 4", attend, I, Wq, Wk, Wv, 4)
             """,
             cases=ATTEND_CASES,
         ),
     ),
     returns={"attend": ("b", "alpha_prime")},
+    families=FAMILIES,
     mistakes=(
-        Mistake(
-            id="dot-elementwise", function="dot_product_score",
-            message="your score is the vector of products qₙkₙ; the score is one number, their sum q·k",
-            visible="should return one number",
-            code='''
-def dot_product_score(q, k):
-    q, k = vector("q", q), vector("k", k)
-    same_shape("q", q, "k", k)
-    return q * k
-''',
-        ),
-        Mistake(
-            id="dot-cosine", function="dot_product_score",
-            message="your score divides by the lengths of q and k (cosine similarity); the notes' score is the plain dot product q·k",
-            visible="cosine similarity",
-            code='''
-def dot_product_score(q, k):
-    q, k = vector("q", q), vector("k", k)
-    same_shape("q", q, "k", k)
-    return float(q @ k / (np.linalg.norm(q) * np.linalg.norm(k)))
-''',
-        ),
-        Mistake(
-            id="dot-zip", function="dot_product_score",
-            message="your score does not check the lengths (zip stops at the shorter vector); q and k of different lengths must raise ValueError",
-            visible="should raise ValueError",
-            code='''
-def dot_product_score(q, k):
-    return float(sum(a * b for a, b in zip(np.ravel(q), np.ravel(k))))
-''',
-        ),
-        Mistake(
-            id="additive-no-tanh", function="additive_score",
-            message="your score is w·(q + k): tanh is missing, the score is w·tanh(q + k)",
-            visible="apply tanh to q + k",
-            code='''
-def additive_score(q, k, w):
-    q, k, w = vector("q", q), vector("k", k), vector("w", w)
-    same_shape("q", q, "k", k)
-    same_shape("q", q, "w", w)
-    return float(w @ (q + k))
-''',
-        ),
-        Mistake(
-            id="additive-tanh-outside", function="additive_score",
-            message="your score is tanh(w·(q + k)): tanh belongs inside, on q + k, the score is w·tanh(q + k)",
-            visible="tanh goes inside",
-            code='''
-def additive_score(q, k, w):
-    q, k, w = vector("q", q), vector("k", k), vector("w", w)
-    same_shape("q", q, "k", k)
-    same_shape("q", q, "w", w)
-    return float(np.tanh(w @ (q + k)))
-''',
-        ),
-        Mistake(
-            id="additive-no-w", function="additive_score",
-            message="your score adds up tanh(q + k) without w; the score is the dot product w·tanh(q + k)",
-            visible="without w",
-            code='''
-def additive_score(q, k, w):
-    q, k, w = vector("q", q), vector("k", k), vector("w", w)
-    same_shape("q", q, "k", k)
-    same_shape("q", q, "w", w)
-    return float(np.sum(np.tanh(q + k)))
-''',
-        ),
-        Mistake(
-            id="softmax-last-axis", function="softmax",
-            message="your softmax always normalises the last axis (each row of a matrix); use the axis argument: by default (axis=0) each column sums to 1",
-            visible="every column sums to 1",
-            code='''
-def softmax(x, axis=0):
-    x = np.array(x, dtype=float)
-    if x.ndim == 0:
-        raise ValueError("softmax needs at least a vector")
-    e = np.exp(x - np.max(x, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
-''',
-        ),
-        Mistake(
-            id="softmax-whole-array", function="softmax",
-            message="your softmax divides by the sum over the whole array; normalise along the axis argument, so that each column (axis=0) sums to 1",
-            visible="every column sums to 1",
-            code='''
-def softmax(x, axis=0):
-    x = np.array(x, dtype=float)
-    if x.ndim == 0:
-        raise ValueError("softmax needs at least a vector")
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e)
-''',
-        ),
-        Mistake(
-            id="softmax-overflow", function="softmax",
-            message="your softmax overflows for large scores (exp(1e4) is inf, inf/inf is nan); subtract the maximum along the axis before exp",
-            visible="overflows",
-            code='''
-def softmax(x, axis=0):
-    x = np.array(x, dtype=float)
-    if x.ndim == 0:
-        raise ValueError("softmax needs at least a vector")
-    e = np.exp(x)
-    return e / np.sum(e, axis=axis, keepdims=True)
-''',
-        ),
-        Mistake(
-            id="softmax-global-max", function="softmax",
-            message="your softmax subtracts the largest entry of the whole array, so a column far below it underflows to 0/0; subtract each slice's own maximum (keepdims=True)",
-            visible="each column's own maximum",
-            code='''
-def softmax(x, axis=0):
-    x = np.array(x, dtype=float)
-    if x.ndim == 0:
-        raise ValueError("softmax needs at least a vector")
-    e = np.exp(x - np.max(x))
-    return e / np.sum(e, axis=axis, keepdims=True)
-''',
-        ),
-        Mistake(
-            id="attend-no-softmax", function="attend",
-            message="your bⁱ weights the values by the raw scores α; normalise them with the softmax first (α′ sums to 1)",
-            visible="did you forget the softmax",
-            code='''
-def attend(I, Wq, Wk, Wv, i):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    N = I.shape[1]
-    if not 0 <= i < N:
-        raise ValueError(f"i must be in 0..{N - 1}")
-    q = Wq @ I[:, i]
-    alpha = np.array([dot_product_score(q, Wk @ I[:, j]) for j in range(N)])
-    return (Wv @ I) @ alpha, alpha
-''',
-        ),
-        Mistake(
-            id="attend-qk-swapped", function="attend",
-            message="your scores are kⁱ·qʲ (query and key swapped); query i's score for key j is qⁱ·kʲ, with qⁱ = Wᵠaⁱ and kʲ = Wᵏaʲ",
-            visible="which uses kⁱ·qʲ",
-            code='''
-def attend(I, Wq, Wk, Wv, i):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    N = I.shape[1]
-    if not 0 <= i < N:
-        raise ValueError(f"i must be in 0..{N - 1}")
-    k = Wk @ I[:, i]
-    alpha_prime = softmax(np.array([dot_product_score(k, Wq @ I[:, j]) for j in range(N)]))
-    return (Wv @ I) @ alpha_prime, alpha_prime
-''',
-        ),
-        Mistake(
-            id="attend-keys-as-values", function="attend",
-            message="your bⁱ sums the keys kʲ = Wᵏaʲ; bⁱ is the weighted sum of the values vʲ = Wᵛaʲ",
-            visible="which sums the keys",
-            code='''
-def attend(I, Wq, Wk, Wv, i):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    N = I.shape[1]
-    if not 0 <= i < N:
-        raise ValueError(f"i must be in 0..{N - 1}")
-    q = Wq @ I[:, i]
-    alpha_prime = softmax(np.array([dot_product_score(q, Wk @ I[:, j]) for j in range(N)]))
-    return (Wk @ I) @ alpha_prime, alpha_prime
-''',
-        ),
+        Mistake("dot-elementwise", "dot_product_score",
+                "your score is the vector of products qₙkₙ; the score is one number, their sum q·k",
+                (("return float(q @ k)", "return q * k"),), visible="should return one number"),
+        Mistake("dot-cosine", "dot_product_score",
+                "your score divides by the lengths of q and k (cosine similarity); the notes' score is the plain dot product q·k",
+                (("return float(q @ k)", "return float(q @ k / (np.linalg.norm(q) * np.linalg.norm(k)))"),),
+                visible="cosine similarity"),
+        Mistake("dot-zip", "dot_product_score",
+                "your score does not check the lengths (zip stops at the shorter vector); q and k of different lengths must raise ValueError",
+                (('    q, k = vector("q", q), vector("k", k)\n    same_shape("q", q, "k", k)\n    return float(q @ k)',
+                  "    return float(sum(a * b for a, b in zip(np.ravel(q), np.ravel(k))))"),),
+                visible="should raise ValueError"),
+        Mistake("additive-no-tanh", "additive_score",
+                "your score is w·(q + k): tanh is missing, the score is w·tanh(q + k)",
+                (("w @ np.tanh(q + k)", "w @ (q + k)"),), visible="apply tanh to q + k"),
+        Mistake("additive-tanh-outside", "additive_score",
+                "your score is tanh(w·(q + k)): tanh belongs inside, on q + k, the score is w·tanh(q + k)",
+                (("float(w @ np.tanh(q + k))", "float(np.tanh(w @ (q + k)))"),), visible="tanh goes inside"),
+        Mistake("additive-no-w", "additive_score",
+                "your score adds up tanh(q + k) without w; the score is the dot product w·tanh(q + k)",
+                (("float(w @ np.tanh(q + k))", "float(np.sum(np.tanh(q + k)))"),), visible="without w"),
+        Mistake("softmax-last-axis", "softmax",
+                "your softmax always normalises the last axis (each row of a matrix); use the axis argument: by default (axis=0) each column sums to 1",
+                (("np.max(x, axis=axis, keepdims=True)", "np.max(x, axis=-1, keepdims=True)"),
+                 ("np.sum(e, axis=axis, keepdims=True)", "np.sum(e, axis=-1, keepdims=True)")),
+                visible="every column sums to 1"),
+        Mistake("softmax-whole-array", "softmax",
+                "your softmax divides by the sum over the whole array; normalise along the axis argument, so that each column (axis=0) sums to 1",
+                (("np.max(x, axis=axis, keepdims=True)", "np.max(x)"), ("np.sum(e, axis=axis, keepdims=True)", "np.sum(e)")),
+                visible="every column sums to 1"),
+        Mistake("softmax-overflow", "softmax",
+                "your softmax overflows for large scores (exp(1e4) is inf, inf/inf is nan); subtract the maximum along the axis before exp",
+                (("shifted = x - np.max(x, axis=axis, keepdims=True)", "shifted = x"),), visible="overflows"),
+        Mistake("softmax-global-max", "softmax",
+                "your softmax subtracts the largest entry of the whole array, so a column far below it underflows to 0/0; subtract each slice's own maximum (keepdims=True)",
+                (("np.max(x, axis=axis, keepdims=True)", "np.max(x)"),), visible="each column's own maximum"),
+        Mistake("attend-no-softmax", "attend",
+                "your bⁱ weights the values by the raw scores α; normalise them with the softmax first (α′ sums to 1)",
+                (("alpha_prime = softmax(alpha)", "alpha_prime = alpha"),), visible="did you forget the softmax"),
+        Mistake("attend-qk-swapped", "attend",
+                "your scores are kⁱ·qʲ (query and key swapped); query i's score for key j is qⁱ·kʲ, with qⁱ = Wᵠaⁱ and kʲ = Wᵏaʲ",
+                (("q = Wq @ I[:, i]", "q = Wk @ I[:, i]"), ("dot_product_score(q, Wk @ I[:, j])", "dot_product_score(q, Wq @ I[:, j])")),
+                visible="which uses kⁱ·qʲ"),
+        Mistake("attend-keys-as-values", "attend",
+                "your bⁱ sums the keys kʲ = Wᵏaʲ; bⁱ is the weighted sum of the values vʲ = Wᵛaʲ",
+                (("V = Wv @ I", "V = Wk @ I"),), visible="which sums the keys"),
     ),
 )

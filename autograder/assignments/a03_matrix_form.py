@@ -2,6 +2,7 @@
 
 import numpy as np
 
+from . import WORKED_EXAMPLE as WORKED
 from . import Assignment, Case, Mistake, Part
 
 rng = np.random.default_rng(2003)
@@ -11,11 +12,6 @@ def r(*shape, scale=1.0):
     return np.round(rng.normal(size=shape) * scale, 3)
 
 
-I4 = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])
-EYE2 = np.eye(2)
-WV4 = np.diag([1.0, 2.0])
-# Wq ≠ Wk: the scores are not symmetric (a transposed A shows).
-WQ_ASYM = np.array([[0.0, 1.0], [0.0, 0.0]])
 
 d, dk, dv, N = 3, 4, 5, 6
 I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
@@ -36,7 +32,7 @@ ASSIGNMENT = Assignment(
     - O = VA′, shape (d_v, N): column i is bⁱ.
 
     The Transformer also divides A by √d_k (`scale=True`); the notes do not (`scale=False`).
-    The set-up cell provides `softmax` from exercise 2.
+    You also need your `softmax` from exercise 2.
     """,
     parts=(
         Part(
@@ -47,21 +43,20 @@ ASSIGNMENT = Assignment(
             """,
             answers=("qkv",),
             visible="""
-            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])   # a¹ … a⁴
-            Wq, Wk, Wv = np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.diag([1.0, 2.0])
+            I, Wq, Wk, Wv = «WORKED»   # the worked example of chapters 2 and 3: a¹ … a⁴ are the columns of I
             result = qkv(I, Wq, Wk, Wv)
             check_true(isinstance(result, tuple) and len(result) == 3, "qkv should return a tuple (Q, K, V)")
             Q, K, V = result
             check_shape("Q for d_k = 2, N = 4", Q, (2, 4), "Q = Wq @ I has one column per input vector (the weights act from the left)")
-            check_unlike("K", K, «M('qkv-shared-weights')(I4, WQ_ASYM, EYE2, WV4)[1]», "which is Wq @ I: K = Wk @ I")
-            check_close("Q", Q, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[0]»)
-            check_close("K", K, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[1]»)
-            check_close("V", V, «S.qkv(I4, WQ_ASYM, EYE2, WV4)[2]»)
-            check_raises("qkv with Wq (3, 2) and Wk (2, 2)", qkv, I, np.ones((3, 2)), Wk, Wv)
+            check_unlike("K", K, «M('qkv-shared-weights')(*WORKED)[1]», "which is Wq @ I: K = Wk @ I")
+            check_close("Q", Q, «S.qkv(*WORKED)[0]»)
+            check_close("K", K, «S.qkv(*WORKED)[1]»)
+            check_close("V", V, «S.qkv(*WORKED)[2]»)
+            check_raises("qkv with Wq (3, 3) and Wk (2, 3)", qkv, I, np.ones((3, 3)), Wk, Wv)
             """,
             cases=(
                 Case("qkv", (I_a, Wq_a, Wk_a, Wv_a), label="d = 3, d_k = 4, d_v = 5, N = 6"),
-                Case("qkv", (I4, WQ_ASYM, EYE2, WV4), label="the notes' a¹…a⁴, Wq ≠ Wk"),
+                Case("qkv", WORKED, label="the chapters' worked example"),
                 Case("qkv", (r(2, 1), r(3, 2), r(3, 2), r(1, 2)), label="N = 1, d_v = 1"),
                 Case("qkv", (I_a, r(4, 3), r(2, 3), Wv_a), label="Wq (4, 3) and Wk (2, 3) (must raise ValueError)"),
                 Case("qkv", (I_a, Wq_a, Wk_a, r(5, 2)), label="Wv (5, 2) for d = 3 (must raise ValueError)"),
@@ -102,31 +97,29 @@ ASSIGNMENT = Assignment(
             prose="""
             Write `self_attention(I, Wq, Wk, Wv, scale=False)`: return `(O, A_prime)` with
             A′ = softmax(A, axis=0) (each column sums to 1) and O = VA′. Use your `qkv` and
-            `scores` and the provided `softmax`. The test uses the notes' example a¹…a⁴.
+            `scores`, and `softmax` from exercise 2. The test uses the worked example of chapters 2
+            and 3 (a¹ … a⁴ of d = 3), so you can compare with the pages.
             """,
             answers=("self_attention",),
             visible="""
-            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])   # a¹ … a⁴ as columns
-            result = self_attention(I, np.eye(2), np.eye(2), np.diag([1.0, 2.0]))
+            I, Wq, Wk, Wv = «WORKED»   # the worked example of chapters 2 and 3: a¹ … a⁴ are the columns of I
+            result = self_attention(I, Wq, Wk, Wv)
             check_true(isinstance(result, tuple) and len(result) == 2, "self_attention should return a tuple (O, A_prime)")
             O, A_prime = result
             check_shape("A′ for N = 4", A_prime, (4, 4))
             check_close("the column sums of A′", np.sum(A_prime, axis=0), np.ones(4),
                         "A′ is the softmax of each column of A (axis=0): did you normalise the rows?")
             check_shape("O for d_v = 2, N = 4", O, (2, 4), "O = V @ A′ has one column bⁱ per input")
-            check_unlike("O", O, «M('sa-O-transposed-A')(I4, EYE2, EYE2, WV4)[0]», "which is V @ A′ᵀ: O = V @ A′ (column i of A′ weights the values for bⁱ)")
-            check_close("A′ of the notes' example", A_prime, «S.self_attention(I4, EYE2, EYE2, WV4)[1]»)
-            check_close("O = [b¹ b² b³ b⁴] of the notes' example", O, «S.self_attention(I4, EYE2, EYE2, WV4)[0]»)
-            O2, A2 = self_attention(np.eye(2), np.array([[0.0, 1.0], [0.0, 0.0]]), np.eye(2), np.eye(2))
-            check_unlike("A′ with Wq ≠ Wk", A2, «M('sa-qtk')(np.eye(2), WQ_ASYM, EYE2, EYE2)[1]»,
-                         "which is the softmax of QᵀK: A = KᵀQ, A[j, i] = kʲ·qⁱ")
-            check_close("A′ with Wq ≠ Wk", A2, «S.self_attention(np.eye(2), WQ_ASYM, EYE2, EYE2)[1]»)
-            _, A3 = self_attention(I, np.eye(2) * 3, np.eye(2) * 3, np.eye(2), scale=True)
-            check_close("A′ with scale=True", A3, «S.self_attention(I4, EYE2 * 3, EYE2 * 3, EYE2, scale=True)[1]»,
+            check_unlike("A′", A_prime, «M('sa-qtk')(*WORKED)[1]», "which is the softmax of QᵀK: A = KᵀQ, A[j, i] = kʲ·qⁱ")
+            check_unlike("O", O, «M('sa-O-transposed-A')(*WORKED)[0]», "which is V @ A′ᵀ: O = V @ A′ (column i of A′ weights the values for bⁱ)")
+            check_close("A′ of the worked example", A_prime, «S.self_attention(*WORKED)[1]»)
+            check_close("O = [b¹ b² b³ b⁴] of the worked example", O, «S.self_attention(*WORKED)[0]»)
+            _, A3 = self_attention(I, Wq * 3, Wk * 3, Wv, scale=True)
+            check_close("A′ with scale=True", A3, «S.self_attention(WORKED[0], WORKED[1] * 3, WORKED[2] * 3, WORKED[3], scale=True)[1]»,
                         "with scale=True the scores are divided by √d_k before the softmax")
             """,
             cases=(
-                Case("self_attention", (I4, EYE2, EYE2, WV4), label="the notes' example a¹…a⁴"),
+                Case("self_attention", WORKED, label="the chapters' worked example"),
                 Case("self_attention", (I_a, Wq_a, Wk_a, Wv_a), label="d = 3, d_k = 4, d_v = 5, N = 6"),
                 Case("self_attention", (I_a, Wq_a, Wk_a, Wv_a), {"scale": True}, label="d = 3, d_k = 4, d_v = 5, N = 6, scale=True"),
                 Case("self_attention", (r(3, 1), r(2, 3), r(2, 3), r(4, 3)), label="N = 1"),
@@ -139,94 +132,34 @@ ASSIGNMENT = Assignment(
     mistakes=(
         Mistake("qkv-row-major", "qkv",
                 "your Q, K, V have one row per input (I.T @ W.T); the notes' weights act from the left, Q = Wq @ I, one column per input",
-                visible="the weights act from the left", code='''
-def qkv(I, Wq, Wk, Wv):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    same_shape("Wq", Wq, "Wk", Wk)
-    return I.T @ Wq.T, I.T @ Wk.T, I.T @ Wv.T
-'''),
+                (("return Wq @ I, Wk @ I, Wv @ I", "return I.T @ Wq.T, I.T @ Wk.T, I.T @ Wv.T"),),
+                visible="the weights act from the left"),
         Mistake("qkv-shared-weights", "qkv",
                 "your K uses Wq; each of Q, K, V has its own weights: K = Wk @ I",
-                visible="K = Wk @ I", code='''
-def qkv(I, Wq, Wk, Wv):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    same_shape("Wq", Wq, "Wk", Wk)
-    return Wq @ I, Wq @ I, Wv @ I
-'''),
+                (("return Wq @ I, Wk @ I, Wv @ I", "return Wq @ I, Wq @ I, Wv @ I"),), visible="K = Wk @ I"),
         Mistake("qkv-no-shape-check", "qkv",
                 "your qkv accepts Wq and Wk of different shapes; qⁱ·kʲ needs both in the same space, so it must raise ValueError",
-                visible="should raise ValueError", code='''
-def qkv(I, Wq, Wk, Wv):
-    I = matrix("I", I)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    for name, W in (("Wq", Wq), ("Wk", Wk), ("Wv", Wv)):
-        weights_for(name, W, "I", I)
-    return Wq @ I, Wk @ I, Wv @ I
-'''),
+                (('    same_shape("Wq", Wq, "Wk", Wk)\n', ""),), visible="should raise ValueError"),
         Mistake("scores-qtk", "scores",
                 "your A = QᵀK is transposed; the notes' A = KᵀQ puts query i's scores in column i (A[j, i] = kʲ·qⁱ)",
-                visible="which is QᵀK", code='''
-def scores(Q, K, scale=False):
-    A = Q.T @ K
-    if scale:
-        A = A / np.sqrt(Q.shape[0])
-    return A
-'''),
+                (("A = K.T @ Q", "A = Q.T @ K"),), visible="which is QᵀK"),
         Mistake("scores-always-scaled", "scores",
                 "your scores are always divided by √d_k; only scale=True divides (the notes do not scale)",
-                visible="no scaling unless scale=True", code='''
-def scores(Q, K, scale=False):
-    return K.T @ Q / np.sqrt(Q.shape[0])
-'''),
+                (("    if scale:\n        A = A / np.sqrt", "    A = A / np.sqrt"),), visible="no scaling unless scale=True"),
         Mistake("scores-scale-by-dk", "scores",
                 "with scale=True your scores are divided by d_k; the Transformer divides by √d_k",
-                visible="divide by √d_k", code='''
-def scores(Q, K, scale=False):
-    A = K.T @ Q
-    if scale:
-        A = A / Q.shape[0]
-    return A
-'''),
+                (("A = A / np.sqrt(Q.shape[0])", "A = A / Q.shape[0]"),), visible="divide by √d_k"),
         Mistake("sa-softmax-rows", "self_attention",
                 "your A′ is the softmax over rows (axis=1); the notes normalise each column (axis=0), so column i holds query i's weights",
-                visible="did you normalise the rows", code='''
-def self_attention(I, Wq, Wk, Wv, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    A_prime = softmax(scores(Q, K, scale), axis=1)
-    return V @ A_prime, A_prime
-'''),
+                (("softmax(A, axis=0)", "softmax(A, axis=1)"),), visible="did you normalise the rows"),
         Mistake("sa-qtk", "self_attention",
                 "your A′ is the softmax of QᵀK; the scores are A = KᵀQ (A[j, i] = kʲ·qⁱ), then the softmax of each column",
-                visible="which is the softmax of QᵀK", code='''
-def self_attention(I, Wq, Wk, Wv, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    A = Q.T @ K
-    if scale:
-        A = A / np.sqrt(Q.shape[0])
-    A_prime = softmax(A, axis=0)
-    return V @ A_prime, A_prime
-'''),
+                (("A = scores(Q, K, scale)", "A = scores(K, Q, scale)"),), visible="which is the softmax of QᵀK"),
         Mistake("sa-O-transposed-A", "self_attention",
                 "your O = V @ A′ᵀ; the outputs are O = V @ A′, column i of A′ weighting the values for bⁱ",
-                visible="which is V @ A′ᵀ", code='''
-def self_attention(I, Wq, Wk, Wv, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    A_prime = softmax(scores(Q, K, scale), axis=0)
-    return V @ A_prime.T, A_prime
-'''),
+                (("O = V @ A_prime", "O = V @ A_prime.T"),), visible="which is V @ A′ᵀ"),
         Mistake("sa-scale-ignored", "self_attention",
                 "your self_attention ignores scale=True; pass it on so the scores are divided by √d_k",
-                visible="with scale=True the scores are divided", code='''
-def self_attention(I, Wq, Wk, Wv, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    A_prime = softmax(scores(Q, K), axis=0)
-    return V @ A_prime, A_prime
-'''),
+                (("scores(Q, K, scale)", "scores(Q, K)"),), visible="with scale=True the scores are divided"),
     ),
 )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2004)
 
@@ -19,6 +19,58 @@ WO2 = np.array([[1.0, 0.0], [0.0, 1.0], [1.0, 1.0]])
 
 d, dk, dv, N = 3, 4, 2, 5
 I_a = r(d, N)
+# The visible tests of the batched version: h = 3, d = 3, d_k = 4, d_v = 2, N = 5, d_out = 6.
+MH3 = (r(3, 5), r(3, 4, 3), r(3, 4, 3), r(3, 2, 3), r(6, 6))
+
+
+def _heads(I, Wq, Wk, Wv, scale):
+    import solutions
+
+    return [solutions.self_attention(I, Wq[head], Wk[head], Wv[head], scale) for head in range(len(Wq))]
+
+
+def _head_families(args, kwargs, reference):
+    """What heads that share weights, come in reverse order, interleave or are summed give."""
+    I, Wq, Wk, Wv, Wo = (np.asarray(a, dtype=float) for a in args)
+    scale = kwargs.get("scale", False)
+    if Wq.ndim != 3 or Wv.ndim != 3 or len(Wq) != len(Wv) or len(Wq) < 2:
+        return {}
+    try:
+        heads = _heads(I, Wq, Wk, Wv, scale)
+        O_ref, A_ref = reference(*args, **kwargs)
+    except ValueError:
+        return {}
+    h, n_cols = len(Wq), I.shape[1]
+    A = np.stack([a for _, a in heads])
+    out = {"share": [], "reversed": [], "interleaved": [], "summed": []}
+    for first in (0, h - 1):
+        rep = [np.repeat(W[first:first + 1], h, axis=0) for W in (Wq, Wk, Wv)]
+        out["share"].append(reference(I, *rep, Wo, **kwargs))
+        for n in range(3):     # one of the three weights shared
+            mixed = [rep[k] if k == n else W for k, W in enumerate((Wq, Wk, Wv))]
+            out["share"].append(reference(I, *mixed, Wo, **kwargs))
+    stacked = [O for O, _ in heads]
+    out["reversed"] += [(Wo @ np.concatenate(stacked[::-1]), A), (Wo @ np.concatenate(stacked[::-1]), A[::-1])]
+    out["interleaved"].append((Wo @ np.stack(stacked, axis=1).reshape(-1, n_cols), A))
+    total = sum(stacked)
+    out["summed"] += [(total, A), (total / h, A)]
+    out["summed"].append((Wo[:, :total.shape[0]] @ total, A))
+    return out
+
+
+def _family(kind, message):
+    return tuple(
+        Family(f"heads-{kind}", fn, message, lambda args, kwargs, reference, k=kind: _head_families(args, kwargs, reference).get(k, []))
+        for fn in ("multi_head_self_attention", "multi_head_self_attention_batched")
+    )
+
+
+HEAD_FAMILIES = (
+    _family("share", "your heads share one head's weights; each head uses its own Wq[head], Wk[head], Wv[head]")
+    + _family("reversed", "your heads are stacked in reverse order; stack them top to bottom in head order, [O¹; …; Oʰ]")
+    + _family("interleaved", "your stacked heads interleave their rows; stack whole heads top to bottom, [O¹; …; Oʰ]")
+    + _family("summed", "your heads are summed (or averaged); they are stacked, [O¹; …; Oʰ], and mixed by Wᵒ")
+)
 
 ASSIGNMENT = Assignment(
     id="04-multi-head",
@@ -28,21 +80,23 @@ ASSIGNMENT = Assignment(
     page="ch04-multi-head",
     intro="""
     One set of (Wᵠ, Wᵏ, Wᵛ) finds one kind of relevance. **Multi-head** self-attention runs h
-    heads side by side, each with its own weights: head n gives Oⁿ = self_attention(I, Wᵠ,ⁿ, Wᵏ,ⁿ, Wᵛ,ⁿ).
+    heads side by side, each with its own weights: head ℓ gives $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$).
     The heads' outputs are **stacked top to bottom in head order**, [O¹; …; Oʰ], shape
     (h·d_v, N), and mixed by one more matrix: O = Wᵒ [O¹; …; Oʰ].
 
-    Here the weights of all heads come in one array: `Wq[n]` is head n's Wᵠ, so `Wq` and `Wk`
-    are (h, d_k, d), `Wv` is (h, d_v, d), and `Wo` is (d_out, h·d_v). The set-up cell provides
-    `self_attention` (and `qkv`, `scores`, `softmax`) from exercise 3.
+    Here the weights of all heads come in one array: `Wq[head]` is the Wᵠ of head ℓ = `head`, so `Wq` and `Wk`
+    are (h, d_k, d), `Wv` is (h, d_v, d), and `Wo` is (d_out, h·d_v). You write it twice:
+    first one head after the other, with your `self_attention` from exercise 3; then all heads
+    at once, without a Python loop, as a GPU runs them.
     """,
     parts=(
         Part(
             id="two_heads", title="Two heads by hand", points=3,
             prose="""
             Write `multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False)`: return `(O, A_primes)`
-            where `A_primes[n]` is head n's A′ (shape (h, N, N)) and O = Wᵒ [O¹; …; Oʰ]. Check the
-            shapes (`ValueError` when `Wo` does not have h·d_v columns, or the heads disagree).
+            where `A_primes[head]` is the A′ of head ℓ = `head` (shape (h, N, N)) and O = Wᵒ [O¹; …; Oʰ]. The set-up
+            cell's `multi_head_weights` checks the shapes (`ValueError` when `Wo` does not have
+            h·d_v columns, or the heads disagree).
 
             The test works a small case by hand: I = [1 3], two heads with Wᵠ = 0, so every head
             attends uniformly and outputs the mean of its values: head 1 has vʲ = aʲ (mean 2),
@@ -72,11 +126,12 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="heads", title="Several heads with their own weights", points=4,
+            id="heads", title="Several heads, scaling and shapes", points=2,
             prose="""
             No new code: this part checks your function on h = 2 and h = 3 heads with distinct
-            weights, d ≠ d_k ≠ d_v ≠ N, so that each head must use its own `Wq[n]`, `Wk[n]`,
-            `Wv[n]` and the heads must be stacked in order.
+            weights, d ≠ d_k ≠ d_v ≠ N, so that each head must use its own `Wq[head]`, `Wk[head]`,
+            `Wv[head]` and the heads must be stacked in order; `scale=True` must reach every head,
+            and shapes that do not fit must raise `ValueError`.
             """,
             answers=(),
             visible="""
@@ -85,96 +140,114 @@ ASSIGNMENT = Assignment(
             Wq, Wk, Wv = rng.normal(size=(3, 4, 3)), rng.normal(size=(3, 4, 3)), rng.normal(size=(3, 2, 3))
             Wo = rng.normal(size=(6, 6))
             O, A_primes = multi_head_self_attention(I, Wq, Wk, Wv, Wo)
-            heads = [self_attention(I, Wq[n], Wk[n], Wv[n]) for n in range(3)]
-            check_close("A_primes[2] (head 3)", A_primes[2], heads[2][1], "head n uses its own weights Wq[n], Wk[n], Wv[n]")
-            stacked = np.concatenate([O_n for O_n, _ in heads], axis=0)
-            check_unlike("O", O, Wo @ np.concatenate([O_n for O_n, _ in heads[::-1]], axis=0),
+            heads = [self_attention(I, Wq[head], Wk[head], Wv[head]) for head in range(3)]
+            check_close("A_primes[2] (head 3)", A_primes[2], heads[2][1], "each head uses its own weights Wq[head], Wk[head], Wv[head]")
+            stacked = np.concatenate([O_head for O_head, _ in heads], axis=0)
+            check_unlike("O", O, Wo @ np.concatenate([O_head for O_head, _ in heads[::-1]], axis=0),
                          "which stacks the heads in reverse order: [O¹; O²; O³], head 1 on top")
-            check_unlike("O", O, Wo @ np.stack([O_n for O_n, _ in heads], axis=1).reshape(6, 5),
+            check_unlike("O", O, Wo @ np.stack([O_head for O_head, _ in heads], axis=1).reshape(6, 5),
                          "which interleaves the heads' rows: stack whole heads top to bottom (np.concatenate(..., axis=0))")
             check_close("O", O, Wo @ stacked, "O = Wo @ [O¹; O²; O³], the heads stacked top to bottom in order")
+            _, A_scaled = multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=True)
+            check_close("A_primes[1] with scale=True", A_scaled[1], self_attention(I, Wq[1], Wk[1], Wv[1], scale=True)[1],
+                        "pass scale on to every head's self_attention")
+            check_raises("multi_head_self_attention with Wo (6, 5) for h·d_v = 6", multi_head_self_attention, I, Wq, Wk, Wv, Wo[:, :5])
             """,
             cases=(
                 Case("multi_head_self_attention", (I_a, r(2, dk, d), r(2, dk, d), r(2, dv, d), r(3, 2 * dv)), label="h = 2, d = 3, d_k = 4, d_v = 2, N = 5"),
                 Case("multi_head_self_attention", (I_a, r(3, dk, d), r(3, dk, d), r(3, dv, d), r(4, 3 * dv)), label="h = 3, d_out = 4"),
                 Case("multi_head_self_attention", (r(4, 3), r(3, 2, 4), r(3, 2, 4), r(3, 5, 4), np.eye(15)), label="h = 3, Wo = identity (the stacked heads themselves)"),
                 Case("multi_head_self_attention", (r(2, 4, scale=30.0), r(2, 3, 2), r(2, 3, 2), r(2, 1, 2), r(2, 2)), label="h = 2, large inputs"),
-            ),
-        ),
-        Part(
-            id="scale_and_shapes", title="Scaling and shape checks", points=3,
-            prose="""
-            No new code either: `scale=True` must reach every head (each divides its scores by
-            √d_k), and shapes that do not fit must raise `ValueError`.
-            """,
-            answers=(),
-            visible="""
-            I = np.array([[1.0, 0.0, 1.0, 0.0], [0.0, 1.0, 1.0, 0.0]])
-            Wq = Wk = np.stack([np.eye(2) * 2, np.eye(2) * 3])
-            Wv = np.stack([np.eye(2), np.eye(2)])
-            O, A_primes = multi_head_self_attention(I, Wq, Wk, Wv, np.eye(4), scale=True)
-            check_close("A_primes[1] with scale=True", A_primes[1], self_attention(I, Wq[1], Wk[1], Wv[1], scale=True)[1],
-                        "pass scale on to every head's self_attention")
-            check_raises("multi_head_self_attention with Wo (4, 3) for h·d_v = 4", multi_head_self_attention, I, Wq, Wk, Wv, np.ones((4, 3)))
-            """,
-            cases=(
                 Case("multi_head_self_attention", (I_a, r(2, dk, d), r(2, dk, d), r(2, dv, d), r(3, 2 * dv)), {"scale": True}, label="h = 2, scale=True"),
                 Case("multi_head_self_attention", (I_a, r(2, dk, d), r(2, dk, d), r(2, dv, d), r(3, 3)), label="Wo with 3 columns for h·d_v = 4 (must raise ValueError)"),
                 Case("multi_head_self_attention", (I_a, r(2, dk, d), r(3, dk, d), r(2, dv, d), r(3, 2 * dv)), label="Wq with 2 heads, Wk with 3 (must raise ValueError)"),
-                Case("multi_head_self_attention", (I_a, r(2, dk, d), r(2, dk, d), r(3, dv, d), r(3, 2 * dv)), label="Wv with 3 heads for 2 (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="batched", title="All heads at once, without a loop", points=5,
+            prose="""
+            A loop runs the heads one after the other. Write
+            `multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=False)`, with the same
+            arguments and results, **without a Python loop** (no `for`, no `while`, no
+            comprehension, and without calling `self_attention` or your looped version):
+            numpy's `@` multiplies stacks of matrices, one per head, and `np.einsum`, `np.swapaxes`
+            and your `softmax` (along the right axis) do the rest. Stacking the heads top to bottom is
+            then one `reshape`. The test checks that the function has no loop and gives what
+            the looped version gives.
+
+            <details><summary>Hint: the shapes</summary>
+
+            `Wq @ I` has shape (h, d_k, N): the Q of head ℓ = `head` is `(Wq @ I)[head]`. The scores of
+            every head form an (h, N, N) array whose [head, j, i] entry is kʲ·qⁱ of that head. Which axis of it
+            does the softmax run over? And which reshape puts the first head's d_v rows on top?
+            </details>
+            """,
+            answers=("multi_head_self_attention_batched",),
+            visible="""
+            I, Wq, Wk, Wv, Wo = «MH3»
+            check_no_loop("multi_head_self_attention_batched", multi_head_self_attention_batched,
+                          forbidden=("self_attention", "multi_head_self_attention"),
+                          hint="compute every head at once: @ multiplies stacks of matrices, and one reshape stacks the heads")
+            result = multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo)
+            check_true(isinstance(result, tuple) and len(result) == 2, "multi_head_self_attention_batched should return a tuple (O, A_primes)")
+            O, A_primes = result
+            check_shape("A_primes for h = 3, N = 5", A_primes, (3, 5, 5))
+            check_unlike("A_primes", A_primes, «M('batched-softmax-rows')(*MH3)[1]»,
+                         "which normalises each row of every head: the softmax runs over the keys, axis 1 of the (h, N, N) scores")
+            check_unlike("A_primes", A_primes, «M('batched-A-transposed')(*MH3)[1]»,
+                         "which transposes every head's scores: A[head] = K[head]ᵀ Q[head], so that column i holds query i's scores")
+            check_unlike("O", O, «M('batched-interleaved')(*MH3)[0]»,
+                         "which interleaves the heads' rows: reshape (h, d_v, N) to (h·d_v, N) directly, head 1's rows on top")
+            check_close("A_primes", A_primes, «S.multi_head_self_attention(*MH3)[1]»)
+            check_close("O", O, «S.multi_head_self_attention(*MH3)[0]»)
+            _, A_scaled = multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=True)
+            check_close("A_primes with scale=True", A_scaled, «S.multi_head_self_attention(*MH3, scale=True)[1]»,
+                        "with scale=True every head's scores are divided by √d_k")
+            O_loop, A_loop = multi_head_self_attention(I, Wq, Wk, Wv, Wo)
+            check_close("O compared with your looped multi_head_self_attention", O, O_loop)
+            """,
+            cases=(
+                Case("multi_head_self_attention_batched", (I2, WQ2, WK2, WV2, WO2), label="the worked example"),
+                Case("multi_head_self_attention_batched", (I_a, r(2, dk, d), r(2, dk, d), r(2, dv, d), r(3, 2 * dv)), label="h = 2, d = 3, d_k = 4, d_v = 2, N = 5"),
+                Case("multi_head_self_attention_batched", (I_a, r(3, dk, d), r(3, dk, d), r(3, dv, d), r(4, 3 * dv)), label="h = 3, d_out = 4"),
+                Case("multi_head_self_attention_batched", (r(4, 3), r(3, 2, 4), r(3, 2, 4), r(3, 5, 4), np.eye(15)), label="h = 3, Wo = identity"),
+                Case("multi_head_self_attention_batched", (I_a, r(2, dk, d), r(2, dk, d), r(2, dv, d), r(3, 2 * dv)), {"scale": True}, label="h = 2, scale=True"),
+                Case("multi_head_self_attention_batched", (r(2, 1), r(2, 3, 2), r(2, 3, 2), r(2, 2, 2), r(2, 4)), label="h = 2, N = 1"),
+                Case("multi_head_self_attention_batched", (r(2, 4, scale=30.0), r(2, 3, 2), r(2, 3, 2), r(2, 1, 2), r(2, 2)), label="h = 2, large inputs"),
+                Case("multi_head_self_attention_batched", (I_a, r(2, dk, d), r(2, dk, d), r(3, dv, d), r(3, 2 * dv)), label="Wv with 3 heads for 2 (must raise ValueError)"),
             ),
         ),
     ),
-    returns={"multi_head_self_attention": ("O", "A_primes")},
+    returns={"multi_head_self_attention": ("O", "A_primes"), "multi_head_self_attention_batched": ("O", "A_primes")},
+    families=HEAD_FAMILIES,
     mistakes=(
         Mistake("mh-no-wo", "multi_head_self_attention",
                 "your O is the stacked heads without Wᵒ; O = Wᵒ [O¹; …; Oʰ]",
-                visible="did you forget to multiply the stacked heads by Wo", code='''
-def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
-    Wq, Wk, Wv = np.asarray(Wq, float), np.asarray(Wk, float), np.asarray(Wv, float)
-    heads = [self_attention(I, Wq[n], Wk[n], Wv[n], scale) for n in range(Wq.shape[0])]
-    return np.concatenate([O for O, _ in heads], axis=0), np.stack([A for _, A in heads])
-'''),
+                (("return Wo @ stacked, A_primes", "return stacked, A_primes"),),
+                visible="did you forget to multiply the stacked heads by Wo"),
         Mistake("mh-heads-reversed", "multi_head_self_attention",
                 "your heads are stacked in reverse order; stack them top to bottom in head order, [O¹; …; Oʰ]",
-                visible="stacks the heads in reverse order", code='''
-def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
-    Wq, Wk, Wv, Wo = np.asarray(Wq, float), np.asarray(Wk, float), np.asarray(Wv, float), matrix("Wo", Wo)
-    if Wo.shape[1] != Wq.shape[0] * Wv.shape[1] or not Wq.shape[0] == Wk.shape[0] == Wv.shape[0]:
-        raise ValueError("shapes do not fit")
-    heads = [self_attention(I, Wq[n], Wk[n], Wv[n], scale) for n in range(Wq.shape[0])]
-    return Wo @ np.concatenate([O for O, _ in heads[::-1]], axis=0), np.stack([A for _, A in heads])
-'''),
+                (("[O_head for O_head, _ in heads]", "[O_head for O_head, _ in heads[::-1]]"),), visible="stacks the heads in reverse order"),
         Mistake("mh-heads-interleaved", "multi_head_self_attention",
                 "your stacked heads interleave their rows (np.stack(..., axis=1).reshape); stack whole heads top to bottom, [O¹; …; Oʰ]",
-                visible="interleaves the heads' rows", code='''
-def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
-    Wq, Wk, Wv, Wo = np.asarray(Wq, float), np.asarray(Wk, float), np.asarray(Wv, float), matrix("Wo", Wo)
-    if Wo.shape[1] != Wq.shape[0] * Wv.shape[1] or not Wq.shape[0] == Wk.shape[0] == Wv.shape[0]:
-        raise ValueError("shapes do not fit")
-    heads = [self_attention(I, Wq[n], Wk[n], Wv[n], scale) for n in range(Wq.shape[0])]
-    N = heads[0][0].shape[1]
-    return Wo @ np.stack([O for O, _ in heads], axis=1).reshape(-1, N), np.stack([A for _, A in heads])
-'''),
+                (("np.concatenate([O_head for O_head, _ in heads], axis=0)", "np.stack([O_head for O_head, _ in heads], axis=1).reshape(-1, I.shape[1])"),),
+                visible="interleaves the heads' rows"),
         Mistake("mh-first-head-weights", "multi_head_self_attention",
-                "every one of your heads uses the first head's weights; head n uses Wq[n], Wk[n], Wv[n]",
-                visible="head n uses its own weights", code='''
-def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
-    Wq, Wk, Wv, Wo = np.asarray(Wq, float), np.asarray(Wk, float), np.asarray(Wv, float), matrix("Wo", Wo)
-    if Wo.shape[1] != Wq.shape[0] * Wv.shape[1] or not Wq.shape[0] == Wk.shape[0] == Wv.shape[0]:
-        raise ValueError("shapes do not fit")
-    heads = [self_attention(I, Wq[0], Wk[0], Wv[0], scale) for n in range(Wq.shape[0])]
-    return Wo @ np.concatenate([O for O, _ in heads], axis=0), np.stack([A for _, A in heads])
-'''),
+                "every one of your heads uses the first head's weights; each head uses its own Wq[head], Wk[head], Wv[head]",
+                (("self_attention(I, Wq[head], Wk[head], Wv[head], scale)", "self_attention(I, Wq[0], Wk[0], Wv[0], scale)"),),
+                visible="each head uses its own weights"),
         Mistake("mh-scale-ignored", "multi_head_self_attention",
                 "your heads ignore scale=True; pass scale on to every head's self_attention",
-                visible="pass scale on to every head", code='''
-def multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False):
-    Wq, Wk, Wv, Wo = np.asarray(Wq, float), np.asarray(Wk, float), np.asarray(Wv, float), matrix("Wo", Wo)
-    if Wo.shape[1] != Wq.shape[0] * Wv.shape[1] or not Wq.shape[0] == Wk.shape[0] == Wv.shape[0]:
-        raise ValueError("shapes do not fit")
-    heads = [self_attention(I, Wq[n], Wk[n], Wv[n]) for n in range(Wq.shape[0])]
-    return Wo @ np.concatenate([O for O, _ in heads], axis=0), np.stack([A for _, A in heads])
-'''),
+                (("Wv[head], scale)", "Wv[head])"),), visible="pass scale on to every head"),
+        Mistake("batched-softmax-rows", "multi_head_self_attention_batched",
+                "your A′ normalises each row of every head (the last axis); the softmax runs over the keys, axis 1 of the (h, N, N) scores",
+                (("softmax(A, axis=1)", "softmax(A, axis=2)"),), visible="which normalises each row of every head"),
+        Mistake("batched-A-transposed", "multi_head_self_attention_batched",
+                "your scores are Q[head]ᵀ K[head], every head's A transposed; A[head] = K[head]ᵀ Q[head], column i for query i",
+                (("A = np.swapaxes(K, 1, 2) @ Q", "A = np.swapaxes(Q, 1, 2) @ K"),), visible="which transposes every head's scores"),
+        Mistake("batched-interleaved", "multi_head_self_attention_batched",
+                "your reshape interleaves the heads' rows (the axes were swapped before it); reshape (h, d_v, N) to (h·d_v, N) directly",
+                (("stacked = heads.reshape(-1, I.shape[1])", "stacked = np.swapaxes(heads, 0, 1).reshape(-1, I.shape[1])"),),
+                visible="which interleaves the heads' rows"),
     ),
 )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2005)
 
@@ -10,6 +10,24 @@ rng = np.random.default_rng(2005)
 def r(*shape, scale=1.0):
     return np.round(rng.normal(size=shape) * scale, 3)
 
+
+def _frequencies(args, kwargs, reference):
+    """Position vectors with another frequency per row pair: another base, or another exponent."""
+    d, N = args
+    if not (isinstance(d, int) and isinstance(N, int) and d > 0 and N > 0):
+        return []
+    i, row = np.arange(N)[None, :], np.arange(d)[:, None]
+    two_m = row - row % 2
+    out = []
+    for base, exponent in ((1000.0, two_m / d), (10000.0, row // 2 / d), (10000.0, two_m / (2 * d)),
+                           (10000.0, two_m / max(d - 1, 1)), (10000.0, row / d)):
+        angle = i / base ** exponent
+        out.append(np.where(row % 2 == 0, np.sin(angle), np.cos(angle)))
+    return out
+
+
+# The permutation demo of part 3: inputs (2, 3) and weights Wq, Wk, Wv of a 2-d self-attention.
+DEMO = (np.array([[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]]) / 10.0, r(2, 2), r(2, 2), r(2, 2))
 
 ASSIGNMENT = Assignment(
     id="05-positional-encoding",
@@ -21,9 +39,10 @@ ASSIGNMENT = Assignment(
     Self-attention treats its input as a **set**: permute the columns of `I` and the columns
     of O are permuted the same way; nothing in it knows which vector came first. To give it
     order, each aⁱ gets a **position vector** eⁱ added to it, aⁱ + eⁱ. The Transformer's
-    eⁱ are sinusoids: rows 2m and 2m+1 share one frequency 1/10000^(2m/d),
+    eⁱ are sinusoids, the columns of the position matrix P = [e⁰ … eᴺ⁻¹]: rows 2m and 2m+1
+    share one frequency 1/10000^(2m/d),
 
-        E[2m, i] = sin(i / 10000^(2m/d)),   E[2m+1, i] = cos(i / 10000^(2m/d)),
+        P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)),
 
     for positions i = 0 … N-1 (0-based in code). Learned encodings are the alternative.
     """,
@@ -31,21 +50,21 @@ ASSIGNMENT = Assignment(
         Part(
             id="sinusoidal", title="Sinusoidal position vectors", points=4,
             prose="""
-            Write `sinusoidal_encoding(d, N)`: the (d, N) array E above, one column eⁱ per position.
+            Write `sinusoidal_encoding(d, N)`: the (d, N) position matrix P above, one column eⁱ per position.
             Odd d is allowed (the last row is a sine). `d` and `N` must be positive integers
             (`ValueError` otherwise; the set-up cell's `positive_int` checks it).
             """,
             answers=("sinusoidal_encoding",),
             visible="""
-            E = sinusoidal_encoding(4, 3)
-            check_shape("sinusoidal_encoding(4, 3)", E, (4, 3), "one column eⁱ per position: shape (d, N)")
-            check_close("e⁰, the column of position 0", E[:, 0], [0.0, 1.0, 0.0, 1.0],
+            P = sinusoidal_encoding(4, 3)
+            check_shape("sinusoidal_encoding(4, 3)", P, (4, 3), "one column eⁱ per position: shape (d, N)")
+            check_close("e⁰, the column of position 0", P[:, 0], [0.0, 1.0, 0.0, 1.0],
                         "at position 0, sin rows are 0 and cos rows are 1: even rows (2m) are sines, odd rows (2m+1) cosines")
-            check_close("row 3 (a cosine of frequency 1/10000^(2/4))", E[3], np.cos(np.arange(3) / 10000 ** (2 / 4)),
+            check_close("row 3 (a cosine of frequency 1/10000^(2/4))", P[3], np.cos(np.arange(3) / 10000 ** (2 / 4)),
                         "rows 2m and 2m+1 share the frequency 1/10000^(2m/d): row 3 uses m = 1, the exponent is 2m/d = 2/4, not 3/4")
-            check_close("row 1 (a cosine of frequency 1)", E[1], np.cos([0.0, 1.0, 2.0]),
+            check_close("row 1 (a cosine of frequency 1)", P[1], np.cos([0.0, 1.0, 2.0]),
                         "positions are i = 0 … N-1, and row 2m+1 is cos(i / 10000^(2m/d))")
-            check_close("sinusoidal_encoding(4, 3)", E, «S.sinusoidal_encoding(4, 3)»)
+            check_close("sinusoidal_encoding(4, 3)", P, «S.sinusoidal_encoding(4, 3)»)
             """,
             cases=(
                 Case("sinusoidal_encoding", (8, 6), label="d = 8, N = 6"),
@@ -55,16 +74,16 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="sinusoidal_edges", title="Odd d and bad arguments", points=2,
+            id="sinusoidal_edges", title="Odd d and bad arguments", points=1,
             prose="""
             No new code: this part checks `sinusoidal_encoding` with odd `d`, `d = 1`, and
             arguments that must raise `ValueError` (0, negative, not an integer).
             """,
             answers=(),
             visible="""
-            E = sinusoidal_encoding(5, 3)
-            check_shape("sinusoidal_encoding(5, 3)", E, (5, 3))
-            check_close("row 4 (the last, a sine of frequency 1/10000^(4/5))", E[4], np.sin(np.arange(3) / 10000 ** (4 / 5)))
+            P = sinusoidal_encoding(5, 3)
+            check_shape("sinusoidal_encoding(5, 3)", P, (5, 3))
+            check_close("row 4 (the last, a sine of frequency 1/10000^(4/5))", P[4], np.sin(np.arange(3) / 10000 ** (4 / 5)))
             check_raises("sinusoidal_encoding(0, 3)", sinusoidal_encoding, 0, 3)
             check_raises("sinusoidal_encoding(4, 2.5)", sinusoidal_encoding, 4, 2.5)
             """,
@@ -78,11 +97,14 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="permute", title="Permuting the inputs", points=3,
+            id="permute", title="Permuting the inputs", points=4,
             prose="""
-            Write `permute(I, perm)`: `I[:, perm]`, so that column n of the result is the input's
-            column `perm[n]`. `perm` must be a permutation of 0 … N-1 (`ValueError` otherwise).
-            The test then shows that self-attention without positions is permutation equivariant.
+            Write `permute(I, perm)`: the input vectors in a new order, so that column n of the
+            result is the input's column `perm[n]`. `perm` must be a permutation of 0 … N-1
+            (`ValueError` otherwise: a repeated position, a missing one, or the wrong length).
+            The test then shows that self-attention without positions is permutation
+            equivariant: it permutes the outputs of self-attention (precomputed for you) and
+            compares them with the outputs of the permuted inputs.
             """,
             answers=("permute",),
             visible="""
@@ -93,12 +115,11 @@ ASSIGNMENT = Assignment(
                          "which applies the inverse permutation: column n of the result is the input's column perm[n]")
             check_close("permute(I, [2, 0, 1])", got, [[3.0, 1.0, 2.0], [30.0, 10.0, 20.0]])
             check_raises("permute with [0, 0, 1], not a permutation", permute, I, [0, 0, 1])
-            # Without positions, permuting the inputs permutes the outputs:
-            rng = np.random.default_rng(1)
-            W = rng.normal(size=(3, 2, 2))
-            O, _ = self_attention(I, *W)
-            O_perm, _ = self_attention(permute(I, [2, 0, 1]), *W)
-            check_close("self-attention of the permuted inputs", O_perm, permute(O, [2, 0, 1]))
+            # Without positions, permuting the inputs permutes the outputs. O is self-attention's
+            # output for I, O_perm its output for the permuted inputs (both precomputed):
+            O, O_perm = «S.self_attention(DEMO[0], *DEMO[1:])[0]», «S.self_attention(DEMO[0][:, [2, 0, 1]], *DEMO[1:])[0]»
+            check_close("your permute of self-attention's outputs, against the outputs of the permuted inputs",
+                        permute(O, [2, 0, 1]), O_perm)
             """,
             cases=(
                 Case("permute", (r(3, 5), [4, 2, 0, 1, 3]), label="d = 3, N = 5"),
@@ -109,78 +130,35 @@ ASSIGNMENT = Assignment(
             ),
         ),
     ),
-    returns={"sinusoidal_encoding": "E"},
-    provided=("self_attention",),
+    returns={"sinusoidal_encoding": "P"},
+    families=(Family("pe-frequency", "sinusoidal_encoding", "your frequencies differ from the Transformer's: rows 2m "
+                     "and 2m+1 share the frequency 1/10000^(2m/d) (base 10000, exponent 2m/d)", _frequencies),),
     mistakes=(
         Mistake("pe-sin-cos-swapped", "sinusoidal_encoding",
                 "your sines and cosines are swapped; even rows 2m are sines, odd rows 2m+1 cosines",
-                visible="even rows (2m) are sines", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.cos(angle) if row % 2 == 0 else np.sin(angle)
-    return E
-'''),
+                (("P[0::2] = np.sin(angles)", "P[0::2] = np.cos(angles)"),
+                 ("P[1::2] = np.cos(angles[: d // 2])", "P[1::2] = np.sin(angles[: d // 2])")),
+                visible="even rows (2m) are sines"),
         Mistake("pe-row-exponent", "sinusoidal_encoding",
                 "your frequency uses the row number in the exponent (10000^(row/d)); rows 2m and 2m+1 share one frequency, 1/10000^(2m/d)",
-                visible="rows 2m and 2m+1 share the frequency", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** (row / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E
-'''),
+                (("P[1::2] = np.cos(angles[: d // 2])", "P[1::2] = np.cos(i[None, :] / 10000.0 ** (np.arange(1, d, 2)[:, None] / d))"),),
+                visible="rows 2m and 2m+1 share the frequency"),
         Mistake("pe-one-based", "sinusoidal_encoding",
                 "your positions start at 1; in code they are i = 0 … N-1 (the first column is sin 0 = 0, cos 0 = 1)",
-                visible="at position 0", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(1, N + 1) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E
-'''),
+                (("i = np.arange(N)", "i = np.arange(1, N + 1)"),), visible="at position 0"),
         Mistake("pe-transposed", "sinusoidal_encoding",
-                "your E has one row per position; the notes' position vectors are columns, shape (d, N)",
-                visible="one column eⁱ per position", code='''
-def sinusoidal_encoding(d, N):
-    d, N = positive_int("d", d), positive_int("N", N)
-    E = np.empty((d, N))
-    for row in range(d):
-        angle = np.arange(N) / 10000.0 ** ((row - row % 2) / d)
-        E[row] = np.sin(angle) if row % 2 == 0 else np.cos(angle)
-    return E.T
-'''),
+                "your P has one row per position; the position vectors eⁱ are its columns, shape (d, N)",
+                (("    return P\n", "    return P.T\n"),), visible="one column eⁱ per position"),
         Mistake("permute-inverse", "permute",
                 "your permute applies the inverse permutation (result[:, perm] = I); column n of the result is the input's column perm[n]",
-                visible="which applies the inverse permutation", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    p = np.asarray(perm)
-    if p.shape != (I.shape[1],) or sorted(p.tolist()) != list(range(I.shape[1])):
-        raise ValueError("perm must be a permutation")
-    out = np.empty_like(I)
-    out[:, p] = I
-    return out
-'''),
+                (("    return I[:, p]", "    out = np.empty_like(I)\n    out[:, p] = I\n    return out"),),
+                visible="which applies the inverse permutation"),
         Mistake("permute-rows", "permute",
                 "your permute reorders rows (I[perm]); the input vectors are the columns: I[:, perm]",
-                visible="permute reorders the columns", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    return I[np.asarray(perm) % I.shape[0]]
-'''),
+                (("return I[:, p]", "return I[p % I.shape[0]]"),), visible="permute reorders the columns"),
         Mistake("permute-no-check", "permute",
                 "your permute accepts a perm that is not a permutation of 0 … N-1; it must raise ValueError",
-                visible="should raise ValueError", code='''
-def permute(I, perm):
-    I = matrix("I", I)
-    return I[:, np.asarray(perm)]
-'''),
+                (("if p.shape != (N,) or not np.issubdtype(p.dtype, np.integer) or sorted(p.tolist()) != list(range(N)):",
+                  "if p.ndim != 1:"),), visible="should raise ValueError"),
     ),
 )

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2006)
 
@@ -21,6 +21,32 @@ I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
 ODD = np.array([[True, False, True], [False, True, True], [True, True, False]])  # asymmetric
 EMPTY = np.array([[True, False], [True, False]])                                  # column 1 allows no key
 
+def _windows(kind):
+    """Masks one position too wide or too narrow on each side, or causal (keys up to the query only)."""
+    def candidates(args, kwargs, reference):
+        N, width = args
+        try:
+            mask = reference(N, width)
+        except ValueError:
+            return []
+        j, i = np.indices(mask.shape)
+        return {
+            "wider": [np.abs(i - j) <= width // 2 + 1],
+            "narrower": [np.abs(i - j) <= width // 2 - 1],
+            "causal": [mask & (j <= i), mask & (j >= i), (i - j >= 0) & (i - j < width)],
+        }[kind]
+    return candidates
+
+
+FAMILIES = (
+    Family("window-too-wide", "window_mask", "your window is one position too wide on each side: width w covers "
+           "abs(i - j) <= w // 2", _windows("wider")),
+    Family("window-too-narrow", "window_mask", "your window is one position too narrow on each side: width w covers "
+           "abs(i - j) <= w // 2, edges included", _windows("narrower")),
+    Family("window-causal", "window_mask", "your window is one-sided (causal, like a left-to-right model): the "
+           "convolution's window is centred, width // 2 positions on each side of the query", _windows("causal")),
+)
+
 ASSIGNMENT = Assignment(
     id="06-vs-cnn",
     notebook="vs_cnn",
@@ -34,7 +60,7 @@ ASSIGNMENT = Assignment(
     `mask[j, i]` True where query i may attend to key j. Masked scores are set to -∞ **before**
     the softmax, so they get weight exactly 0 and the allowed weights still sum to 1.
     (With little data the CNN's built-in restriction helps; with much data self-attention's
-    freedom wins.) The set-up cell provides `qkv`, `scores` and `softmax` from exercise 3.
+    freedom wins.) You also need your `softmax`, `qkv` and `scores` from exercises 2 and 3.
     """,
     parts=(
         Part(
@@ -67,7 +93,7 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="masked_self_attention", title="Masked self-attention", points=4,
+            id="masked_self_attention", title="Masked self-attention", points=5,
             prose="""
             Write `masked_self_attention(I, Wq, Wk, Wv, mask, scale=False)`: like
             `self_attention`, but with A = KᵀQ set to -∞ where `mask` is False before the softmax
@@ -99,7 +125,7 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="masked_checks", title="Scaling and bad masks", points=3,
+            id="masked_checks", title="Scaling and bad masks", points=2,
             prose="""
             No new code: `scale=True` divides the scores by √d_k before masking, and a mask of the
             wrong shape, a mask that is not boolean, or a column with no allowed key raise `ValueError`.
@@ -122,77 +148,37 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"masked_self_attention": ("O", "A_prime")},
+    families=FAMILIES,
     mistakes=(
         Mistake("window-off-by-one", "window_mask",
                 "your window leaves out its edges (abs(i - j) < width // 2); a window of width w covers abs(i - j) <= w // 2",
-                visible="which leaves out the window's edges", code='''
-def window_mask(N, width):
-    N, width = positive_int("N", N), positive_int("width", width)
-    if width % 2 == 0:
-        raise ValueError("width must be odd")
-    j, i = np.indices((N, N))
-    return np.abs(i - j) < width // 2
-'''),
+                (("<= width // 2", "< width // 2"),), visible="which leaves out the window's edges"),
         Mistake("window-full-width", "window_mask",
                 "your window reaches width positions on each side; it reaches width // 2 on each side (abs(i - j) <= width // 2)",
-                visible="which is too wide", code='''
-def window_mask(N, width):
-    N, width = positive_int("N", N), positive_int("width", width)
-    if width % 2 == 0:
-        raise ValueError("width must be odd")
-    j, i = np.indices((N, N))
-    return np.abs(i - j) <= width
-'''),
+                (("<= width // 2", "<= width"),), visible="which is too wide"),
         Mistake("window-even-allowed", "window_mask",
                 "your window_mask accepts an even (or zero) width; a centred window needs an odd, positive width (ValueError otherwise)",
-                visible="should raise ValueError", code='''
-def window_mask(N, width):
-    j, i = np.indices((N, N))
-    return np.abs(i - j) <= width // 2
-'''),
+                (('N, width = positive_int("N", N), positive_int("width", width)', "N, width = int(N), int(width)"),
+                 ('    if width % 2 == 0:\n        raise ValueError(f"width must be odd so the window is centred, got {width}")\n', "")),
+                visible="should raise ValueError"),
         Mistake("mask-after-softmax", "masked_self_attention",
                 "you applied the mask after the softmax, so the columns of A′ no longer sum to 1; set masked scores to -inf before the softmax",
-                visible="mask before the softmax", code='''
-def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    m = np.asarray(mask)
-    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.any(axis=0).all():
-        raise ValueError("bad mask")
-    A_prime = np.where(m, softmax(scores(Q, K, scale), axis=0), 0.0)
-    return V @ A_prime, A_prime
-'''),
+                (("A = np.where(m, scores(Q, K, scale), -np.inf)", "A = scores(Q, K, scale)"),
+                 ("A_prime = softmax(A, axis=0)", "A_prime = np.where(m, softmax(A, axis=0), 0.0)")),
+                visible="mask before the softmax"),
         Mistake("mask-transposed", "masked_self_attention",
                 "you used the mask transposed; mask[j, i] is for key j (row) and query i (column), A's layout",
-                visible="which uses the mask transposed", code='''
-def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    m = np.asarray(mask)
-    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.T.any(axis=0).all():
-        raise ValueError("bad mask")
-    A_prime = softmax(np.where(m.T, scores(Q, K, scale), -np.inf), axis=0)
-    return V @ A_prime, A_prime
-'''),
+                (("np.where(m, scores(Q, K, scale)", "np.where(m.T, scores(Q, K, scale)"),),
+                visible="which uses the mask transposed"),
         Mistake("mask-zero-scores", "masked_self_attention",
                 "you set masked scores to 0, which still gets weight exp(0); set them to -inf so they get weight exactly 0",
-                visible="setting them to 0 is not enough", code='''
-def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    m = np.asarray(mask)
-    if m.shape != (Q.shape[1], Q.shape[1]) or m.dtype != bool or not m.any(axis=0).all():
-        raise ValueError("bad mask")
-    A_prime = softmax(np.where(m, scores(Q, K, scale), 0.0), axis=0)
-    return V @ A_prime, A_prime
-'''),
+                (("scores(Q, K, scale), -np.inf)", "scores(Q, K, scale), 0.0)"),), visible="setting them to 0 is not enough"),
         Mistake("mask-no-checks", "masked_self_attention",
                 "your masked_self_attention does not check the mask: a column with no allowed key gives nan; it must raise ValueError, as must a mask of the wrong shape or type",
-                visible="should raise ValueError", code='''
-def masked_self_attention(I, Wq, Wk, Wv, mask, scale=False):
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    with np.errstate(all="ignore"):
-        A = np.where(np.asarray(mask, dtype=bool), scores(Q, K, scale), -np.inf)
-        e = np.exp(A - np.max(A, axis=0, keepdims=True))
-        A_prime = e / np.sum(e, axis=0, keepdims=True)
-    return V @ A_prime, A_prime
-'''),
+                (("    m = np.asarray(mask)\n", "    m = np.asarray(mask, dtype=bool)\n"),
+                 ("    if m.shape != (N, N):", "    if False:"),
+                 ("    if m.dtype != bool:", "    if False:"),
+                 ("    if empty.size:", "    if False:")),
+                visible="should raise ValueError"),
     ),
 )

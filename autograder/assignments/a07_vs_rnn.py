@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part
 
 rng = np.random.default_rng(2007)
 
@@ -13,6 +13,50 @@ def r(*shape, scale=1.0):
 
 d, dh, N = 3, 4, 6
 I_a, Wx_a, Wh_a = r(d, N), r(dh, d), r(dh, dh, scale=0.5)
+# The visible tests of parts 3 and 4: d = 2, d_h = 3, N = 4.
+RJ = (r(2, 4), r(3, 2), r(3, 3, scale=0.5))
+
+
+def _reversed(args, kwargs, reference):
+    """An RNN that reads right to left: its states put back in input order, or left in reading order."""
+    I = np.asarray(args[0], dtype=float)
+    if I.ndim != 2:
+        return []
+    try:
+        backwards = reference(I[:, ::-1], *args[1:], **kwargs)
+    except ValueError:
+        return []
+    return [backwards[:, ::-1], backwards]
+
+
+def _activations(args, kwargs, reference):
+    """The recurrence with another activation than tanh: none, ReLU or the logistic sigmoid."""
+    I, Wx, Wh = (np.asarray(a, dtype=float) for a in args)
+    h0 = kwargs.get("h0")
+    try:
+        reference(I, Wx, Wh, h0)      # the same checks as the reference
+    except ValueError:
+        return []
+    out = []
+    for act in (lambda z: z, lambda z: np.maximum(z, 0.0), lambda z: 1 / (1 + np.exp(-z))):
+        h = np.zeros(Wx.shape[0]) if h0 is None else np.asarray(h0, dtype=float)
+        H = np.empty((Wx.shape[0], I.shape[1]))
+        for t in range(I.shape[1]):
+            h = act(Wx @ I[:, t] + Wh @ h)
+            H[:, t] = h
+        out.append(H)
+    return out
+
+
+def _norms(args, kwargs):
+    """Influence matrices measured over one axis of the Jacobians only, or by their largest entry."""
+    import solutions
+
+    I = np.asarray(args[0], dtype=float)
+    J = [solutions.rnn_jacobians(*args, j, **kwargs) for j in range(I.shape[1])]   # N × (N, d_h, d)
+    return [np.stack([np.linalg.norm(Jj, axis=1) for Jj in J]), np.stack([np.linalg.norm(Jj, axis=2) for Jj in J]),
+            np.stack([np.abs(Jj).max(axis=(1, 2)) for Jj in J])]
+
 
 ASSIGNMENT = Assignment(
     id="07-vs-rnn",
@@ -24,16 +68,18 @@ ASSIGNMENT = Assignment(
     A recurrent network reads the inputs **left to right**: hᵗ = tanh(Wₓaᵗ + Wₕhᵗ⁻¹), starting
     from h⁰ (zeros unless given). Step t cannot start before step t-1 has finished, and a¹
     reaches the last state only through N-1 steps. Self-attention instead connects every pair
-    of positions directly and computes all outputs at once, in parallel. Writing the RNN
-    yourself makes the contrast concrete.
+    of positions directly. You write the RNN, then measure what the chapter shows: which
+    states depend on which inputs, and how the effect of an early input fades on its way
+    through the steps.
     """,
     parts=(
         Part(
-            id="rnn_steps", title="The recurrence", points=4,
+            id="rnn_steps", title="The recurrence", points=3,
             prose="""
             Write `rnn_forward(I, Wx, Wh, h0=None)`: return H, shape (d_h, N), whose column t is
             hᵗ = tanh(Wₓaᵗ + Wₕhᵗ⁻¹), with the state before the first step h0 (zeros when `None`).
             Positions are 0-based in code: column 0 of H uses the first input `I[:, 0]` and h0.
+            Weights or an h0 that do not fit raise `ValueError` naming the shapes.
             """,
             answers=("rnn_forward",),
             visible="""
@@ -55,10 +101,10 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="rnn_h0", title="Starting from a given state", points=3,
+            id="rnn_h0", title="A given start state, and shape checks", points=1,
             prose="""
-            No new code: this part checks `h0`. With a given h0, the first step is
-            h¹ = tanh(Wₓa¹ + Wₕh0); with `h0=None` it is zeros.
+            No new code: this part checks `h0` (with a given h0 the first step is
+            h¹ = tanh(Wₓa¹ + Wₕh0); with `h0=None` it is zeros) and the `ValueError` s.
             """,
             answers=(),
             visible="""
@@ -68,100 +114,154 @@ ASSIGNMENT = Assignment(
             check_unlike("H", H, «M('rnn-reversed')([[1.0, 0.0, 2.0]], [[1.0]], [[0.5]], h0=[1.0])»,
                          "which reads the inputs right to left: the RNN starts at a¹ (column 0)")
             check_close("H", H, «S.rnn_forward([[1.0, 0.0, 2.0]], [[1.0]], [[0.5]], h0=[1.0])»)
+            check_raises("rnn_forward with Wh (2, 3) for d_h = 2", rnn_forward, [[1.0, 2.0]], [[1.0], [2.0]], np.ones((2, 3)))
+            check_raises("rnn_forward with h0 of length 3 for d_h = 2", rnn_forward, [[1.0, 2.0]], [[1.0], [2.0]], np.eye(2), h0=[0.0, 0.0, 0.0])
             """,
             cases=(
                 Case("rnn_forward", (I_a, Wx_a, Wh_a), {"h0": r(dh)}, label="d = 3, d_h = 4, N = 6, given h0"),
                 Case("rnn_forward", (r(2, 1), r(3, 2), r(3, 3)), {"h0": r(3)}, label="N = 1, given h0"),
                 Case("rnn_forward", (r(2, 4), r(2, 2), r(2, 2)), {"h0": None}, label="h0=None"),
-            ),
-        ),
-        Part(
-            id="rnn_shapes", title="Shape checks", points=2,
-            prose="""
-            No new code: weights or an h0 that do not fit raise `ValueError` naming the shapes.
-            """,
-            answers=(),
-            visible="""
-            check_raises("rnn_forward with Wh (2, 3) for d_h = 2", rnn_forward, [[1.0, 2.0]], [[1.0], [2.0]], np.ones((2, 3)))
-            check_raises("rnn_forward with h0 of length 3 for d_h = 2", rnn_forward, [[1.0, 2.0]], [[1.0], [2.0]], np.eye(2), h0=[0.0, 0.0, 0.0])
-            """,
-            cases=(
                 Case("rnn_forward", (I_a, Wx_a, r(dh, dh + 1)), label="Wh (4, 5) for d_h = 4 (must raise ValueError)"),
                 Case("rnn_forward", (I_a, r(dh, d + 1), Wh_a), label="Wx (4, 4) for d = 3 (must raise ValueError)"),
                 Case("rnn_forward", (I_a, Wx_a, Wh_a), {"h0": r(dh + 1)}, label="h0 of length 5 for d_h = 4 (must raise ValueError)"),
             ),
         ),
+        Part(
+            id="jacobians", title="How one input reaches every state", points=4,
+            prose="""
+            The chapter nudges an input and watches the states move. Compute that exactly, with
+            the chain rule. Write `rnn_jacobians(I, Wx, Wh, j, h0=None)`: the (N, d_h, d) array
+            whose entry t is the Jacobian ∂hᵗ/∂aʲ (how each entry of hᵗ moves per unit change of
+            each entry of aʲ). States before j do not depend on aʲ at all (their Jacobian is 0);
+            state j depends on it directly, through Wₓ; each later state only through the state
+            before it. `j` outside 0 … N-1 raises `ValueError`.
+
+            <details><summary>Hint: one step of the chain rule</summary>
+
+            Write zᵗ = Wₓaᵗ + Wₕhᵗ⁻¹, so hᵗ = tanh(zᵗ). What is the derivative of tanh, in terms
+            of hᵗ itself? Which of the two terms of zᵗ depends on aʲ when t = j, and which
+            when t > j? The test compares your Jacobians with finite differences of your
+            `rnn_forward`.
+            </details>
+            """,
+            answers=("rnn_jacobians",),
+            visible="""
+            I, Wx, Wh = «RJ»
+            J = rnn_jacobians(I, Wx, Wh, 1)
+            check_shape("rnn_jacobians(I, Wx, Wh, 1) for N = 4, d_h = 3, d = 2", J, (4, 3, 2),
+                        "one Jacobian ∂hᵗ/∂aʲ of shape (d_h, d) per step t")
+            check_close("J[0], the first state's dependence on a², a later input", J[0], np.zeros((3, 2)),
+                        "a state never depends on a later input")
+            check_unlike("J", J, «M('jac-no-tanh-derivative')(*RJ, 1)»,
+                         "which leaves out the derivative of tanh: every step multiplies by diag(1 - (hᵗ)²)")
+            check_unlike("J", J, «M('jac-one-minus-h')(*RJ, 1)», "which uses 1 - hᵗ: tanh'(z) = 1 - tanh(z)²")
+            check_unlike("J", J, «M('jac-derivative-order')(*RJ, 1)»,
+                         "which applies tanh' before Wh: the chain rule gives diag(1 - (hᵗ)²) Wh ∂hᵗ⁻¹/∂aʲ, Wh first")
+            check_unlike("J", J, «M('jac-previous-derivative')(*RJ, 1)»,
+                         "which uses the tanh' of step t-1: the derivative at step t is 1 - (hᵗ)², of the state the step produces")
+            eps = 1e-6
+            H = rnn_forward(I, Wx, Wh)
+            for k in range(2):
+                nudged = np.array(I, dtype=float)
+                nudged[k, 1] += eps
+                numeric = (rnn_forward(nudged, Wx, Wh) - H) / eps   # (d_h, N): how every state moved
+                check_true(np.allclose(J[:, :, k], numeric.T, atol=1e-4),
+                           f"your J[:, :, {k}] does not match finite differences of your rnn_forward: {np.round(numeric.T, 4)}")
+            check_close("rnn_jacobians(I, Wx, Wh, 1)", J, «S.rnn_jacobians(*RJ, 1)»)
+            check_raises("rnn_jacobians with j = N = 4", rnn_jacobians, I, Wx, Wh, 4)
+            """,
+            cases=(
+                Case("rnn_jacobians", (I_a, Wx_a, Wh_a, 0), label="d = 3, d_h = 4, N = 6, j = 0"),
+                Case("rnn_jacobians", (I_a, Wx_a, Wh_a, 3), label="d = 3, d_h = 4, N = 6, j = 3"),
+                Case("rnn_jacobians", (I_a, Wx_a, Wh_a, 5), label="j = N - 1, the last input"),
+                Case("rnn_jacobians", (r(2, 5), r(3, 2), r(3, 3), 1), {"h0": r(3)}, label="d = 2, d_h = 3, given h0"),
+                Case("rnn_jacobians", (r(2, 1), r(3, 2), r(3, 3), 0), label="N = 1"),
+                Case("rnn_jacobians", (I_a, Wx_a, Wh_a, 6), label="j = N (must raise ValueError)"),
+            ),
+        ),
+        Part(
+            id="influence", title="Which states depend on which inputs", points=2,
+            prose="""
+            Write `rnn_influence(I, Wx, Wh, h0=None)`: the (N, N) array R with R[j, t] the size of
+            ∂hᵗ/∂aʲ, measured by its Frobenius norm (`np.linalg.norm` of the (d_h, d) matrix), in
+            A's layout: row j for the input, column t for the state. Where is R zero? How does row
+            0, the first input's effect, change along the steps? In self-attention every output
+            depends on every input in one step (the chapter's first figure).
+            """,
+            answers=("rnn_influence",),
+            visible="""
+            I, Wx, Wh = «RJ»
+            R = rnn_influence(I, Wx, Wh)
+            check_shape("rnn_influence for N = 4", R, (4, 4), "one row per input j, one column per state t")
+            check_unlike("R", R, «M('influence-transposed')(*RJ)»,
+                         "which is transposed: the input j is the row and the state t the column, so R is zero below the diagonal")
+            check_unlike("R", R, «M('influence-spectral-norm')(*RJ)»,
+                         "which uses the largest singular value: measure each Jacobian by its Frobenius norm")
+            check_unlike("R", R, «M('influence-sum')(*RJ)»,
+                         "which adds up absolute values: the Frobenius norm is the root of the sum of its squared entries")
+            check_close("rnn_influence(I, Wx, Wh)", R, «S.rnn_influence(*RJ)»)
+            print("How strongly each state t depends on each input j (rows j, columns t):")
+            print(np.round(R, 3))
+            """,
+            cases=(
+                Case("rnn_influence", (I_a, Wx_a, Wh_a), label="d = 3, d_h = 4, N = 6"),
+                Case("rnn_influence", (r(2, 5), r(3, 2), r(3, 3)), {"h0": r(3)}, label="d = 2, d_h = 3, N = 5, given h0"),
+                Case("rnn_influence", (r(4, 8), r(2, 4), r(2, 2, scale=0.3)), label="d = 4, d_h = 2, N = 8, small Wh (fast fading)"),
+                Case("rnn_influence", (r(2, 1), r(3, 2), r(3, 3)), label="N = 1"),
+            ),
+        ),
     ),
-    returns={"rnn_forward": "H"},
+    returns={"rnn_forward": "H", "rnn_jacobians": "J", "rnn_influence": "R"},
+    families=(
+        Family("rnn-reversed", "rnn_forward", "your RNN runs right to left; it starts at a¹ (column 0) and moves right",
+               _reversed),
+        Family("rnn-activation", "rnn_forward", "your recurrence uses another activation than tanh (none, ReLU or a "
+               "sigmoid): hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹)", _activations),
+        Family("influence-norm", "rnn_influence", "your entries measure the Jacobian ∂hᵗ/∂aʲ another way (over one axis "
+               "only, or by its largest entry): use its Frobenius norm, one number per (j, t)",
+               lambda args, kwargs, reference: _norms(args, kwargs)),
+    ),
     mistakes=(
         Mistake("rnn-stale-state", "rnn_forward",
                 "your step t uses h⁰ (the initial state) instead of hᵗ⁻¹; feed each step the state of the step just before it",
-                visible="which uses h⁰ instead of h¹", code='''
-def rnn_forward(I, Wx, Wh, h0=None):
-    I, Wx, Wh = matrix("I", I), matrix("Wx", Wx), matrix("Wh", Wh)
-    weights_for("Wx", Wx, "I", I)
-    d_h = Wx.shape[0]
-    if Wh.shape != (d_h, d_h):
-        raise ValueError("Wh must be (d_h, d_h)")
-    h0 = np.zeros(d_h) if h0 is None else vector("h0", h0)
-    if h0.shape != (d_h,):
-        raise ValueError("h0 must be (d_h,)")
-    H = np.empty((d_h, I.shape[1]))
-    for t in range(I.shape[1]):
-        H[:, t] = np.tanh(Wx @ I[:, t] + Wh @ h0)
-    return H
-'''),
-        Mistake("rnn-no-tanh", "rnn_forward",
-                "your recurrence has no tanh; hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹)",
-                visible="h¹ = tanh(Wx a¹", code='''
-def rnn_forward(I, Wx, Wh, h0=None):
-    I, Wx, Wh = matrix("I", I), matrix("Wx", Wx), matrix("Wh", Wh)
-    weights_for("Wx", Wx, "I", I)
-    d_h = Wx.shape[0]
-    if Wh.shape != (d_h, d_h):
-        raise ValueError("Wh must be (d_h, d_h)")
-    h = np.zeros(d_h) if h0 is None else vector("h0", h0)
-    if h.shape != (d_h,):
-        raise ValueError("h0 must be (d_h,)")
-    H = np.empty((d_h, I.shape[1]))
-    for t in range(I.shape[1]):
-        h = Wx @ I[:, t] + Wh @ h
-        H[:, t] = h
-    return H
-'''),
+                (("h = np.tanh(Wx @ I[:, t] + Wh @ h)\n        H[:, t] = h", "H[:, t] = np.tanh(Wx @ I[:, t] + Wh @ h)"),),
+                visible="which uses h⁰ instead of h¹"),
+        Mistake("rnn-no-tanh", "rnn_forward", "your recurrence has no tanh; hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹)",
+                (("h = np.tanh(Wx @ I[:, t] + Wh @ h)", "h = Wx @ I[:, t] + Wh @ h"),), visible="h¹ = tanh(Wx a¹"),
         Mistake("rnn-reversed", "rnn_forward",
                 "your RNN reads the inputs right to left; it starts at a¹ (column 0) and moves right",
-                visible="which reads the inputs right to left", code='''
-def rnn_forward(I, Wx, Wh, h0=None):
-    I, Wx, Wh = matrix("I", I), matrix("Wx", Wx), matrix("Wh", Wh)
-    weights_for("Wx", Wx, "I", I)
-    d_h = Wx.shape[0]
-    if Wh.shape != (d_h, d_h):
-        raise ValueError("Wh must be (d_h, d_h)")
-    h = np.zeros(d_h) if h0 is None else vector("h0", h0)
-    if h.shape != (d_h,):
-        raise ValueError("h0 must be (d_h,)")
-    H = np.empty((d_h, I.shape[1]))
-    for t in reversed(range(I.shape[1])):
-        h = np.tanh(Wx @ I[:, t] + Wh @ h)
-        H[:, t] = h
-    return H
-'''),
+                (("for t in range(I.shape[1]):", "for t in reversed(range(I.shape[1])):"),),
+                visible="which reads the inputs right to left"),
         Mistake("rnn-h0-ignored", "rnn_forward",
                 "your RNN ignores h0 and always starts from zeros; the first step uses the given h0",
-                visible="the first step uses the given h0", code='''
-def rnn_forward(I, Wx, Wh, h0=None):
-    I, Wx, Wh = matrix("I", I), matrix("Wx", Wx), matrix("Wh", Wh)
-    weights_for("Wx", Wx, "I", I)
-    d_h = Wx.shape[0]
-    if Wh.shape != (d_h, d_h):
-        raise ValueError("Wh must be (d_h, d_h)")
-    h = np.zeros(d_h)
-    H = np.empty((d_h, I.shape[1]))
-    for t in range(I.shape[1]):
-        h = np.tanh(Wx @ I[:, t] + Wh @ h)
-        H[:, t] = h
-    return H
-'''),
+                (('h = np.zeros(d_h) if h0 is None else vector("h0", h0)', "h = np.zeros(d_h)"),),
+                visible="the first step uses the given h0"),
+        Mistake("jac-no-tanh-derivative", "rnn_jacobians",
+                "your Jacobians leave out the derivative of tanh; each step multiplies by diag(1 - (hᵗ)²), tanh'(z) = 1 - tanh(z)²",
+                (("J[j] = (1 - H[:, j] ** 2)[:, None] * Wx", "J[j] = Wx"),
+                 ("J[t] = (1 - H[:, t] ** 2)[:, None] * (Wh @ J[t - 1])", "J[t] = Wh @ J[t - 1]")),
+                visible="which leaves out the derivative of tanh"),
+        Mistake("jac-one-minus-h", "rnn_jacobians",
+                "your derivative of tanh is 1 - hᵗ; it is 1 - (hᵗ)², since tanh'(z) = 1 - tanh(z)²",
+                (("(1 - H[:, j] ** 2)", "(1 - H[:, j])"), ("(1 - H[:, t] ** 2)", "(1 - H[:, t])")),
+                visible="tanh'(z) = 1 - tanh(z)²"),
+        Mistake("jac-derivative-order", "rnn_jacobians",
+                "your step applies tanh' before Wh; the chain rule of hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹) gives diag(1 - (hᵗ)²) Wh ∂hᵗ⁻¹/∂aʲ, Wh first",
+                (("J[t] = (1 - H[:, t] ** 2)[:, None] * (Wh @ J[t - 1])", "J[t] = Wh @ ((1 - H[:, t] ** 2)[:, None] * J[t - 1])"),),
+                visible="Wh first"),
+        Mistake("jac-previous-derivative", "rnn_jacobians",
+                "your step t uses the tanh' of step t-1; the derivative at step t is 1 - (hᵗ)², of the state the step produces",
+                (("J[t] = (1 - H[:, t] ** 2)[:, None] * (Wh @ J[t - 1])", "J[t] = (1 - H[:, t - 1] ** 2)[:, None] * (Wh @ J[t - 1])"),),
+                visible="of the state the step produces"),
+        Mistake("influence-transposed", "rnn_influence",
+                "your matrix is transposed; R[j, t] has the input j in its row and the output t in its column (A's layout), so it is zero below the diagonal",
+                (("return np.stack(rows)", "return np.stack(rows).T"),), visible="zero below the diagonal"),
+        Mistake("influence-spectral-norm", "rnn_influence",
+                "your norm is the largest singular value (ord=2); the course measures a Jacobian by its Frobenius norm, the root of the sum of its squared entries",
+                (("axis=(1, 2))", "ord=2, axis=(1, 2))"),), visible="Frobenius norm"),
+        Mistake("influence-sum", "rnn_influence",
+                "your entries add up the absolute values of the Jacobian; use its Frobenius norm, the root of the sum of its squared entries",
+                (("np.linalg.norm(rnn_jacobians(I, Wx, Wh, j, h0), axis=(1, 2))", "np.abs(rnn_jacobians(I, Wx, Wh, j, h0)).sum(axis=(1, 2))"),),
+                visible="root of the sum of its squared"),
     ),
 )

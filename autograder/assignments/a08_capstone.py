@@ -61,6 +61,16 @@ PART4_CASES = (
          label="an all-True mask (same as no mask)"),
 )
 
+# The line of the reference that runs the softmax backwards (the catalogue patches it).
+DA_LINE = "dA = A_prime * (dA_prime - np.sum(A_prime * dA_prime, axis=0, keepdims=True))"
+
+# The lines of the reference that take A′ from the forward pass, with or without a mask.
+MASK_BRANCH = """    if mask is None:
+        A_prime = softmax(scores(Q, K, scale), axis=0)   # (N, N)
+    else:
+        _, A_prime = masked_self_attention(I, Wq, Wk, Wv, mask, scale)
+"""
+
 # The finite-difference check the visible tests use; defined in every test cell that needs it
 # (indented like the visible code it is prepended to).
 NUMERIC = textwrap.indent('''
@@ -79,30 +89,6 @@ def numeric_gradient(loss, X, eps=1e-6):
 ''', " " * 12)
 
 
-def _wrong(body_dA="", body_dQK="", body_dI="", scale_line="", a_prime=""):
-    """A complete wrong ``self_attention_backward`` that differs from the reference in one step."""
-    a_prime = a_prime or '''    if mask is None:
-        A_prime = softmax(scores(Q, K, scale), axis=0)
-    else:
-        _, A_prime = masked_self_attention(I, Wq, Wk, Wv, mask, scale)'''
-    return f'''
-def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
-    I, dO = matrix("I", I), matrix("dO", dO)
-    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
-    Q, K, V = qkv(I, Wq, Wk, Wv)
-    if dO.shape != V.shape:
-        raise ValueError(f"dO has shape {{dO.shape}} but O has shape {{V.shape}}")
-{a_prime}
-    dV = dO @ A_prime.T
-    dA_prime = V.T @ dO
-{body_dA or "    dA = A_prime * (dA_prime - np.sum(A_prime * dA_prime, axis=0, keepdims=True))"}
-{scale_line or "    if scale:" + chr(10) + "        dA = dA / np.sqrt(Q.shape[0])"}
-{body_dQK or "    dQ = K @ dA" + chr(10) + "    dK = Q @ dA.T"}
-{body_dI or "    dI = Wq.T @ dQ + Wk.T @ dK + Wv.T @ dV"}
-    return dI, dQ @ I.T, dK @ I.T, dV @ I.T
-'''
-
-
 ASSIGNMENT = Assignment(
     id="08-capstone",
     notebook="capstone",
@@ -111,21 +97,19 @@ ASSIGNMENT = Assignment(
     page="ch08-capstone",
     intro="""
     To train self-attention you need the derivative of the loss with respect to its weights.
-    Given dO, the gradient of the loss with respect to the output O = VA′, you will run the
-    forward pass backwards, one line at a time:
+    Given dO, the gradient of the loss with respect to the output O, you run the forward pass
+    backwards, one line at a time, and **derive each step yourself** with the chain rule:
 
-    - O = VA′ gives dV = dO A′ᵀ and dA′ = Vᵀ dO;
-    - A′ = softmax of each column of A: column i of dA is a′ ⊙ (dA′ᵢ − (a′·dA′ᵢ)), with a′ the
-      column i of A′ (the Jacobian diag(a′) − a′a′ᵀ applied to column i of dA′);
-    - A = KᵀQ (divided by √d_k when `scale=True`) gives dQ = K dA and dK = Q dAᵀ;
-    - Q = WᵠI, K = WᵏI, V = WᵛI give dWᵠ = dQ Iᵀ, dWᵏ = dK Iᵀ, dWᵛ = dV Iᵀ, and, since I
-      is used three times, dI = Wᵠᵀ dQ + Wᵏᵀ dK + Wᵛᵀ dV.
+        Q = WᵠI,  K = WᵏI,  V = WᵛI,  A = KᵀQ (÷ √d_k when scale=True),
+        A′ = softmax of each column of A,  O = VA′.
 
     Vectors are columns: `I` is `(d, N)`, `Wq` and `Wk` are `(d_k, d)`, `Wv` is `(d_v, d)`,
-    `dO` is `(d_v, N)`. The set-up cell provides the forward pass (`qkv`, `scores`, `softmax`,
-    `self_attention`, `masked_self_attention`) and the input checks. Every test compares your
-    gradients with **finite differences**: nudge one entry by ±ε, recompute the loss, divide
-    the change by 2ε. The loss used is L = Σ dO ⊙ O, whose gradient with respect to O is dO.
+    `dO` is `(d_v, N)`. The set-up cell provides the input checks, and the forward pass comes
+    from your own answers of exercises 2, 3 and 6 (see the cell that asks for them). Every test
+    compares your gradients with **finite differences**: nudge one entry by ±ε, recompute the
+    loss, divide the change by 2ε. The loss used is L = Σ dO ⊙ O, whose gradient with respect
+    to O is dO. The collapsed hints under each part give the steps if you are stuck; try
+    without them first.
     """,
     parts=(
         Part(
@@ -133,12 +117,18 @@ ASSIGNMENT = Assignment(
             prose="""
             Write `self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None)`, returning
             `(dI, dWq, dWk, dWv)` with the shapes of `I, Wq, Wk, Wv`. A `dO` whose shape is not
-            the shape of O, `(d_v, N)`, raises `ValueError` (the set-up's `qkv` already checks
+            the shape of O, `(d_v, N)`, raises `ValueError` (your `qkv` already checks
             the weights). Leave `mask` aside until part 4.
 
             This first test uses one vector (N = 1). Then A′ = [[1]] whatever the scores, so
             the queries and keys have no effect: dWᵠ and dWᵏ must come out zero, and only the
-            value path is left, dWᵛ = dO Iᵀ and dI = Wᵛᵀ dO.
+            value path is left.
+
+            <details><summary>Hint: the value path</summary>
+
+            With N = 1, O = VA′ = V = WᵛI. For a product Y = WX, the gradient of L with respect
+            to W is dY Xᵀ, and with respect to X it is Wᵀ dY: check the shapes.
+            </details>
             """,
             answers=("self_attention_backward",),
             visible="""
@@ -161,11 +151,32 @@ ASSIGNMENT = Assignment(
         Part(
             id="full_backward", title="The whole backward pass", points=4,
             prose="""
-            Now N = 5 and d = 3, d_k = 2, d_v = 4 all differ, so a transposed product cannot
-            pass. The test compares each of your four gradients with finite differences of
-            L = Σ dO ⊙ O, where O comes from the set-up's `self_attention`.
+            Complete the function for any N: the path through the softmax and the scores, to
+            dWᵠ, dWᵏ and the three terms of dI. Now N = 5 and d = 3, d_k = 2, d_v = 4 all differ,
+            so a transposed product cannot pass. The test compares each of your four gradients
+            with finite differences of L = Σ dO ⊙ O, where O comes from your `self_attention`.
+
+            <details><summary>Hint 1: from O back to A′</summary>
+
+            O = VA′ is a product: it gives dV and dA′ as in part 1.
+            </details>
+
+            <details><summary>Hint 2: through the softmax</summary>
+
+            Column i of A′ is the softmax of column i of A, and its Jacobian is diag(a′) − a′a′ᵀ
+            (a′ = column i of A′). Apply it to column i of dA′; written for all columns at once
+            it needs one elementwise product, one sum over axis 0 and one subtraction.
+            </details>
+
+            <details><summary>Hint 3: through A = KᵀQ, and back to I</summary>
+
+            A = KᵀQ is a product again, but with Kᵀ: work out dQ and dK from the shapes (dK
+            has the shape of K). I is used three times, for Q, K and V: its gradient has one
+            term for each.
+            </details>
             """,
             answers=(),
+            new_code=True,
             visible=NUMERIC + """
             I, Wq, Wk, Wv, dO = «P2»
             dI, dWq, dWk, dWv = self_attention_backward(I, Wq, Wk, Wv, dO)
@@ -191,10 +202,11 @@ ASSIGNMENT = Assignment(
         Part(
             id="scaled", title="Scaled scores", points=2,
             prose="""
-            With `scale=True` the forward pass divides the scores by √d_k: A = KᵀQ / √d_k.
-            Where does the factor go in the backward pass? (Once is enough.)
+            Handle `scale=True`: the forward pass then divides the scores by √d_k,
+            A = KᵀQ / √d_k. Where does the factor go in the backward pass, and how many times?
             """,
             answers=(),
+            new_code=True,
             visible=NUMERIC + """
             I, Wq, Wk, Wv, dO = «P3»
             dI, dWq, dWk, dWv = self_attention_backward(I, Wq, Wk, Wv, dO, scale=True)
@@ -212,13 +224,19 @@ ASSIGNMENT = Assignment(
         Part(
             id="masked", title="With a mask", points=2,
             prose="""
-            The chapter's models use masks (a window, and one block per sentence of a batch).
-            When `mask` is given, the forward pass is the set-up's
+            Handle `mask`: the chapter's models use masks (a window, and one block per sentence
+            of a batch). When `mask` is given, the forward pass is your
             `masked_self_attention(I, Wq, Wk, Wv, mask, scale)`: masked scores are −∞ and get
-            weight 0 in A′. Take A′ from it; nothing else changes, because the softmax Jacobian
-            of a column is 0 wherever A′ is 0.
+            weight 0 in A′. What changes in the backward pass?
+
+            <details><summary>Hint: the masked entries</summary>
+
+            A masked score is the constant −∞, not a function of Q and K. Look at what the
+            softmax Jacobian of a column does where A′ is 0.
+            </details>
             """,
             answers=(),
+            new_code=True,
             visible=NUMERIC + """
             I, Wq, Wk, Wv, dO = «P4»
             mask = «CAUSAL5»
@@ -236,45 +254,27 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"self_attention_backward": ("dI", "dWq", "dWk", "dWv")},
-    provided=("self_attention",),
+    provided=("self_attention",),  # the finite-difference checks use it
     mistakes=(
-        Mistake(
-            id="jacobian-no-subtraction", function="self_attention_backward",
-            message="your softmax backward is dA = A′ ⊙ dA′: it misses the subtracted term of the Jacobian diag(a′) − a′a′ᵀ, "
-                    "dA = A′ ⊙ (dA′ − column sums of A′ ⊙ dA′)",
-            visible="subtracted term",
-            code=_wrong(body_dA="    dA = A_prime * dA_prime"),
-        ),
-        Mistake(
-            id="jacobian-rows", function="self_attention_backward",
-            message="your softmax backward subtracts the sums over each row of A′ ⊙ dA′; the softmax normalises each column, "
-                    "so subtract each column's sum (axis=0)",
-            visible="subtracts row sums",
-            code=_wrong(body_dA="    dA = A_prime * (dA_prime - np.sum(A_prime * dA_prime, axis=1, keepdims=True))"),
-        ),
-        Mistake(
-            id="dA-transposed", function="self_attention_backward",
-            message="your dQ and dK use dA transposed; from A = KᵀQ, dQ = K dA and dK = Q dAᵀ",
-            visible="uses dA transposed",
-            code=_wrong(body_dQK="    dQ = K @ dA.T\n    dK = Q @ dA"),
-        ),
-        Mistake(
-            id="dI-no-key-path", function="self_attention_backward",
-            message="your dI leaves out the path through the keys; I is used for Q, K and V, so dI = Wqᵀ dQ + Wkᵀ dK + Wvᵀ dV",
-            visible="path through the keys",
-            code=_wrong(body_dI="    dI = Wq.T @ dQ + Wv.T @ dV"),
-        ),
-        Mistake(
-            id="no-scale", function="self_attention_backward",
-            message="with scale=True your gradients miss the 1/√d_k: the scores are KᵀQ/√d_k, so dA is divided by √d_k before dQ and dK",
-            visible="forgets the 1/√d_k",
-            code=_wrong(scale_line="    pass"),
-        ),
-        Mistake(
-            id="mask-ignored", function="self_attention_backward",
-            message="your backward pass ignores the mask; with a mask, A′ comes from masked_self_attention (0 where the mask is False)",
-            visible="ignores the mask",
-            code=_wrong(a_prime="    A_prime = softmax(scores(Q, K, scale), axis=0)"),
-        ),
+        Mistake("jacobian-no-subtraction", "self_attention_backward",
+                "your softmax backward is dA = A′ ⊙ dA′: it misses the subtracted term of the Jacobian diag(a′) − a′a′ᵀ, "
+                "dA = A′ ⊙ (dA′ − column sums of A′ ⊙ dA′)",
+                ((DA_LINE, "dA = A_prime * dA_prime"),), visible="subtracted term"),
+        Mistake("jacobian-rows", "self_attention_backward",
+                "your softmax backward subtracts the sums over each row of A′ ⊙ dA′; the softmax normalises each column, "
+                "so subtract each column's sum (axis=0)",
+                ((DA_LINE, DA_LINE.replace("axis=0", "axis=1")),), visible="subtracts row sums"),
+        Mistake("dA-transposed", "self_attention_backward",
+                "your dQ and dK use dA transposed; from A = KᵀQ, dQ = K dA and dK = Q dAᵀ",
+                (("dQ = K @ dA ", "dQ = K @ dA.T "), ("dK = Q @ dA.T", "dK = Q @ dA ")), visible="uses dA transposed"),
+        Mistake("dI-no-key-path", "self_attention_backward",
+                "your dI leaves out the path through the keys; I is used for Q, K and V, so dI = Wqᵀ dQ + Wkᵀ dK + Wvᵀ dV",
+                (("dI = Wq.T @ dQ + Wk.T @ dK + Wv.T @ dV", "dI = Wq.T @ dQ + Wv.T @ dV"),), visible="path through the keys"),
+        Mistake("no-scale", "self_attention_backward",
+                "with scale=True your gradients miss the 1/√d_k: the scores are KᵀQ/√d_k, so dA is divided by √d_k before dQ and dK",
+                (("    if scale:\n        dA = dA / np.sqrt(Q.shape[0])\n", ""),), visible="forgets the 1/√d_k"),
+        Mistake("mask-ignored", "self_attention_backward",
+                "your backward pass ignores the mask; with a mask, A′ comes from masked_self_attention (0 where the mask is False)",
+                ((MASK_BRANCH, "    A_prime = softmax(scores(Q, K, scale), axis=0)\n"),), visible="ignores the mask"),
     ),
 )

@@ -33,7 +33,9 @@ def test_answer_cells_are_the_reference_functions():
                    if c["metadata"].get("nbgrader", {}).get("solution")}
         for fn in spec.answer_functions:
             header, body = build.split_function(getattr(solutions, fn))
-            assert answers[f"{fn}_answer"].replace("    ### BEGIN SOLUTION\n", "").replace("    ### END SOLUTION\n", "") == header + body
+            assert answers[f"{fn}_answer"].replace("    ### BEGIN SOLUTION\n", "").replace("    ### END SOLUTION\n", "") \
+                == build.student_header(header) + body
+            assert "Notes\n    -----" not in answers[f"{fn}_answer"]   # how the reference does it stays out
 
 
 def test_every_exercise_function_has_three_catalogued_mistakes_and_three_parts():

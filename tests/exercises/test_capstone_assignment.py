@@ -82,7 +82,7 @@ EXPECTED_FAILS = {
 
 @pytest.mark.parametrize("mistake", SPEC.mistakes, ids=[m.id for m in SPEC.mistakes])
 def test_each_mistake_costs_exactly_the_parts_it_should(mistake):
-    from autograder.check import compare
+    from autograder.results import compare
 
     failed = set()
     for part in SPEC.parts:
@@ -94,16 +94,19 @@ def test_each_mistake_costs_exactly_the_parts_it_should(mistake):
     assert failed == EXPECTED_FAILS[mistake.id]
 
 
-def test_the_student_notebook_has_the_forward_pass_and_one_answer_cell():
+def test_the_student_notebook_asks_for_the_forward_pass_and_has_one_graded_answer():
     import nbformat
 
     from tests.conftest import ROOT
 
     nb = nbformat.read(ROOT / "notebooks" / AID / f"{SPEC.notebook}.ipynb", as_version=4)
-    setup = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "setup")
-    for fn in ("def qkv(", "def softmax(", "def self_attention(", "def masked_self_attention("):
-        assert fn in setup.source
-    assert "def self_attention_backward(" not in setup.source
-    answers = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    assert len(answers) == 1 and "raise NotImplementedError()" in answers[0].source
-    assert "dA_prime" not in answers[0].source.split('"""')[-1]  # the body of the reference is not handed out
+    gids = {c.metadata.get("nbgrader", {}).get("grade_id"): c for c in nb.cells}
+    # the forward pass is the student's own earlier answers, asked for after the set-up cell
+    for fn in ("qkv", "softmax", "scores", "self_attention", "masked_self_attention"):
+        assert f"def {fn}(" in gids[f"{fn}_answer"].source
+        assert f"def {fn}(" not in gids["setup"].source
+    assert "def self_attention_backward(" not in gids["setup"].source
+    answer = gids["self_attention_backward_answer"].source
+    assert "raise NotImplementedError()" in answer
+    assert "dA_prime" not in answer.split('"""')[-1]  # the body of the reference is not handed out
+    assert [p.id for p in SPEC.parts if p.answers] == ["one_vector"]

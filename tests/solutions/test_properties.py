@@ -231,3 +231,37 @@ def test_array_likes_are_accepted_and_floats_returned():
     assert O.dtype == np.float64 and A_prime.dtype == np.float64
     assert S.one_hot(["x"], ["x"]).dtype == np.float64
     assert isinstance(S.cosine_similarity([1, 2], [3, 4]), float)
+
+
+@given(problems(heads=3), st.booleans())
+def test_batched_multi_head_equals_the_loop_over_heads(p, scale):
+    I, Wq, Wk, Wv = p
+    h, d_v = Wv.shape[:2]
+    Wo = np.random.default_rng(1).normal(size=(4, h * d_v))
+    O, A_primes = S.multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=scale)
+    O_b, A_b = S.multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=scale)
+    assert_allclose(O_b, O, atol=1e-10)
+    assert_allclose(A_b, A_primes, atol=1e-12)
+
+
+@given(problems())
+def test_rnn_jacobians_match_finite_differences_and_vanish_for_the_future(p):
+    I, _, _, _ = p
+    d, N = I.shape
+    rng = np.random.default_rng(2)
+    Wx, Wh = rng.normal(size=(3, d)), rng.normal(size=(3, 3)) * 0.5
+    H = S.rnn_forward(I, Wx, Wh)
+    eps = 1e-6
+    for j in range(N):
+        J = S.rnn_jacobians(I, Wx, Wh, j)
+        assert J.shape == (N, 3, d)
+        assert_allclose(J[:j], 0.0)
+        for k in range(d):
+            nudged = I.copy()
+            nudged[k, j] += eps
+            numeric = (S.rnn_forward(nudged, Wx, Wh) - H) / eps        # (d_h, N)
+            assert_allclose(J[:, :, k], numeric.T, atol=1e-5)
+    R = S.rnn_influence(I, Wx, Wh)
+    assert R.shape == (N, N)
+    assert_allclose(np.tril(R, -1), 0.0)
+    assert (np.diag(R) > 0).all()

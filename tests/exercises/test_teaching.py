@@ -1,0 +1,212 @@
+"""Exercises that teach: points for new code, feedback that names mistakes, no answers given away.
+
+These run grader-side, without kernels (``simulate.py``); ``test_grading.py`` checks the
+catalogue through nbgrader and the sandbox.
+"""
+
+import ast
+import inspect
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+import solutions
+from autograder import assignments, build
+from autograder.visible import check_no_loop
+
+from . import simulate
+from .wrong_answers import VISIBLE_ONLY, WRONG
+
+ROOT = Path(__file__).resolve().parents[2]
+NAMED_RATE = 0.8
+ALL_ANSWERS = {f for aid in assignments.ids() for f in assignments.get(aid).answer_functions}
+
+
+def _named(verdict):
+    return bool(verdict.get("mistake") or verdict.get("family"))
+
+
+def _student_cells(aid):
+    spec = assignments.get(aid)
+    nb = json.loads((ROOT / "notebooks" / aid / f"{spec.notebook}.ipynb").read_text(encoding="utf-8"))
+    return [(c["cell_type"], "".join(c["source"])) for c in nb["cells"]]
+
+
+# ----------------------------------------------------------------------------- points
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_parts_that_ask_for_no_new_code_carry_at_most_a_fifth_of_the_points(aid):
+    spec = assignments.get(aid)
+    free = sum(p.points for p in spec.parts if not p.asks_for_code)
+    assert 5 * free <= spec.total_points, [(p.id, p.points, p.asks_for_code) for p in spec.parts]
+    for p in spec.parts:
+        says_none = "no new code" in p.prose.lower()
+        assert says_none == (not p.asks_for_code), (p.id, "the prose and new_code disagree")
+
+
+# ----------------------------------------------------------------------------- feedback
+
+WRONG_CASES = [(aid, n) for aid, items in WRONG.items() for n in range(len(items))]
+
+
+@pytest.fixture(scope="module")
+def wrong_verdicts():
+    out = {}
+    for aid, n in WRONG_CASES:
+        fn, patch, _ = WRONG[aid][n]
+        out[aid, n] = simulate.verdicts(aid, {fn: assignments.patched(fn, patch)})
+    return out
+
+
+def test_the_reference_passes_grader_side():
+    for aid in assignments.ids():
+        assert all(v["passed"] for v in simulate.verdicts(aid).values()), aid
+
+
+@pytest.mark.parametrize("aid, n", WRONG_CASES, ids=[f"{a}-{WRONG[a][n][2]}" for a, n in WRONG_CASES])
+def test_every_plausible_wrong_answer_loses_points(wrong_verdicts, aid, n):
+    verdicts = wrong_verdicts[aid, n]
+    assert not all(v["passed"] for v in verdicts.values()), WRONG[aid][n][2]
+
+
+def test_the_feedback_names_the_mistake_of_most_plausible_wrong_answers(wrong_verdicts):
+    named = {key: any(_named(v) for v in verdicts.values() if not v["passed"]) for key, verdicts in wrong_verdicts.items()}
+    rate = sum(named.values()) / len(named)
+    missed = [WRONG[aid][n][2] for (aid, n), ok in named.items() if not ok]
+    assert rate >= NAMED_RATE, f"named {rate:.0%}; not named: {missed}"
+    assert len(WRONG_CASES) >= 50 and all(len(items) >= 6 for items in WRONG.values())
+
+
+def test_the_families_of_the_issue_are_named(wrong_verdicts):
+    """A transposed dK, keys made with Wq, a window one too wide, a softmax without the max subtracted."""
+    def family_of(aid, what):
+        n = next(n for n, item in enumerate(WRONG[aid]) if item[2] == what)
+        return [v.get("family") or v.get("mistake") for v in wrong_verdicts[aid, n].values() if not v["passed"]]
+
+    assert "missing-transpose" in family_of("08-capstone", "dK without the transpose")
+    assert "transposed" in family_of("08-capstone", "dWk transposed")
+    assert "roles" in family_of("03-matrix-form", "keys made with Wq")
+    assert "window-too-wide" in family_of("06-vs-cnn", "one too wide")
+    assert "softmax-overflow" in family_of("02-dot-product", "no max subtracted, other code")
+
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_every_catalogued_mistake_is_named_and_loses_points_grader_side(aid):
+    spec = assignments.get(aid)
+    for m in spec.mistakes:
+        verdicts = simulate.verdicts(aid, {m.function: m.code})
+        assert any(v.get("mistake") == m.id and not v["passed"] for v in verdicts.values()), m.id
+
+
+def test_a_family_is_never_named_for_a_right_answer():
+    for aid in assignments.ids():
+        assert not any(v.get("family") for v in simulate.verdicts(aid).values())
+
+
+# ----------------------------------------------------------------------------- answers not given away
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_no_student_notebook_holds_the_answer_of_any_exercise(aid):
+    """Every definition of an answer function, in any cell, is a stub; no reference body appears."""
+    bodies = {f: build.split_function(getattr(solutions, f))[1].strip() for f in ALL_ANSWERS}
+    for kind, text in _student_cells(aid):
+        if kind != "code":
+            continue
+        for body in bodies.values():
+            assert body not in text
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.FunctionDef) and node.name in ALL_ANSWERS:
+                rest = node.body[1:] if isinstance(node.body[0], ast.Expr) else node.body
+                assert len(rest) == 1 and isinstance(rest[0], ast.Raise), (aid, node.name)
+                assert "NotImplementedError" in ast.unparse(rest[0])
+
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_earlier_answers_are_the_students_own_and_the_policy_is_stated(aid):
+    spec = assignments.get(aid)
+    _, provided, earlier = build.split_helpers(spec)
+    assert not {f.__name__ for f in provided} & ALL_ANSWERS
+    cells = _student_cells(aid)
+    if earlier:
+        text = "\n".join(t for k, t in cells if k == "markdown")
+        assert "never hands out an earlier exercise's answer" in text
+        for fn in earlier:
+            assert f"def {fn.__name__}(" in "\n".join(t for k, t in cells if k == "code")
+    policy = " ".join((ROOT / "book" / "exercises.md").read_text(encoding="utf-8").split())
+    assert "never contains the answer of an earlier exercise" in policy and "paste your own earlier functions" in policy
+
+
+def test_the_capstone_leaves_the_derivation_to_the_student():
+    cells = _student_cells("08-capstone")
+    formulas = ["dQ = K", "dK = Q", "dV = dO", "Vᵀ dO", "dWᵛ = dV", "dI = W", "a′a′ᵀ"]
+    answer = next(t for k, t in cells if k == "code" and "def self_attention_backward(" in t)
+    for formula in formulas[:-1]:
+        assert formula not in answer
+    for kind, text in cells:
+        if kind != "markdown":
+            continue
+        outside = re.sub(r"<details>.*?</details>", "", text, flags=re.S)
+        for formula in formulas:
+            assert formula not in outside, formula
+    assert sum("<details>" in t for k, t in cells if k == "markdown") >= 3
+
+
+def test_exercise_5_does_not_give_permute_away():
+    for kind, text in _student_cells("05-positional-encoding"):
+        assert "I[:, perm]" not in text and "I[:, p]" not in text
+
+
+def test_the_batched_heads_check_rejects_a_loop():
+    check_no_loop("batched", solutions.multi_head_self_attention_batched,
+                  forbidden=("self_attention", "multi_head_self_attention"))
+    with pytest.raises(AssertionError, match="loop"):
+        check_no_loop("looped", solutions.multi_head_self_attention)
+
+
+# ----------------------------------------------------------------------------- the book agrees
+
+def _exercise_section(page):
+    text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
+    return text.split("\n## Exercise\n", 1)[1].split("\n## ", 1)[0]
+
+
+def _named_functions(text):
+    return {name for name in re.findall(r"`(\w+)(?:\(|`)", text) if name in ALL_ANSWERS}
+
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_the_book_lists_what_the_notebook_grades(aid):
+    spec = assignments.get(aid)
+    graded = set(spec.answer_functions)
+    assert _named_functions(_exercise_section(spec.page)) == graded, spec.page
+    table = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
+    row = next(line for line in table.splitlines() if f"notebooks/{aid}/" in line)
+    assert _named_functions(row.split("|")[-2]) == graded, row
+    for fn in graded:   # a signature the page gives is the reference's
+        for shown in re.findall(rf"`{fn}(\([^`]*\))`", _exercise_section(spec.page)):
+            assert shown == str(inspect.signature(getattr(solutions, fn))), (fn, shown)
+
+
+def test_exercises_2_and_3_use_the_chapters_worked_example():
+    for page in ("ch02-dot-product", "ch03-matrix-form"):
+        text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
+        for array in assignments.WORKED_EXAMPLE:
+            for row in array.tolist():
+                assert str(row) in text, (page, row)
+    for aid in ("02-dot-product", "03-matrix-form"):
+        assert "notes' example" not in json.dumps(_student_cells(aid))
+        labels = [c.label for p in assignments.get(aid).parts for c in p.cases]
+        assert not any("notes'" in label for label in labels)
+
+
+@pytest.mark.parametrize("aid", assignments.ids())
+def test_an_answer_right_only_on_the_visible_inputs_loses_points(aid):
+    fn, patch, what = VISIBLE_ONLY[aid]
+    answers = {fn: assignments.patched(fn, patch)}
+    errors = simulate.visible_errors(aid, answers)
+    assert not any(errors.values()), (what, errors)
+    assert all(e is None for e in simulate.visible_errors(aid, {}).values())
+    verdicts = simulate.verdicts(aid, answers)
+    assert not all(v["passed"] for v in verdicts.values()), what
