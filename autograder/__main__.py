@@ -2,6 +2,7 @@
 build the exercise notebooks, or write a stock nbgrader course.
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [limits] [--no-sandbox]
+                               [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL]
     python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
     python -m autograder course DIR [ASSIGNMENT ...]
@@ -61,6 +62,18 @@ def parser():
     g.add_argument("--out", required=True, metavar="OUT", help="output folder (created; reused on a rerun)")
     g.add_argument("--jobs", type=positive, default=os.cpu_count() or 1,
                    help="notebooks graded at once, by long-lived worker processes (default: the number of cores)")
+    far = g.add_argument_group("beyond one machine")
+    far.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                     help="grade on a Dask cluster: hand each notebook to the workers of the Dask scheduler at "
+                          "this address instead of to --jobs local processes. Every worker must have the same "
+                          "grader installed and a working bubblewrap sandbox; they are checked before any "
+                          "notebook is graded")
+    far.add_argument("--in-flight", type=positive, metavar="N",
+                     help="with --scheduler: notebooks handed to the cluster at once (default: twice the "
+                          "cluster's worker threads); the others wait their turn")
+    far.add_argument("--db", metavar="URL",
+                     help="keep nbgrader's gradebook in this database, an SQLAlchemy URL such as "
+                          "postgresql+psycopg://grader@db.example.org/course (default: SQLite in OUT/gradebook.db)")
     lim = g.add_argument_group("limits per student notebook")
     lim.add_argument("--memory", type=size, default=D.memory, metavar="BYTES",
                      help="address space of the kernel, e.g. 2G, 512M (default: 2 GiB); over it, allocations "
@@ -172,7 +185,11 @@ def main(argv=None):
     else:
         print("WARNING: --no-sandbox: student code runs unconfined (it can read the reference and other "
               "students' work).", file=sys.stderr)
+    if args.in_flight and not args.scheduler:
+        parser().error("--in-flight needs --scheduler")
     from .batch import GraderBusy, grade_class
+    from .cluster import ClusterUnavailable, WorkerRefused
+    from .gradebook import GradebookUnreachable
     from .lifetime import contain
 
     contain()  # from here on, every process of the run dies with this one (see autograder.lifetime)
@@ -181,8 +198,9 @@ def main(argv=None):
                     procs=args.procs, output=args.max_output, disk=args.disk)
     try:
         results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
-                              sandbox=not args.no_sandbox, layout=args.layout)
-    except GraderBusy as exc:
+                              sandbox=not args.no_sandbox, layout=args.layout, scheduler=args.scheduler,
+                              in_flight=args.in_flight, db_url=args.db)
+    except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable) as exc:
         print(f"python -m autograder grade: {exc}", file=sys.stderr)
         return 2
     from .intake import closing_summary

@@ -9,8 +9,10 @@
    skips every student whose journal entry (:mod:`autograder.journal`) has the same digest
    (notebook bytes + source + limits): an unchanged submission is never regraded;
 3. hands each remaining student as a self-contained task (:func:`autograder.task.grade`) to
-   ``--jobs`` long-lived workers (:mod:`autograder.pool`);
-4. writes the results to the gradebook itself (:mod:`autograder.gradebook`), in batches,
+   ``--jobs`` long-lived workers (:mod:`autograder.pool`), or, with ``--scheduler``, to the
+   workers of a Dask cluster (:mod:`autograder.cluster`), checked before any task runs;
+4. writes the results to the gradebook itself (:mod:`autograder.gradebook`: ``OUT/gradebook.db``,
+   or the database of ``--db``, reached before anything is written), in batches,
    and only **after** each commit writes the journal entries: a kill at any moment loses at
    most the batch in flight, which the next run grades again;
 5. writes ``grades.csv`` (:mod:`autograder.grades_csv`) and ``report.html``
@@ -31,7 +33,9 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import task as task_mod
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import gradebook
 from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from .gradebook import GradebookWriter
 from .grades_csv import write_grades_csv
@@ -51,32 +55,64 @@ class GraderBusy(RuntimeError):
 
 
 def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
-                layout=None):
+                layout=None, scheduler=None, in_flight=None, db_url=None):
     """Grade every student of ``submissions``; returns the list of results (one per student).
 
     ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
+    ``scheduler``: a Dask scheduler's address (grade there, at most ``in_flight`` tasks at a
+    time; default twice its worker threads); ``db_url``: the gradebook's database (default
+    ``OUT/gradebook.db``). Both are checked before OUT is touched; see `autograder.cluster`
+    and `autograder.gradebook` for the errors they raise.
     """
     from . import assignments
 
     spec = assignments.get(assignment_id)
     out = Path(out).resolve()
+    if db_url:
+        gradebook.check_reachable(db_url)
+    client = None
+    if scheduler:
+        from . import cluster
+
+        client = cluster.connect(scheduler)
+        try:
+            threads = cluster.check_workers(client, sandbox)
+        except BaseException:
+            client.close()
+            raise
+        in_flight = in_flight or 2 * threads
+    try:
+        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout)
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+    except SQLAlchemyError as exc:  # the database server went away during the run
+        if not db_url:
+            raise
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise gradebook.GradebookUnreachable(
+            f"lost the gradebook database {gradebook.shown(gradebook.url(out, db_url))}: {reason}; what was "
+            "committed is kept, run the same command again to go on") from None
     finally:
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout):
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
     intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
-    snap = prepare_course(out, spec, stream)
+    snap = prepare_course(out, spec, stream, db_url)
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
 
@@ -93,7 +129,7 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout):
 
     progress = Progress(stream)
     progress.update(total=len(todo))
-    writer = GradebookWriter(out, spec)
+    writer = GradebookWriter(out, spec, db_url=db_url)
 
     def tasks():
         for sub, digest in todo:
@@ -112,19 +148,26 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout):
     previous_tmp = os.environ.get("AUTOGRADER_TMP")
     os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
-        run_tasks(tasks(), jobs, on_result)
-    finally:
-        writer.close()
-        progress.close()
-        if previous_tmp is None:
-            os.environ.pop("AUTOGRADER_TMP", None)
-        else:
-            os.environ["AUTOGRADER_TMP"] = previous_tmp
-        from .execute import discard_spares
+        if client is not None:
+            from .cluster import run_on_cluster
 
-        discard_spares()  # kernels started ahead in this process (--jobs 1)
-        shutil.rmtree(run_tmp, ignore_errors=True)
-        run_lock.close()
+            run_on_cluster(client, tasks(), in_flight, on_result)
+        else:
+            run_tasks(tasks(), jobs, on_result)
+    finally:
+        try:
+            writer.close()  # raises when a database server went away: the rest still runs
+        finally:
+            progress.close()
+            if previous_tmp is None:
+                os.environ.pop("AUTOGRADER_TMP", None)
+            else:
+                os.environ["AUTOGRADER_TMP"] = previous_tmp
+            from .execute import discard_spares
+
+            discard_spares()  # kernels started ahead in this process (--jobs 1)
+            shutil.rmtree(run_tmp, ignore_errors=True)
+            run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,

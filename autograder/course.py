@@ -112,9 +112,11 @@ def feedback_preprocessors():
     ]
 
 
-def settings():
-    """The course's nbgrader settings, ``{"Class.trait": value}`` (the course root apart)."""
-    return {
+def settings(db_url=None):
+    """The course's nbgrader settings, ``{"Class.trait": value}`` (the course root apart);
+    ``db_url`` is the gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in
+    the course root)."""
+    found = {
         "CourseDirectory.course_id": COURSE_ID,
         "Autograde.autograde_preprocessors": autograde_preprocessors(),
         "GenerateFeedback.preprocessors": feedback_preprocessors(),
@@ -122,15 +124,18 @@ def settings():
         "Execute.timeout": Limits().cell_timeout,
         "Execute.shutdown_kernel": "immediate",
     }
+    if db_url:
+        found["CourseDirectory.db_url"] = db_url
+    return found
 
 
-def config(root):
+def config(root, db_url=None):
     """A traitlets ``Config`` of :func:`settings` for the course directory ``root``."""
     from traitlets.config import Config
 
     c = Config()
     c.CourseDirectory.root = str(root)
-    for key, value in settings().items():
+    for key, value in settings(db_url).items():
         cls, trait = key.split(".")
         c[cls][trait] = value
     return c
@@ -152,10 +157,10 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 """
 
 
-def config_text():
+def config_text(db_url=None):
     """``nbgrader_config.py`` of :func:`settings`, for the ``nbgrader`` command line and formgrader."""
     lines = []
-    for key, value in settings().items():
+    for key, value in settings(db_url).items():
         if isinstance(value, list):
             value = "[\n" + "".join(f"    {item!r},\n" for item in value) + "]"
         else:
@@ -171,13 +176,13 @@ def ensure_path():
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def api(root):
+def api(root, db_url=None):
     """An ``NbGraderAPI`` on the course directory ``root``."""
     ensure_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
 
-    c = config(root)
+    c = config(root, db_url)
     return NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
 
 
@@ -186,7 +191,7 @@ def _check(result, what):
         raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or ''}\n{result.get('log', '')[-3000:]}")
 
 
-def write_course(root, assignment_ids=None):
+def write_course(root, assignment_ids=None, db_url=None):
     """Write a stock nbgrader course in ``root``: ``nbgrader_config.py`` and ``source/<id>/``.
 
     ``assignment_ids`` defaults to every assignment. An existing ``source/<id>/`` is replaced.
@@ -202,7 +207,7 @@ def write_course(root, assignment_ids=None):
             raise FileNotFoundError(f"assignment {aid} has no source notebook in {SOURCE}; "
                                     "run `python -m autograder build` in a clone of the course")
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(config_text(), encoding="utf-8")
+    (root / "nbgrader_config.py").write_text(config_text(db_url), encoding="utf-8")
     written = ["nbgrader_config.py"]
     for aid in ids:
         dest = root / "source" / aid
@@ -213,14 +218,14 @@ def write_course(root, assignment_ids=None):
     return written
 
 
-def make_course(root, assignment_ids=None):
+def make_course(root, assignment_ids=None, db_url=None):
     """:func:`write_course`, then ``generate_assignment`` of each assignment (so the gradebook
     holds the source cells that ``OverwriteCells`` restores); returns ``root``."""
     from . import assignments
 
     root = Path(root)
-    write_course(root, assignment_ids)
-    grader = api(root)
+    write_course(root, assignment_ids, db_url)
+    grader = api(root, db_url)
     for aid in assignment_ids or assignments.ids():
         _check(grader.generate_assignment(aid, force=True, create=True), f"generate_assignment {aid}")
     return root

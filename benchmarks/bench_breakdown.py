@@ -246,7 +246,7 @@ def main(argv=None):
         with stage("write autograded notebook"):
             atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
-            task_mod.write_feedback(executed, result, base, work / "feedback.html")
+            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base))
     for key, times in stages.items():
         if times:
             record(f"task: {key}", "task stage", times)

@@ -45,6 +45,15 @@ def test_grading_smoke_prints_and_writes_figures(tmp_path):
     assert (tmp_path / "grading.png").read_bytes().startswith(PNG)
 
 
+@pytest.mark.slow
+def test_cluster_smoke_grades_the_same_on_a_dask_worker(tmp_path):
+    out = run("bench_cluster.py", "--smoke", "--out", str(tmp_path), timeout=900)
+    table = rows(tmp_path / "cluster.csv")
+    assert [r["variant"] for r in table] == ["local --jobs 2", "dask, 1 worker(s)"]
+    assert all(float(r["wall_s"]) > 0 and float(r["notebooks_per_s"]) > 0 for r in table)
+    assert "grades.csv identical in every variant" in out
+
+
 def test_reference_tiny_prints_and_writes_figures(tmp_path):
     out = run("bench_reference.py", "--max-n", "32", "--repeats", "1", "--out", str(tmp_path))
     table = rows(tmp_path / "reference.csv")

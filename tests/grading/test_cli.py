@@ -99,3 +99,11 @@ def test_export_help_and_page_agree():
         assert all(f"`{h}`" in page for h in fixed), fixed
     for option in ["--site URL", "--roster CSV"]:
         assert option in text and f"`{option}`" in page, option
+
+def test_every_option_of_grade_is_on_the_instructors_page():
+    text = subprocess.run([sys.executable, "-m", "autograder", "grade", "--help"], cwd=ROOT, env=course_env(),
+                          capture_output=True, text=True, check=True).stdout
+    options = set(re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", text)) - {"--help"}
+    assert {"--scheduler", "--in-flight", "--db", "--jobs", "--no-sandbox"} <= options
+    page = (ROOT / "book" / "grading.md").read_text(encoding="utf-8")
+    assert not {o for o in options if f"`{o}" not in page}
