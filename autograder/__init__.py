@@ -14,14 +14,18 @@ Exercises:
   every hidden case with ``solutions/`` in the grading process, names catalogued mistakes,
   else the mistake's family (``families.py``: transformations of the reference), flags imported/exec'd answers, and rewrites the test cells' outputs (so stderr costs nothing).
 - ``visible.py``: the checks the visible tests use (copied into each notebook's set-up cell).
-- ``course.py``: an nbgrader course directory (config with ProbeCheck after Execute,
-  ``OverwriteCells.add_missing_cells``) and a simple sequential ``autograde``; without a
-  sandbox the kernel starts in a scratch directory without ``PYTHONPATH``.
+- ``course.py``: a stock nbgrader course directory (``python -m autograder course DIR``:
+  ``nbgrader_config.py`` with ProbeCheck after Execute, feedback without the hidden tests,
+  and ``source/``) and a simple sequential ``autograde``; the kernel starts in a scratch
+  directory, with no sandbox.
 
-Grading a class: ``__main__.py`` (``python -m autograder grade|build``),
-``intake.py``, ``sandbox.py`` (with ``zygote.py`` and ``kernel_zygote.py``: kernels forked
-from a pre-imported one), ``execute.py``, ``task.py`` (with ``feedback_html.py``),
-``batch.py``, ``report.py``.
+Grading a class: ``__main__.py`` (``python -m autograder grade|export|build|course``, also
+the console script ``self-attention-grader``), ``lms.py`` (the layouts of LMS downloads,
+student identities and safe ids), ``intake.py``, ``sandbox.py`` (with ``zygote.py`` and
+``kernel_zygote.py``: kernels forked from a pre-imported one), ``execute.py``, ``task.py``
+(with ``feedback_html.py``), ``batch.py``, ``report.py``; then ``export.py`` (the class
+across assignments: grades for Canvas and Moodle, what to reteach) with ``roster.py`` (the
+LMS's class list, to complete identities).
 
 Importing this package keeps jsonschema from loading ``rfc3987_syntax`` (``sys.modules``
 entry set to None, which jsonschema takes as "not installed"): that module builds a parser

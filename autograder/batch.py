@@ -9,8 +9,10 @@
    skips every student whose journal entry (:mod:`autograder.journal`) has the same digest
    (notebook bytes + source + limits): an unchanged submission is never regraded;
 3. hands each remaining student as a self-contained task (:func:`autograder.task.grade`) to
-   ``--jobs`` long-lived workers (:mod:`autograder.pool`);
-4. writes the results to the gradebook itself (:mod:`autograder.gradebook`), in batches,
+   ``--jobs`` long-lived workers (:mod:`autograder.pool`), or, with ``--scheduler``, to the
+   workers of a Dask cluster (:mod:`autograder.cluster`), checked before any task runs;
+4. writes the results to the gradebook itself (:mod:`autograder.gradebook`: ``OUT/gradebook.db``,
+   or the database of ``--db``, reached before anything is written), in batches,
    and only **after** each commit writes the journal entries: a kill at any moment loses at
    most the batch in flight, which the next run grades again;
 5. writes ``grades.csv`` (:mod:`autograder.grades_csv`) and ``report.html``
@@ -31,8 +33,10 @@ import shutil
 import sys
 from pathlib import Path
 
-from . import task as task_mod
-from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file
+from sqlalchemy.exc import SQLAlchemyError
+
+from . import gradebook
+from .files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from .gradebook import GradebookWriter
 from .grades_csv import write_grades_csv
 from .intake import Intake
@@ -50,35 +54,72 @@ class GraderBusy(RuntimeError):
     """Another grading run holds OUT."""
 
 
-def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr):
-    """Grade every student of ``submissions``; returns the list of results (one per student)."""
+def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
+                layout=None, scheduler=None, in_flight=None, db_url=None):
+    """Grade every student of ``submissions``; returns the list of results (one per student).
+
+    ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
+    ``scheduler``: a Dask scheduler's address (grade there, at most ``in_flight`` tasks at a
+    time; default twice its worker threads); ``db_url``: the gradebook's database (default
+    ``OUT/gradebook.db``). Both are checked before OUT is touched; see `autograder.cluster`
+    and `autograder.gradebook` for the errors they raise.
+    """
     from . import assignments
 
     spec = assignments.get(assignment_id)
     out = Path(out).resolve()
+    if db_url:
+        gradebook.check_reachable(db_url)
+    client = None
+    if scheduler:
+        from . import cluster
+
+        client = cluster.connect(scheduler)
+        try:
+            threads = cluster.check_workers(client, sandbox)
+        except BaseException:
+            client.close()
+            raise
+        in_flight = in_flight or 2 * threads
+    try:
+        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+    finally:
+        if client is not None:
+            client.close()
+
+
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream)
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+    except SQLAlchemyError as exc:  # the database server went away during the run
+        if not db_url:
+            raise
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
+        raise gradebook.GradebookUnreachable(
+            f"lost the gradebook database {gradebook.shown(gradebook.url(out, db_url))}: {reason}; what was "
+            "committed is kept, run the same command again to go on") from None
     finally:
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake")
-    snap = prepare_course(out, spec, stream)
+    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
+    snap = prepare_course(out, spec, stream, db_url)
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
 
-    students, todo = [], []
+    students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings
         students.append(sub.student_id)
+        identities[sub.student_id] = {**sub.identity.as_dict(), "late": sub.late}
         digest = hashlib.sha256(((sha256_file(sub.path) if sub.path else "missing") + config_digest
                                  + json.dumps(sub.notes)).encode()).hexdigest()
         old = read_journal(out, sub.student_id)
@@ -88,7 +129,7 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
 
     progress = Progress(stream)
     progress.update(total=len(todo))
-    writer = GradebookWriter(out, spec)
+    writer = GradebookWriter(out, spec, db_url=db_url)
 
     def tasks():
         for sub, digest in todo:
@@ -107,24 +148,35 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream):
     previous_tmp = os.environ.get("AUTOGRADER_TMP")
     os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
-        run_tasks(tasks(), jobs, on_result)
-    finally:
-        writer.close()
-        progress.close()
-        if previous_tmp is None:
-            os.environ.pop("AUTOGRADER_TMP", None)
-        else:
-            os.environ["AUTOGRADER_TMP"] = previous_tmp
-        from .execute import discard_spares
-        from .zygote import close_zygotes
+        if client is not None:
+            from .cluster import run_on_cluster
 
-        discard_spares()  # kernels started ahead in this process (--jobs 1)
-        close_zygotes()  # and the zygote they were forked from
-        shutil.rmtree(run_tmp, ignore_errors=True)
-        run_lock.close()
+            run_on_cluster(client, tasks(), in_flight, on_result)
+        else:
+            run_tasks(tasks(), jobs, on_result)
+    finally:
+        try:
+            writer.close()  # raises when a database server went away: the rest still runs
+        finally:
+            progress.close()
+            if previous_tmp is None:
+                os.environ.pop("AUTOGRADER_TMP", None)
+            else:
+                os.environ["AUTOGRADER_TMP"] = previous_tmp
+            from .execute import discard_spares
+            from .zygote import close_zygotes
+
+            discard_spares()  # kernels started ahead in this process (--jobs 1)
+            close_zygotes()  # and the zygote they were forked from
+            shutil.rmtree(run_tmp, ignore_errors=True)
+            run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
-    write_grades_csv(out / "grades.csv", results, spec)
-    write_report(out / "report.html", results, spec, intake.rejected)
+    write_if_changed(out / STATE / "intake.json", json.dumps(
+        {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
+         "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
+    write_grades_csv(out / "grades.csv", results, spec, identities)
+    write_report(out / "report.html", results, spec,
+                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results

@@ -33,9 +33,9 @@ import nbformat
 import numpy as np
 
 from . import assignments, probe, visible
+from .course import SOURCE, api
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE = ROOT / "autograder" / "source"
 NOTEBOOKS = ROOT / "notebooks"
 WEBSITE = "Self-attention, step by step"
 
@@ -156,7 +156,7 @@ def split_helpers(spec):
 
 def _visible_source():
     text = inspect.getsource(visible)
-    return text[text.index("def _show"):].rstrip() + "\n"
+    return text[text.index("\n# Tolerances:") + 1:].rstrip() + "\n"
 
 
 def setup_source(spec):
@@ -337,8 +337,6 @@ def render(nb):
 
 def student_notebooks(sources):
     """``{id: source text}`` -> ``{id: student text}``, through nbgrader generate_assignment."""
-    from .course import api
-
     out = {}
     with tempfile.TemporaryDirectory(prefix="sa-build-") as tmp:
         grader = api(tmp)
@@ -372,6 +370,9 @@ def main(argv=None):
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a committed file is stale")
     args = parser.parse_args(argv)
+    if not NOTEBOOKS.is_dir():
+        parser.error(f"there is no {NOTEBOOKS}: the build rewrites the notebooks of a clone of the course, "
+                     "with the course installed from it (pip install -e .)")
     ids = args.assignments or assignments.ids()
     for aid in ids:
         try:

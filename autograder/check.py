@@ -41,6 +41,9 @@ from . import assignments, families, probe
 from .results import compare, from_report, run_case, solutions_namespace
 
 MIME = probe.MIME
+# How a part's message names the catalogued mistake it matched; `named_mistake` reads it back.
+MISTAKE_TAG = "[catalogued mistake: {}]"
+_MISTAKE_IN = re.compile(r"\[catalogued mistake: ([^\]\s]+)\]")
 # Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
 CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
 
@@ -71,6 +74,12 @@ def expected_results(assignment_id, part_id, mistake_id=None):
         with np.errstate(all="ignore"):
             out.append(run_case(fn, case))
     return tuple(out)
+
+
+def named_mistake(message):
+    """The id of the catalogued mistake a part's message names, or None."""
+    m = _MISTAKE_IN.search(message or "")
+    return m.group(1) if m else None
 
 
 def _outputs_of(spec, fn):
@@ -112,7 +121,7 @@ def judge_part(spec, part, report, cell_error=None):
             continue  # the mistake is right where the student is wrong: not this one
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             return {"passed": False, "mistake": mistake.id,
-                    "message": f"{title}: {mistake.message} [catalogued mistake: {mistake.id}] ({summary})"}
+                    "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
     family = families.diagnose(spec, part, expected, got, failing)
     if family is not None:
         family_id, message = family

@@ -3,7 +3,7 @@
 `SandboxExecute` is nbgrader's ``Execute`` preprocessor (nbclient underneath) with
 
 - the kernel from :class:`autograder.sandbox.SandboxedKernelManager` (or, with
-  ``--no-sandbox``, X's :class:`autograder.course.ScratchKernelManager`);
+  ``--no-sandbox``, :class:`autograder.course.ScratchKernelManager`);
 - ``Limits.cell_timeout`` per cell: the cell is interrupted and the next cell runs;
 - ``Limits.wall`` for the whole notebook: a watchdog kills the kernel;
 - ``Limits.output`` bytes of output kept per notebook (the probe's report is exempt, up to

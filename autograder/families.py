@@ -34,6 +34,7 @@ import numpy as np
 
 from . import assignments
 from .results import Raised, compare, run_case, solutions_namespace
+from .visible import ATOL, RTOL
 
 ROLES = (("Wq", "Wk", "Wv"), ("Q", "K", "V"), ("q", "k"))
 
@@ -196,7 +197,7 @@ def proportional(expected, got):
                 return None
             continue
         c = float(np.sum(g * e)) / ee
-        if not np.allclose(g, c * e, rtol=1e-6, atol=1e-9):
+        if not np.allclose(g, c * e, rtol=RTOL, atol=ATOL):
             return None
         factors.append(c)
     differing = [c for c in factors if not np.isclose(c, 1.0)]

@@ -5,6 +5,11 @@ journal entries (``OUT/.grader/results``): a kill at any moment loses at most th
 flight, which the next run grades again. `problem` tells a missing or damaged gradebook;
 `autograder.outdir.prepare_course` then rebuilds it and `replay` writes the journal back
 into it, so the grades are the same as before the damage.
+
+The gradebook is ``OUT/gradebook.db`` (SQLite) unless ``--db URL`` names another database
+that SQLAlchemy reaches, such as a course's PostgreSQL (``postgresql+psycopg://…``): `url`
+picks it, `check_reachable` fails early and in one line (`GradebookUnreachable`) when it is
+down, and `shown` prints it without its password.
 """
 
 from __future__ import annotations
@@ -12,20 +17,60 @@ from __future__ import annotations
 import sqlite3
 import time
 import warnings
+from pathlib import Path
 
 from .journal import write_journal
+
+
+class GradebookUnreachable(RuntimeError):
+    """The gradebook's database server cannot be reached (down, wrong address, refused login)."""
+
+
+def url(out, db_url=None):
+    """The gradebook's SQLAlchemy URL: ``db_url``, or SQLite's ``OUT/gradebook.db``."""
+    return db_url or f"sqlite:///{Path(out) / 'gradebook.db'}"
+
+
+def shown(db_url):
+    """``db_url`` fit to print: its password hidden."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        return make_url(db_url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - a URL SQLAlchemy cannot parse is shown as given
+        return db_url
+
+
+def _engine(db_url):
+    from sqlalchemy import create_engine
+    from sqlalchemy.pool import NullPool
+
+    kwargs = {"connect_args": {"connect_timeout": 10}} if db_url.startswith("postgresql") else {}
+    return create_engine(db_url, poolclass=NullPool, **kwargs)
+
+
+def check_reachable(db_url):
+    """Raise `GradebookUnreachable` (one line) unless a connection to ``db_url`` opens."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        with _engine(db_url).connect():
+            pass
+    except (SQLAlchemyError, ImportError) as exc:
+        reason = " ".join(str(getattr(exc, "orig", None) or exc).split())
+        raise GradebookUnreachable(f"the gradebook database {shown(db_url)} cannot be reached: {reason[:300]}") from None
 
 
 class GradebookWriter:
     """Results into nbgrader's gradebook, committed in batches; journal entries after each commit."""
 
-    def __init__(self, out, spec, batch=25, seconds=2.0, journal=True):
+    def __init__(self, out, spec, batch=25, seconds=2.0, journal=True, db_url=None):
         from nbgrader.api import Gradebook
 
         from .course import COURSE_ID
 
         self.out, self.spec, self.journal = out, spec, journal
-        self.gb = Gradebook(f"sqlite:///{out / 'gradebook.db'}", COURSE_ID)
+        self.gb = Gradebook(url(out, db_url), COURSE_ID)
         self.pending, self.batch, self.seconds, self.last = [], batch, seconds, time.monotonic()
 
     def add(self, result):
@@ -71,8 +116,13 @@ class GradebookWriter:
         self.gb.close()
 
 
-def problem(path, spec):
-    """None when ``path`` is a readable gradebook that holds ``spec``'s assignment; else what is wrong."""
+def problem(out, spec, db_url=None):
+    """None when the gradebook (``OUT/gradebook.db``, or ``db_url``) is readable and holds ``spec``'s
+    assignment; else what is wrong. A database server that cannot be reached is no damage to
+    repair: `GradebookUnreachable`."""
+    if db_url:
+        return _server_problem(db_url, spec)
+    path = Path(out) / "gradebook.db"
     if not path.exists():
         return "missing"
     try:
@@ -92,9 +142,23 @@ def problem(path, spec):
     return None
 
 
-def replay(out, spec, results):
+def _server_problem(db_url, spec):
+    """`problem` for a database server: no nbgrader tables, or not this assignment."""
+    from sqlalchemy import inspect, text
+
+    check_reachable(db_url)
+    engine = _engine(db_url)
+    with engine.connect() as con:
+        if not inspect(con).has_table("assignment"):
+            return "missing"
+        if not con.execute(text("SELECT count(*) FROM assignment WHERE name = :name"), {"name": spec.id}).scalar():
+            return f"without the assignment {spec.id}"
+    return None
+
+
+def replay(out, spec, results, db_url=None):
     """Write ``results`` (from the journal) into a new gradebook; the journal stays as it is."""
-    writer = GradebookWriter(out, spec, journal=False)
+    writer = GradebookWriter(out, spec, journal=False, db_url=db_url)
     for result in results:
         if result.get("assignment") == spec.id:
             writer.add(result)

@@ -2,7 +2,8 @@
 
 Layout::
 
-    OUT/gradebook.db                nbgrader's gradebook (SQLite), written by the parent only
+    OUT/gradebook.db                nbgrader's gradebook (SQLite; or a database server named by
+                                    ``--db URL``), written by the parent only
     OUT/source/ release/ ...        the nbgrader course (config, source and release notebooks)
     OUT/.grader/source.json         the source snapshot that every task carries (`source_snapshot`)
     OUT/.grader/results/<id>.json   the journal: one result per student, written after the
@@ -27,8 +28,9 @@ from .files import atomic_write, sha256_file
 from .journal import STATE, journal_entries
 
 
-def prepare_course(out, spec, stream=sys.stderr):
+def prepare_course(out, spec, stream=sys.stderr, db_url=None):
     """OUT as an nbgrader course for ``spec`` (generate_assignment run); returns the source snapshot.
+    The gradebook is ``OUT/gradebook.db``, or the database at ``db_url``.
 
     Redone when the source notebook changed, and when the gradebook is missing or damaged:
     then a damaged file is kept beside it (``gradebook.db.damaged-<time>``), a new one is
@@ -47,28 +49,28 @@ def prepare_course(out, spec, stream=sys.stderr):
     except (OSError, ValueError):
         old = {}
     db = out / "gradebook.db"
-    damage = gradebook.problem(db, spec)
+    damage = gradebook.problem(out, spec, db_url)
     if old.get("source_digest") == digest and damage is None:
         return old
     kept = None
-    if damage and db.exists():  # kept, never deleted: the instructor may want to look at it
+    if damage and not db_url and db.exists():  # kept, never deleted: the instructor may want to look at it
         kept = db.with_name(f"{db.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
         os.replace(db, kept)
-    course.make_course(out, [spec.id])
-    snap = source_snapshot(out, spec)
+    course.make_course(out, [spec.id], db_url=db_url)
+    snap = source_snapshot(out, spec, db_url)
     snap["source_digest"] = digest
     atomic_write(stamp_path, json.dumps(snap, indent=1, sort_keys=True))
     entries = journal_entries(out)
     if damage and entries and old.get("source_digest") == digest:
-        gradebook.replay(out, spec, entries)
-        stream.write(f"the gradebook {db} was {damage}; rebuilt it from the {len(entries)} result(s) "
+        gradebook.replay(out, spec, entries, db_url)
+        stream.write(f"the gradebook {gradebook.shown(db_url) if db_url else db} was {damage}; rebuilt it from the {len(entries)} result(s) "
                      f"in {out / STATE / 'results'}" + (f" (the old file is {kept.name})" if kept else "") + "\n")
     elif kept:
         stream.write(f"the gradebook {db} was {damage}; made a new one (the old file is {kept.name})\n")
     return snap
 
 
-def source_snapshot(out, spec):
+def source_snapshot(out, spec, db_url=None):
     """The source cells as nbgrader's gradebook holds them (hidden tests included), in notebook order.
 
     Order and cell types come from the released notebook; text, locks, checksums and points
@@ -80,7 +82,7 @@ def source_snapshot(out, spec):
     from .course import COURSE_ID
 
     release = nbformat.read(out / "release" / spec.id / f"{spec.notebook}.ipynb", as_version=4)
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}", COURSE_ID) as gb:
+    with Gradebook(gradebook.url(out, db_url), COURSE_ID) as gb:
         notebook = gb.find_notebook(spec.notebook, spec.id)
         sources = {c.name: c for c in notebook.source_cells}
         grades = {c.name: c for c in notebook.grade_cells}

@@ -68,14 +68,7 @@ def run_tasks(tasks, jobs, on_result, fn=None):
                         try:
                             on_result(alone.submit(fn, t).result())
                         except cf.process.BrokenProcessPool:
-                            on_result(_worker_died(t))
+                            on_result(task_mod.failed(t, "the grading worker process died twice on this notebook"))
                 pool = make_pool(jobs)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _worker_died(t):
-    result = task_mod.result_skeleton(t)
-    result["status"] = "error"
-    result["notes"].append("the grading worker process died twice on this notebook")
-    return result

@@ -2,8 +2,9 @@
 
 A histogram of scores and the pass rate of each part (matplotlib, embedded as inline SVG),
 a table of status counts, the list of flagged submissions (every status but ``graded``,
-and graded ones with notes) each with its reason, and the intake's rejected entries. The
-page has no timestamps and no external requests, so the same results give the same bytes.
+and graded ones with notes) each with its reason, the intake's rejected entries and the
+files that matched no student. The page has no timestamps and no external requests, so the
+same results give the same bytes.
 """
 
 from __future__ import annotations
@@ -82,7 +83,7 @@ def render(results, spec, rejected=()):
     status_rows = "".join(f"<tr><td>{esc(s)}</td><td>{counts[s]}</td><td>{esc(STATUSES.get(s, ''))}</td></tr>"
                           for s in STATUSES if s in counts)
     rate_rows = "".join(f"<tr><td>{esc(p)}</td><td>{rate:.0f}%</td></tr>" for p, rate in rates.items())
-    rejected_html = ("<h2>Rejected entries</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in rejected) + "</ul>"
+    rejected_html = ("<h2>Rejected or unmatched entries</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in rejected) + "</ul>"
                      if rejected else "")
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Grading report: {esc(spec.id)}</title>

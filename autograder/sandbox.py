@@ -159,6 +159,30 @@ def python_binds():
     return binds
 
 
+#: The course's own packages: the reference, the grader (hidden tests included), the book's figures.
+COURSE_PACKAGES = ("solutions", "autograder", "book_figures")
+
+
+def hide_course_packages(binds):
+    """``--tmpfs`` over each course package that a bind would show the kernel.
+
+    Installed with ``pip install .``, the packages sit in the site-packages the kernel needs;
+    an empty tmpfs over each one hides it. (Installed editable, they stay in the checkout,
+    which is never bound.)
+    """
+    import importlib.util
+
+    args = []
+    for name in COURSE_PACKAGES:
+        spec = importlib.util.find_spec(name)
+        for folder in (spec.submodule_search_locations or []) if spec else []:
+            folder = Path(folder).resolve()
+            for src, dest in binds:
+                if folder.is_relative_to(Path(src).resolve()):
+                    args += ["--size", "4096", "--tmpfs", str(Path(dest) / folder.relative_to(Path(src).resolve()))]
+    return args
+
+
 def kernel_env():
     """The kernel's whole environment: no PYTHONPATH, nothing of the grader's."""
     return {
@@ -194,6 +218,7 @@ def _bwrap_args(limits: Limits, binds_also, home):
     cmd += _parent_dirs([dest for _, dest in binds] + [Path(b) for b in binds_also] + [Path(home)])
     for src, dest in binds:
         cmd += ["--ro-bind", str(src), str(dest)]
+    cmd += hide_course_packages(binds)
     cmd += ["--perms", "0777", "--size", str(limits.disk), "--tmpfs", home]
     return cmd
 

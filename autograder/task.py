@@ -1,25 +1,33 @@
 """Grading one student: a self-contained task, safe to run in any worker process.
 
 :func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
-result. It reads the notebook named in the task, never the gradebook (the source cells come
-inside the task, see :func:`autograder.batch.source_snapshot`), and writes only under
-``task["out"]``: the autograded notebook and the feedback page. So a later step can hand the
-task to any distributed engine; the caller alone writes the gradebook.
+result. It never reads the gradebook (the source cells come inside the task, see
+:func:`autograder.outdir.source_snapshot`), and writes only under ``task["out"]``: the
+autograded notebook and the feedback page. The caller alone writes the gradebook.
+
+:func:`run` is the same work with no file system of the grader's at all: the notebook's bytes
+come inside the task (:func:`carry_notebook`) and the two files come back inside the result
+(``result["files"]``, written by :func:`store_files`). That is what a Dask worker on another
+machine runs (:mod:`autograder.cluster`); :func:`grade` is :func:`run` followed by
+:func:`store_files`, so both give the same files and the same result.
 
 Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
-``student_id``, ``path`` (the submitted notebook), ``out`` (the OUT folder), ``limits``
-(dict of :class:`autograder.sandbox.Limits`), ``sandbox`` (bool), ``source`` (the snapshot),
-``digest`` and ``notes`` (carried through to the result).
+``student_id``, ``path`` (the submitted notebook) or ``data`` and ``size`` (its bytes, from
+:func:`carry_notebook`), ``out`` (the OUT folder; only :func:`grade` needs it), ``limits``
+(dict of :class:`autograder.sandbox.Limits`), ``sandbox`` (bool), ``prefetch`` (bool, default
+true: start the next kernel during this notebook), ``source`` (the snapshot), ``digest`` and
+``notes`` (carried through to the result).
 
 Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
 :data:`STATUSES`), ``score``, ``max_score``, ``parts`` (``{part id: {"score", "max_score",
 "message"}}``), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
-relative to OUT, or None), ``seconds``.
+relative to OUT, or None), ``seconds``; from :func:`run` also ``files`` (``{path relative to
+OUT: text}``).
 
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
 test cells from the source (also deleted ones) → run in the sandbox
-(:class:`autograder.execute.SandboxExecute`) → :class:`autograder.check.ProbeCheck` (X's)
+(:class:`autograder.execute.SandboxExecute`) → :class:`autograder.check.ProbeCheck`
 → nbgrader's ``LimitOutput`` → scores with nbgrader's ``determine_grade`` → autograded
 notebook and feedback HTML (nbgrader's feedback template, hidden tests removed).
 """
@@ -58,10 +66,6 @@ STATUSES = {
 }
 
 
-def _rel(path, out):
-    return str(Path(path).relative_to(out))
-
-
 def result_skeleton(task):
     parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
              for c in task["source"]["cells"] if c["grade"]}
@@ -71,6 +75,14 @@ def result_skeleton(task):
         "parts": parts, "notes": list(task.get("notes", [])), "feedback": None, "autograded": None,
         "seconds": 0.0,
     }
+
+
+def failed(task, note):
+    """The result of a task that could not run to its end: status ``error`` and ``note``."""
+    result = result_skeleton(task)
+    result["status"] = "error"
+    result["notes"].append(note)
+    return result
 
 
 # ----------------------------------------------------------------------------- reading
@@ -95,14 +107,42 @@ def read_notebook(path):
     `Corrupt`, never a grader error.
     """
     path = Path(path)
-    size = path.stat().st_size
+    _check_size(path.stat().st_size)
+    return parse_notebook(path.read_bytes())
+
+
+def _check_size(size):
     if size == 0:
         raise Corrupt("the notebook file is empty")
     if size > MAX_NOTEBOOK_BYTES:
         raise Corrupt(f"the notebook file is {size / _MiB:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // _MiB} MiB "
                       f"that the grader reads; {CLEAR_OUTPUTS}")
+
+
+def carry_notebook(task):
+    """``task`` with the notebook's bytes inside (``data``, ``size``) instead of its ``path``, for a
+    worker that cannot see the grader's files. A file over ``MAX_NOTEBOOK_BYTES`` is not read:
+    only its size travels, and the worker finds it `Corrupt` as `read_notebook` would."""
+    task = dict(task)
+    path = task.pop("path", None)
+    if path is not None:
+        task["size"] = os.stat(path).st_size
+        task["data"] = Path(path).read_bytes() if task["size"] <= MAX_NOTEBOOK_BYTES else None
+    return task
+
+
+def _task_notebook(task):
+    """The task's notebook: from its carried bytes, or else from its path."""
+    if "data" in task:
+        _check_size(task["size"])
+        return parse_notebook(task["data"])
+    return read_notebook(task["path"])
+
+
+def parse_notebook(data):
+    """`read_notebook` for bytes already read (the size checked)."""
     try:
-        raw = _parse(path.read_bytes())
+        raw = _parse(data)
         if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
             raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
         for cell in raw["cells"]:
@@ -236,8 +276,8 @@ def sanitise(nb, source):
 
 # ----------------------------------------------------------------------------- feedback
 
-def write_feedback(nb, result, task, path):
-    """nbgrader's feedback page for the graded notebook, without the hidden tests' source."""
+def feedback_page(nb, result, task):
+    """nbgrader's feedback page (HTML text) for the graded notebook, without the hidden tests' source."""
     from nbgrader.preprocessors import ClearHiddenTests
 
     nb = copy.deepcopy(nb)
@@ -260,7 +300,7 @@ def write_feedback(nb, result, task, path):
                   + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
-    atomic_write(path, body)
+    return body
 
 
 _EXPORTER = None
@@ -284,55 +324,82 @@ def feedback_exporter():
     return _EXPORTER
 
 
-def write_missing_feedback(result, task, path):
-    """A short page for a student whose notebook could not be graded at all."""
+def missing_feedback_page(result, task):
+    """A short page (HTML text) for a student whose notebook could not be graded at all."""
     items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
-    atomic_write(path, (
+    return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
         f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
         f"<h1>{html.escape(task['assignment'])}</h1>"
         f"<p id='grader-status'><b>Status: {html.escape(result['status'])}</b> — "
         f"{html.escape(STATUSES[result['status']])}. Score: 0 / {result['max_score']:g}.</p>"
-        f"<ul>{items}</ul></body></html>"))
+        f"<ul>{items}</ul></body></html>")
 
 
 # ----------------------------------------------------------------------------- the task
 
 def grade(task):
-    """Grade one student's notebook; never raises (a grader bug gives status ``error``)."""
+    """Grade one student's notebook and write its files under ``task["out"]``; never raises
+    (a grader bug gives status ``error``)."""
+    return store_files(task["out"], run(task))
+
+
+def store_files(out, result):
+    """Write the files that `run` returned (``result["files"]``) under ``out``; return the result
+    without them. A file that cannot be written makes the result an ``error`` that says why."""
+    for rel, text in result.pop("files", {}).items():
+        try:
+            atomic_write(Path(out) / rel, text)
+        except OSError as exc:
+            result["status"] = "error"
+            result["notes"].append(f"grader error: could not write {rel}: {exc}")
+            result["feedback" if rel == result.get("feedback") else "autograded"] = None
+    return result
+
+
+def run(task):
+    """Grade one student's notebook; the result carries its files (``result["files"]``) instead of
+    writing them. Never raises (a grader bug gives status ``error``)."""
     start = time.monotonic()
-    out = Path(task["out"])
     result = result_skeleton(task)
-    feedback = out / "feedback" / task["student_id"] / task["assignment"] / task["notebook"].replace(".ipynb", ".html")
+    files = {}
+    feedback = f"feedback/{task['student_id']}/{task['assignment']}/{Path(task['notebook']).stem}.html"
     try:
-        if task.get("path") is None:
+        if task.get("path") is None and "data" not in task:
             result["status"] = "missing"
         else:
             try:
-                nb = read_notebook(task["path"])
+                nb = _task_notebook(task)
             except Corrupt as exc:
                 result["status"] = "corrupt"
                 result["notes"].append(str(exc))
                 nb = None
             if nb is not None:
-                _grade_notebook(nb, task, result, out, feedback)
+                nb = _grade_notebook(nb, task, result)
+                graded = f"autograded/{task['student_id']}/{task['assignment']}/{task['notebook']}"
+                files[graded] = nbformat.writes(nb)
+                result["autograded"] = graded
+                files[feedback] = feedback_page(nb, result, task)
         if result["status"] in ("missing", "corrupt"):
-            write_missing_feedback(result, task, feedback)
-        result["feedback"] = _rel(feedback, out)
+            files[feedback] = missing_feedback_page(result, task)
+        result["feedback"] = feedback
     except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
         result["status"] = "error"
         result["notes"].append(f"grader error: {type(exc).__name__}: {exc}")
         result["traceback"] = traceback.format_exc()[-4000:]
+        files, result["autograded"] = {}, None
         try:
-            write_missing_feedback(result, task, feedback)
-            result["feedback"] = _rel(feedback, out)
+            files[feedback] = missing_feedback_page(result, task)
+            result["feedback"] = feedback
         except Exception:  # noqa: BLE001 - the status and note still reach grades.csv
-            pass
+            result["feedback"] = None
     result["seconds"] = round(time.monotonic() - start, 3)
+    result["files"] = files
     return result
 
 
-def _grade_notebook(nb, task, result, out, feedback):
+def _grade_notebook(nb, task, result):
+    """Run, check and score ``nb``; fills ``result`` and returns the graded notebook."""
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
 
@@ -348,7 +415,8 @@ def _grade_notebook(nb, task, result, out, feedback):
         shown = Path(work) / task["notebook"]
         nbformat.write(nb, shown)
         resources["metadata"] = {"path": work}
-        executor = SandboxExecute(limits=limits, sandbox=task.get("sandbox", True), notebook_file=str(shown))
+        executor = SandboxExecute(limits=limits, sandbox=task.get("sandbox", True), notebook_file=str(shown),
+                                  prefetch=task.get("prefetch", True))
         nb, resources = executor.preprocess(nb, resources)
         events = executor.events
     nb, resources = ProbeCheck().preprocess(nb, resources)
@@ -364,10 +432,7 @@ def _grade_notebook(nb, task, result, out, feedback):
             part["message"] = verdicts.get(gid, {}).get("message", "")
     result["score"] = sum(p["score"] for p in result["parts"].values())
     result["status"] = _status(nb, events, resources, result)
-    graded = out / "autograded" / task["student_id"] / task["assignment"] / task["notebook"]
-    atomic_write(graded, nbformat.writes(nb))
-    result["autograded"] = _rel(graded, out)
-    write_feedback(nb, result, task, feedback)
+    return nb
 
 
 def _errors(nb):

@@ -1,10 +1,15 @@
-"""Checks used by the visible tests; the build copies their source into each notebook's set-up cell.
+"""Checks used by the visible tests; the build copies this file, from the tolerances on, into
+each notebook's set-up cell. ``autograder.check`` grades with the same tolerances.
 
 Every failing check raises ``AssertionError`` with a sentence that says what was expected
 and what came back, plus an optional hint that points at the likely mistake.
 """
 
 import numpy as np
+
+# Tolerances: how close a result must be to the reference's (relative, absolute), here and
+# when the notebook is graded.
+RTOL, ATOL = 1e-6, 1e-9
 
 
 def _show(x):
@@ -36,7 +41,7 @@ def check_close(what, got, expected, hint=""):
         _fail(f"{what} is None: did you forget to return it?", hint)
     check_shape(what, got, expected.shape, hint)
     got = np.asarray(got, dtype=float)
-    if not np.allclose(got, expected, rtol=1e-6, atol=1e-9):
+    if not np.allclose(got, expected, rtol=RTOL, atol=ATOL):
         _fail(f"{what} should be\n{_show(expected)}\nbut yours is\n{_show(got)}", hint)
 
 
@@ -63,7 +68,7 @@ def check_unlike(what, got, wrong, message):
     """Fail with ``message`` when ``got`` equals ``wrong``, the result of a known mistake."""
     try:
         same = np.shape(got) == np.shape(wrong) and np.allclose(
-            np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=1e-6, atol=1e-9, equal_nan=True)
+            np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=RTOL, atol=ATOL, equal_nan=True)
     except (TypeError, ValueError):
         same = False
     if same:

@@ -12,7 +12,7 @@ functions, each stage timed ``--repeats`` times in this one process (median and 
 - ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox`` running
   ``/bin/true``, minus ``/bin/true`` alone;
 - ``kernel start+stop``: start, wait until ready, shut down, for a bare jupyter_client kernel,
-  X's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and Y's ``SandboxedKernelManager``;
+  the course's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and the sandbox's ``SandboxedKernelManager``;
 - ``execution``: running the notebook's code cells in a kernel already started;
 - our task's stages (``autograder.task``): read + sanitise, ``SandboxExecute`` (kernel start,
   cells, shut-down), ``ProbeCheck``, LimitOutput + scores, the autograded notebook, the feedback
@@ -43,11 +43,9 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_grading import env, make_class  # the script's own folder is first on sys.path
 
-from bench_grading import env, make_class  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def cpu_now():
@@ -214,7 +212,7 @@ def main(argv=None):
                 stages[key].append((clock.wall, clock.cpu))
         return Stage()
 
-    # "ahead": Y's executor boots the next notebook's kernel while one runs (prefetch); the first
+    # "ahead": our executor boots the next notebook's kernel while one runs (prefetch); the first
     # round has no kernel ready yet and is not kept.
     prefetch_ok = "prefetch" in SandboxExecute.class_trait_names()
     for round_ in range(R + 1):
@@ -248,7 +246,7 @@ def main(argv=None):
         with stage("write autograded notebook"):
             atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
-            task_mod.write_feedback(executed, result, base, work / "feedback.html")
+            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base))
     for key, times in stages.items():
         if times:
             record(f"task: {key}", "task stage", times)

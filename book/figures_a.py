@@ -2,9 +2,9 @@
 
 These functions only draw (and, for the cost figure, measure). Every number they
 show is computed by the caller with ``solutions/``; no formula of the course is
-implemented here. Pages import them with the repository on PYTHONPATH::
+implemented here. Pages import them from the installed package ``book_figures``::
 
-    from book.figures_a import heatmap, b1_diagram
+    from book_figures.figures_a import heatmap, b1_diagram
 """
 
 import time

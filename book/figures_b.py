@@ -1,10 +1,10 @@
 """Drawing helpers for chapters 5-7 of the book.
 
 These functions only draw. Every number they show is computed by the caller with
-``solutions/``; no formula of the course is implemented here. Pages import them with the
-repository on PYTHONPATH::
+``solutions/``; no formula of the course is implemented here. Pages import them from the
+installed package ``book_figures``::
 
-    from book.figures_b import attention_map, receptive_field, rnn_chain, all_pairs
+    from book_figures.figures_b import attention_map, receptive_field, rnn_chain, all_pairs
 """
 
 import matplotlib.pyplot as plt

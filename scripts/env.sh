@@ -1,7 +1,5 @@
-# Sourced by the other scripts: the course's environment.
-# .venv/bin on PATH (nbgrader starts `alembic` by name), and the repository root on
-# PYTHONPATH so the book and the tests can `import solutions`. Student kernels started by
-# the grader get neither.
+# Sourced by the other scripts: the course's environment. .venv/bin goes first on PATH
+# (nbgrader starts `alembic` by name). The course's packages are installed in .venv by
+# scripts/setup.sh (editable), so nothing else is needed to import them.
 COURSE_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$COURSE_ROOT/.venv/bin:$PATH"
-export PYTHONPATH="$COURSE_ROOT${PYTHONPATH:+:$PYTHONPATH}"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Set up everything the course needs, on a fresh Debian machine that has only Python 3.11.
 #   bash scripts/setup.sh          # Python environment in .venv (enough to build the book)
-#   bash scripts/setup.sh --test   # also the system packages the tests need (Chromium, bubblewrap)
+#   bash scripts/setup.sh --test   # also the system packages the tests need (Chromium, bubblewrap,
+#                                  # PostgreSQL for the gradebook-in-a-database tests)
 # Safe to run again: each step is skipped when it is already done.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -41,7 +42,18 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
   echo "$sum" > "$stamp"
 fi
 
-# 3. For the tests: a browser for the site tests and bubblewrap for the grading sandbox.
+# 3. The course itself (solutions, autograder, book_figures), editable: imports read this
+#    checkout, and `self-attention-grader` is on .venv/bin. Redone when pyproject.toml changes.
+stamp=.venv/.project.sha256
+sum=$(sha256sum pyproject.toml | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || ! .venv/bin/python -c "import solutions, autograder, book_figures" 2>/dev/null; then
+  echo "setup: installing the course's package (pip install -e .)"
+  .venv/bin/python -m pip install -q --disable-pip-version-check --no-deps -e .
+  echo "$sum" > "$stamp"
+fi
+
+# 4. For the tests: a browser for the site tests, bubblewrap for the grading sandbox, and a
+#    PostgreSQL server that the cluster tests start themselves (nothing starts it otherwise).
 if [ $want_test -eq 1 ]; then
-  apt_install chromium bubblewrap fonts-dejavu-core
+  apt_install chromium bubblewrap fonts-dejavu-core postgresql
 fi

@@ -115,19 +115,19 @@ def sentence_mask(lengths, width=None):
     return mask
 
 
-def linear_backward(Z, W, dU):
-    """Backward pass of ``position_wise``, :math:`U = W Z + b` applied to every column.
+def linear_backward(I_in, W, dU):
+    """Backward pass of ``position_wise``, :math:`U = W I_{in} + b` applied to every column.
 
     Returns
     -------
-    dZ : (d_in, N) ndarray
+    dI_in : (d_in, N) ndarray
         :math:`W^T dU`.
     dW : (d_out, d_in) ndarray
-        :math:`dU\\,Z^T`.
+        :math:`dU\\,I_{in}^T`.
     db : (d_out,) ndarray
         :math:`dU` summed over the columns.
     """
-    return W.T @ dU, dU @ Z.T, dU.sum(axis=1)
+    return W.T @ dU, dU @ I_in.T, dU.sum(axis=1)
 
 
 def cross_entropy(logits, targets):
@@ -192,8 +192,8 @@ def forward(params, config, sentences):
 
     Notes
     -----
-    :math:`I = E X (+ P X_{pos})`; :math:`Z = I + O` with O the attention output (Z = I
-    without attention); :math:`U = W_1 Z + b_1`, :math:`F = \\mathrm{relu}(U)`; logits :math:`= W_2 F + b_2`.
+    :math:`I = E X (+ P X_{pos})`; :math:`I_{res} = I + O` with O the attention output (:math:`I_{res} = I`
+    without attention); :math:`U = W_1 I_{res} + b_1`, :math:`F = \\mathrm{relu}(U)`; logits :math:`= W_2 F + b_2`.
     """
     tokens = [t for s in sentences for t in s]
     lengths = [len(s) for s in sentences]
@@ -207,16 +207,16 @@ def forward(params, config, sentences):
         I = I + embed(positions, range(config.max_len), params["P"])  # aⁱ + eⁱ
     cache = {"tokens": tokens, "positions": positions, "I": I}
     if config.attention == "none":
-        Z = I
+        I_res = I
     else:
         mask = sentence_mask(lengths, config.width if config.attention == "window" else None)
         O, cache["A_primes"] = _attention_forward(params, config, I, mask)  # (d, N)
         cache["mask"] = mask
-        Z = I + O                                    # residual: each vector keeps its own word
-    U = position_wise(Z, params["W1"], params["b1"])  # (d_hidden, N)
+        I_res = I + O                                    # residual: each vector keeps its own word
+    U = position_wise(I_res, params["W1"], params["b1"])  # (d_hidden, N)
     F = np.maximum(U, 0.0)                           # (d_hidden, N)
     logits = position_wise(F, params["W2"], params["b2"])  # (|TAGS|, N)
-    cache.update(Z=Z, U=U, F=F)
+    cache.update(I_res=I_res, U=U, F=F)
     return logits, cache
 
 
@@ -231,10 +231,10 @@ def backward(params, config, cache, dlogits):
     grads = {}
     dF, grads["W2"], grads["b2"] = linear_backward(cache["F"], params["W2"], dlogits)
     dU = dF * (cache["U"] > 0)                       # relu
-    dZ, grads["W1"], grads["b1"] = linear_backward(cache["Z"], params["W1"], dU)
-    dI = dZ                                          # Z = I (+ O): the identity path
+    dI_res, grads["W1"], grads["b1"] = linear_backward(cache["I_res"], params["W1"], dU)
+    dI = dI_res                                          # I_res = I (+ O): the identity path
     if config.attention != "none":
-        dI_attention, attention_grads = _attention_backward(params, config, cache["I"], cache["mask"], dZ)
+        dI_attention, attention_grads = _attention_backward(params, config, cache["I"], cache["mask"], dI_res)
         dI = dI + dI_attention
         grads.update(attention_grads)
     grads["E"] = dI @ one_hot(cache["tokens"], VOCAB).T  # I = E X (+ P Xpos), so dE = dI Xᵀ

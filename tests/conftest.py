@@ -17,10 +17,9 @@ def toc_files():
 
 
 def course_env():
-    """The environment the course's scripts set: .venv/bin on PATH, the repository on PYTHONPATH."""
+    """The environment scripts/env.sh sets: .venv/bin first on PATH (the course is installed there)."""
     env = dict(os.environ)
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
-    env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     env.pop("MPLBACKEND", None)  # kernels must use the inline backend so figures reach the page
     return env
 

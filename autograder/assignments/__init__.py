@@ -7,8 +7,8 @@ Spec format (how to add an assignment, e.g. 08-capstone)
 2. Write ``autograder/assignments/aNN_<name>.py`` defining ``ASSIGNMENT = Assignment(...)``
    (copy ``a02_dot_product.py``), and add its id to :data:`MODULES` below.
 3. Run ``python -m autograder.build``; commit ``autograder/source/<id>/`` and
-   ``notebooks/<id>/``. Add the id to ``ASSIGNMENT_IDS`` in ``tests/exercises`` (it is
-   parametrised over :func:`ids`, so nothing else is needed).
+   ``notebooks/<id>/``. The tests of ``tests/exercises`` run over :func:`ids`, so they
+   cover the new assignment with nothing else to add.
 
 An :class:`Assignment` has:
 
@@ -51,6 +51,9 @@ An :class:`Assignment` has:
   set-up cell; answers of earlier exercises never do: the student pastes their own into
   answer cells after the set-up cell, and a locked cell checks them on new inputs against
   precomputed values (:func:`autograder.build.earlier_check_source`).
+- ``sections``: for every answer function, the MyST label (``(ch03-qkv)=`` above a heading
+  of the chapter's page) of the section that teaches it; the class report of ``export``
+  links each catalogued mistake there;
 """
 
 from __future__ import annotations
@@ -187,6 +190,8 @@ class Assignment:
     parts: tuple
     mistakes: tuple
     returns: dict = field(default_factory=dict)  # function -> names of its outputs, for messages
+    # function -> MyST label of the book section that teaches it (the class report links there)
+    sections: dict = field(default_factory=dict)
     provided: tuple = ()
     families: tuple = ()  # assignment-specific :class:`Family` s, on top of the grader's generic ones
 

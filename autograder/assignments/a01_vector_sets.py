@@ -31,6 +31,12 @@ ASSIGNMENT = Assignment(
     chapter=1,
     chapter_title="A set of vectors as input",
     page="ch01-vector-sets",
+    sections={
+        "one_hot": "ch01-sentence",
+        "embed": "ch01-sentence",
+        "cosine_similarity": "ch01-sentence",
+        "position_wise": "ch01-one-at-a-time",
+    },
     intro="""
     Self-attention takes a **set of vectors** as input: a sentence becomes one vector per word,
     stored as the columns of `I = [a¹ … aᴺ]`, shape `(d, N)`. A word can be a **one-hot**

@@ -89,6 +89,12 @@ ASSIGNMENT = Assignment(
     chapter=2,
     chapter_title="Relevance by dot product",
     page="ch02-dot-product",
+    sections={
+        "dot_product_score": "ch02-relevance",
+        "additive_score": "ch02-relevance",
+        "softmax": "ch02-softmax",
+        "attend": "ch02-weighted-sum",
+    },
     intro="""
     Self-attention computes, for one input vector aⁱ, how relevant every vector aʲ is to it,
     and mixes the vectors by that relevance. The chapter builds it in four steps, and so do you:

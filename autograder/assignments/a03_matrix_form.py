@@ -22,6 +22,7 @@ ASSIGNMENT = Assignment(
     chapter=3,
     chapter_title="The matrix form",
     page="ch03-matrix-form",
+    sections={"qkv": "ch03-qkv", "scores": "ch03-scores", "self_attention": "ch03-outputs"},
     intro="""
     Chapter 3 computes every output bⁱ at once with matrices. With the inputs as the columns
     of `I` (d, N):

@@ -78,6 +78,8 @@ ASSIGNMENT = Assignment(
     chapter=4,
     chapter_title="Multi-head self-attention",
     page="ch04-multi-head",
+    sections={"multi_head_self_attention": "ch04-two-heads",
+              "multi_head_self_attention_batched": "ch04-two-heads"},
     intro="""
     One set of (Wᵠ, Wᵏ, Wᵛ) finds one kind of relevance. **Multi-head** self-attention runs h
     heads side by side, each with its own weights: head ℓ gives $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$).

@@ -35,6 +35,7 @@ ASSIGNMENT = Assignment(
     chapter=5,
     chapter_title="Positional encoding",
     page="ch05-positional-encoding",
+    sections={"sinusoidal_encoding": "ch05-sinusoidal", "permute": "ch05-order"},
     intro="""
     Self-attention treats its input as a **set**: permute the columns of `I` and the columns
     of O are permuted the same way; nothing in it knows which vector came first. To give it

@@ -53,6 +53,7 @@ ASSIGNMENT = Assignment(
     chapter=6,
     chapter_title="Self-attention and CNNs",
     page="ch06-vs-cnn",
+    sections={"window_mask": "ch06-receptive-field", "masked_self_attention": "ch06-receptive-field"},
     intro="""
     A convolution looks at a **receptive field**: a window of `width` positions around each
     position. Self-attention looks at every position, and learns which ones matter. Restrict it

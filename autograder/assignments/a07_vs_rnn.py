@@ -64,6 +64,7 @@ ASSIGNMENT = Assignment(
     chapter=7,
     chapter_title="Self-attention and RNNs",
     page="ch07-vs-rnn",
+    sections={"rnn_forward": "ch07-rnn", "rnn_jacobians": "ch07-paths", "rnn_influence": "ch07-paths"},
     intro="""
     A recurrent network reads the inputs **left to right**: hᵗ = tanh(Wₓaᵗ + Wₕhᵗ⁻¹), starting
     from h⁰ (zeros unless given). Step t cannot start before step t-1 has finished, and a¹

@@ -95,6 +95,7 @@ ASSIGNMENT = Assignment(
     chapter=8,
     chapter_title="Capstone: tagging “I saw a saw”",
     page="ch08-capstone",
+    sections={"self_attention_backward": "ch08-backward"},
     intro="""
     To train self-attention you need the derivative of the loss with respect to its weights.
     Given dO, the gradient of the loss with respect to the output O, you run the forward pass

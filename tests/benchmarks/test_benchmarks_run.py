@@ -13,8 +13,6 @@ import pytest
 
 from tests.conftest import ROOT, course_env
 
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
 PNG = b"\x89PNG\r\n\x1a\n"
 
 
@@ -47,6 +45,15 @@ def test_grading_smoke_prints_and_writes_figures(tmp_path):
     assert (tmp_path / "grading.png").read_bytes().startswith(PNG)
 
 
+@pytest.mark.slow
+def test_cluster_smoke_grades_the_same_on_a_dask_worker(tmp_path):
+    out = run("bench_cluster.py", "--smoke", "--out", str(tmp_path), timeout=900)
+    table = rows(tmp_path / "cluster.csv")
+    assert [r["variant"] for r in table] == ["local --jobs 2", "dask, 1 worker(s)"]
+    assert all(float(r["wall_s"]) > 0 and float(r["notebooks_per_s"]) > 0 for r in table)
+    assert "grades.csv identical in every variant" in out
+
+
 def test_reference_tiny_prints_and_writes_figures(tmp_path):
     out = run("bench_reference.py", "--max-n", "32", "--repeats", "1", "--out", str(tmp_path))
     table = rows(tmp_path / "reference.csv")
@@ -58,7 +65,7 @@ def test_reference_tiny_prints_and_writes_figures(tmp_path):
 
 
 def test_score_differences_are_reported():
-    from bench_grading import differences
+    from benchmarks.bench_grading import differences
 
     same = {"s1": {"a": 1.0, "b": 2.0}}
     assert differences("stock", same, "ours", {"s1": {"a": 1.0, "b": 2.0}}, {}) == []
@@ -68,7 +75,7 @@ def test_score_differences_are_reported():
 
 def test_the_class_mixes_right_wrong_and_broken(tmp_path):
     from autograder import assignments
-    from bench_grading import make_class
+    from benchmarks.bench_grading import make_class
 
     kinds = make_class(assignments.get("02-dot-product"), 20, tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(kinds)

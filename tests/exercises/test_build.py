@@ -44,3 +44,17 @@ def test_every_exercise_function_has_three_catalogued_mistakes_and_three_parts()
         assert len(spec.parts) >= 3, aid
         for fn in spec.answer_functions:
             assert sum(m.function == fn for m in spec.mistakes) >= 3, (aid, fn)
+
+
+def test_setup_cells_run_and_check_with_the_graders_tolerances():
+    from autograder import results
+
+    for aid in assignments.ids():
+        spec = assignments.get(aid)
+        nb = json.loads((ROOT / "notebooks" / aid / f"{spec.notebook}.ipynb").read_text(encoding="utf-8"))
+        setup = next(c for c in nb["cells"] if c["metadata"].get("nbgrader", {}).get("grade_id") == "setup")
+        namespace = {}
+        exec(compile("".join(setup["source"]), f"{aid} set-up cell", "exec"), namespace)  # noqa: S102 - our notebook
+        assert (namespace["RTOL"], namespace["ATOL"]) == (results.RTOL, results.ATOL), aid
+        for name in ("check_close", "check_shape", "check_raises", "check_true", "check_unlike"):
+            assert callable(namespace[name]), (aid, name)

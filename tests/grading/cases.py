@@ -8,11 +8,11 @@ the student's dot_product_score and softmax).
 
 import json
 
-from autograder import assignments
+from autograder import assignments, probe
 from tests.grading.students import ASSIGNMENT, NOTEBOOK, solutions, submission
 
 SPEC = assignments.get(ASSIGNMENT)
-MIME = "application/vnd.self-attention.probe+json"
+MIME = probe.MIME
 
 
 def mistake(mistake_id):
@@ -25,7 +25,6 @@ def nb(**kw):
 
 
 SOL = solutions()
-BLANK = {k: v for k, v in solutions().items() if False}
 # Code that defines the right answers, but not in the ordinary way (for the flagged cases).
 EXEC_SOLUTION = "exec(compile(" + repr("import numpy as np\n" + SOL["dot_product_score_answer"]) + ", 'helper.py', 'exec'))"
 

@@ -34,17 +34,17 @@ def fresh_out(course_template, tmp_path):
     return out
 
 
-def grade_new(course_template, submissions, out, *extra, jobs=2):
+def grade_new(course_template, submissions, out, *extra, jobs=2, limits=FAST):
     """Grade into a new OUT made from the prepared course; return the CompletedProcess."""
     shutil.copytree(course_template, out)
-    return grade(submissions, out, *extra, jobs=jobs)
+    return grade(submissions, out, *extra, jobs=jobs, limits=limits)
 
 
-def grade(submissions, out, *extra, jobs=2, check=True):
+def grade(submissions, out, *extra, jobs=2, check=True, env=None, limits=FAST):
     """Run ``python -m autograder grade`` as an instructor would; return the CompletedProcess."""
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(submissions), "--out", str(out),
-           "--jobs", str(jobs), *FAST, *extra]
-    result = subprocess.run(cmd, cwd=ROOT, env=course_env(), capture_output=True, text=True, timeout=600)
+           "--jobs", str(jobs), *limits, *extra]
+    result = subprocess.run(cmd, cwd=ROOT, env=env or course_env(), capture_output=True, text=True, timeout=600)
     if check and result.returncode != 0:
         raise AssertionError(f"grade failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-5000:]}")
     return result

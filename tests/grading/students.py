@@ -2,7 +2,7 @@
 
 ``submission(**changes)`` returns notebook JSON text: the student notebook of
 02-dot-product with answer cells replaced (``answers={cell id: code}``; ``solved=True``
-puts X's solution code from the source notebook in every answer cell), extra cells
+puts the solution code of the source notebook in every answer cell), extra cells
 inserted after a given cell, cells deleted or edited. Nothing here is written by hand
 into a notebook file: every test submission is generated from the committed ones.
 """

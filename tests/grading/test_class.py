@@ -144,8 +144,11 @@ def test_killed_batch_resumes_with_only_what_is_missing(fresh_out, tmp_path):
     subs = write_class(tmp_path / "subs", quick)
     cmd = [sys.executable, "-m", "autograder", "grade", ASSIGNMENT, str(subs), "--out", str(fresh_out),
            "--jobs", "1", *FAST]
-    runs_before = set(Path(tempfile.gettempdir()).glob("ag-run-*"))
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=course_env(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # A temporary folder of this test's own (short: socket paths are limited), so that the run
+    # folders of other graders on the machine are not counted.
+    private_tmp = Path(tempfile.mkdtemp(prefix="agt-", dir="/tmp"))
+    env = {**course_env(), "TMPDIR": str(private_tmp)}
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     results = fresh_out / STATE / "results"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not (results.exists() and any(results.iterdir())):
@@ -159,10 +162,11 @@ def test_killed_batch_resumes_with_only_what_is_missing(fresh_out, tmp_path):
     assert not alive, [p.cmdline()[:3] for p in alive]
     done = {p.name: p.stat().st_mtime_ns for p in results.iterdir() if p.suffix == ".json"}
     assert 0 < len(done) < len(quick), done
-    left = set(Path(tempfile.gettempdir()).glob("ag-run-*")) - runs_before
+    left = list(private_tmp.glob("ag-run-*"))
     assert left  # the killed run's temporary folder...
-    grade(subs, fresh_out, jobs=1)
+    grade(subs, fresh_out, jobs=1, env=env)
     assert not any(p.exists() for p in left)  # ...is removed by the next run
+    shutil.rmtree(private_tmp, ignore_errors=True)
     assert {p.name: p.stat().st_mtime_ns for p in results.iterdir() if p.name in done} == done
     got = rows(fresh_out)
     assert {sid: (got[sid]["status"], float(got[sid]["score"])) for sid in quick} == \

@@ -131,12 +131,12 @@ def test_cross_entropy_value_and_gradient():
 
 def test_linear_backward_matches_finite_differences():
     rng = np.random.default_rng(1)
-    X, W, b, G = rng.normal(size=(3, 4)), rng.normal(size=(5, 3)), rng.normal(size=5), rng.normal(size=(5, 4))
+    I_in, W, b, G = rng.normal(size=(3, 4)), rng.normal(size=(5, 3)), rng.normal(size=5), rng.normal(size=(5, 4))
 
     def loss():
-        return np.sum(G * S.position_wise(X, W, b))
+        return np.sum(G * S.position_wise(I_in, W, b))
 
-    for name, x, g in zip(("dX", "dW", "db"), (X, W, b), T.linear_backward(X, W, G)):
+    for name, x, g in zip(("dI_in", "dW", "db"), (I_in, W, b), T.linear_backward(I_in, W, G)):
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-6, atol=1e-8, err_msg=name)
 
 

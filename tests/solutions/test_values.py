@@ -123,9 +123,9 @@ def test_position_wise_tags_both_saws_alike():
     vocab = ["I", "saw", "a"]
     I = S.one_hot(["I", "saw", "a", "saw"], vocab)
     W = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])
-    Y = S.position_wise(I, W, [10.0, 20.0])
-    assert_allclose(Y, [[11, 12, 13, 12], [20, 19, 21, 19]])
-    assert_allclose(Y[:, 1], Y[:, 3])  # the verb and the noun get the same output
+    U = S.position_wise(I, W, [10.0, 20.0])
+    assert_allclose(U, [[11, 12, 13, 12], [20, 19, 21, 19]])
+    assert_allclose(U[:, 1], U[:, 3])  # the verb and the noun get the same output
 
 
 def test_sinusoidal_encoding_rows_by_hand():

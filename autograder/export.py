@@ -1,0 +1,280 @@
+"""``python -m autograder export OUT [OUT ...] --to DIR``: a class's grades, in the LMS's formats.
+
+Each OUT is the output folder of one assignment (``python -m autograder grade … --out OUT``):
+its ``grades.csv`` gives the rows, its journal (``OUT/.grader/results/``) the parts and the
+catalogued mistakes. Students are joined across the assignments on their safe id
+(:func:`autograder.lms.safe_id`), which is the same in every assignment. Written to DIR:
+
+``grades.csv``
+    One row per student: ``student_id``, ``name``, ``lms``, ``canvas_user_id``,
+    ``moodle_participant_ids``, ``email``, ``id_number``, ``section``, one score column per
+    assignment headed by its id (``03-matrix-form``), ``total``, ``late`` (the assignments
+    handed in late). A blank score means the student is not in that assignment's OUT.
+``canvas.csv``
+    The columns of Canvas's gradebook import: ``Student``, ``ID`` (the Canvas user id of a
+    student from a Canvas download), ``SIS User ID``, ``SIS Login ID``, ``Section``, then one
+    column per assignment headed by its id.
+``moodle.csv``
+    For Moodle's "Import grades from CSV": ``Full name``, ``Email address`` and ``ID number``
+    (known when the student's folder was named by an email address or a number), one
+    ``participant id (<assignment>)`` column per assignment (Moodle's per-assignment id from its
+    download, the one of the assignment's grading worksheet), then one column per assignment.
+Each ``--roster`` (the LMS's own gradebook export, :mod:`autograder.roster`) completes the
+identities: the SIS ids and the section for Canvas, the email address and ID number for
+Moodle, and adds the students who handed in nothing.
+
+``report.html``
+    One page, offline: the class's most common catalogued mistakes across the assignments,
+    each with the number of students who made it and a link to the section of the chapter
+    that teaches it again; then each assignment's score distribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+from . import assignments, roster
+from .check import named_mistake
+from .roster import FIELDS
+
+ROOT = Path(__file__).resolve().parents[1]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ExportError(Exception):
+    """An OUT folder that cannot be exported; the message says which and why."""
+
+
+@dataclasses.dataclass
+class Graded:
+    """One assignment's OUT folder, read."""
+
+    out: Path
+    spec: object  # autograder.assignments.Assignment
+    rows: list  # grades.csv, as dicts
+    results: dict  # student id -> journal entry (None when missing)
+
+
+def read_out(out):
+    out = Path(out)
+    path = out / "grades.csv"
+    if not path.is_file():
+        raise ExportError(f"{out}: no grades.csv; grade the assignment first "
+                          f"(python -m autograder grade ASSIGNMENT SUBMISSIONS --out {out})")
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    ids = {r["assignment"] for r in rows}
+    if not rows:
+        try:
+            ids = {json.loads((out / ".grader" / "source.json").read_text())["assignment"]}
+        except (OSError, ValueError, KeyError):
+            raise ExportError(f"{out}: grades.csv has no rows and OUT names no assignment") from None
+    if len(ids) != 1:
+        raise ExportError(f"{path}: rows of several assignments ({', '.join(sorted(ids))}); one OUT per assignment")
+    try:
+        spec = assignments.get(ids.pop())
+    except ValueError as exc:
+        raise ExportError(f"{path}: {exc}") from None
+    results = {}
+    for row in rows:
+        try:
+            results[row["student_id"]] = json.loads(
+                (out / ".grader" / "results" / f"{row['student_id']}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            results[row["student_id"]] = None
+    return Graded(out, spec, rows, results)
+
+
+def read_all(outs):
+    graded = [read_out(out) for out in outs]
+    seen = {}
+    for g in graded:
+        if g.spec.id in seen:
+            raise ExportError(f"{seen[g.spec.id]} and {g.out} both hold {g.spec.id}; give one OUT per assignment")
+        seen[g.spec.id] = g.out
+    return sorted(graded, key=lambda g: assignments.ids().index(g.spec.id))
+
+
+# ----------------------------------------------------------------------------- the class
+
+def class_rows(graded):
+    """{student id: {"name", "lms", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid], and
+    :data:`autograder.roster.FIELDS`}}; an email address or a number as a folder's name is taken as such."""
+    students = {}
+    for g in graded:
+        aid = g.spec.id
+        for row in g.rows:
+            sid = row["student_id"]
+            s = students.setdefault(sid, {
+                "name": row.get("name") or sid, "lms": set(), "moodle_ids": {}, "scores": {}, "late": [],
+                **dict.fromkeys(FIELDS, ""),
+                "email": sid if EMAIL.match(sid) else "", "id_number": sid if sid.isdigit() else ""})
+            lms, lms_id = row.get("lms", ""), row.get("lms_id", "")
+            s["lms"].add(lms or "folder")
+            if lms == "canvas":
+                s["canvas_id"] = lms_id
+            elif lms == "moodle":
+                s["moodle_ids"][aid] = lms_id
+            s["scores"][aid] = float(row["score"])
+            if row.get("late"):
+                s["late"].append(aid)
+    return students
+
+
+def _num(x):
+    return f"{x:g}"
+
+
+def _csv(header, rows):
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def grades_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    rows = []
+    for sid in sorted(students):
+        s = students[sid]
+        rows.append([sid, s["name"], "+".join(sorted(s["lms"])), s["canvas_id"],
+                     "; ".join(f"{a}: {p}" for a, p in s["moodle_ids"].items()), s["email"], s["id_number"],
+                     s["section"], *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids],
+                     _num(sum(s["scores"].values())), " ".join(s["late"])])
+    return _csv(["student_id", "name", "lms", "canvas_user_id", "moodle_participant_ids", "email", "id_number",
+                 "section", *aids, "total", "late"], rows)
+
+
+def canvas_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    rows = [[s["name"], s["canvas_id"], s["sis_user_id"], s["sis_login_id"], s["section"],
+             *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids]]
+            for s in (students[sid] for sid in sorted(students))]
+    return _csv(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *aids], rows)
+
+
+def moodle_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    rows = []
+    for sid in sorted(students):
+        s = students[sid]
+        rows.append([s["name"], s["email"], s["id_number"], *[s["moodle_ids"].get(a, "") for a in aids],
+                     *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids]])
+    return _csv(["Full name", "Email address", "ID number", *[f"participant id ({a})" for a in aids], *aids], rows)
+
+
+# ----------------------------------------------------------------------------- what to reteach
+
+def section_title(page, label):
+    """The heading under ``(label)=`` in ``book/<page>.md`` as plain text, or None."""
+    try:
+        text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    m = re.search(rf"^\({re.escape(label)}\)=\s*\n#+\s+(.+)$", text, re.MULTILINE)
+    return m.group(1).replace("$", "").strip() if m else None  # the report shows no math: $A = K^T Q$ as text
+
+
+def common_mistakes(graded):
+    """[(students, spec, mistake)], most common first: each catalogued mistake and who made it."""
+    found = []
+    for g in graded:
+        who = {}
+        for sid, result in g.results.items():
+            for part in (result or {}).get("parts", {}).values():
+                mid = named_mistake(part.get("message"))
+                if mid:
+                    who.setdefault(mid, set()).add(sid)
+        for mid, sids in who.items():
+            try:
+                found.append((len(sids), g.spec, g.spec.mistake(mid)))
+            except KeyError:
+                continue  # a mistake no longer in the catalogue
+    order = {aid: i for i, aid in enumerate(assignments.ids())}
+    return sorted(found, key=lambda f: (-f[0], order[f[1].id], f[2].id))
+
+
+def section_link(spec, function, site):
+    """(URL, text) of the book section that teaches ``function``."""
+    label = spec.sections.get(function)
+    url = f"{site.rstrip('/')}/book/{spec.page}.html"
+    title = section_title(spec.page, label) if label else None
+    if title:
+        return f"{url}#{label}", f"Chapter {spec.chapter}, {title}"
+    return url, f"Chapter {spec.chapter}: {spec.chapter_title}"
+
+
+def report_html(graded, students, site):
+    from .report import figures
+
+    esc = html.escape
+    mistakes = common_mistakes(graded)
+    rows = "".join(
+        f"<tr><td>{n}</td><td><code>{esc(spec.id)}</code> <code>{esc(m.function)}</code></td>"
+        f"<td>{esc(m.message)} <small>({esc(m.id)})</small></td>"
+        f"<td><a href=\"{esc(url)}\">{esc(text)}</a></td></tr>"
+        for n, spec, m in mistakes for url, text in [section_link(spec, m.function, site)])
+    reteach = (f"<table id='mistakes'><tr><th>students</th><th>where</th><th>mistake</th><th>reteach</th></tr>{rows}</table>"
+               if mistakes else "<p id='mistakes'>No submission matched a catalogued mistake.</p>")
+    parts = []
+    for g in graded:
+        results = [g.results[r["student_id"]] or {"status": r["status"], "score": float(r["score"]), "parts": {}}
+                   for r in g.rows]
+        hist, _, _ = figures(results, g.spec)
+        handed = [r for r in results if r["status"] != "missing"]
+        mean = sum(r["score"] for r in handed) / len(handed) if handed else 0.0
+        parts.append(f"<section id='{esc(g.spec.id)}'><h3>{esc(g.spec.id)}</h3>"
+                     f"<p>{len(g.rows)} student(s), {len(handed)} with a notebook; mean {mean:.2f} / "
+                     f"{g.spec.total_points:g}.</p><figure>{hist}</figure></section>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Class report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
+figure{{margin:1em 0}}</style></head><body>
+<h1>Class report</h1>
+<p>{len(students)} student(s), {len(graded)} assignment(s): {", ".join(esc(g.spec.id) for g in graded)}.</p>
+<h2>What to reteach</h2>
+<p>The catalogued mistakes the class made, most common first: how many students made each, and the
+section of the chapter that teaches that step.</p>
+{reteach}
+<h2>Scores</h2>
+{"".join(parts)}
+</body></html>
+"""
+
+
+def default_site():
+    """The website built in this repository (``jupyter-book build .`` writes ``_build/html``)."""
+    return (ROOT / "_build" / "html").as_uri()
+
+
+def export(outs, to, site=None, rosters=()):
+    """Write the four files into ``to``; returns their paths and the notes on the rosters' join."""
+    from .files import write_if_changed
+
+    graded = read_all(outs)
+    students = class_rows(graded)
+    notes = []
+    for path in rosters:
+        try:
+            notes += roster.complete(students, roster.read(path))
+        except (OSError, roster.RosterError) as exc:
+            raise ExportError(str(exc)) from None
+    to = Path(to)
+    files = {
+        "grades.csv": grades_csv(graded, students),
+        "canvas.csv": canvas_csv(graded, students),
+        "moodle.csv": moodle_csv(graded, students),
+        "report.html": report_html(graded, students, site or default_site()),
+    }
+    to.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_if_changed(to / name, text)
+    return [to / name for name in files], notes

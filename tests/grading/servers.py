@@ -1,0 +1,130 @@
+"""Real servers for the cluster tests: a Dask scheduler with its workers, and a PostgreSQL server.
+
+Each starts on 127.0.0.1 on free ports, in its own process group, and `stop` ends exactly
+the processes it started (their groups), whatever state they are in.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.conftest import ROOT, course_env
+
+# Debian's PostgreSQL (15 on Debian 12): the newest version installed
+PG_BIN = max(Path("/usr/lib/postgresql").glob("*/bin"), key=lambda p: int(p.parent.name),
+             default=Path("/usr/lib/postgresql/15/bin"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _dask(*args, env=None, log=None):
+    command = [str(Path(sys.executable).parent / "dask"), *args]
+    return subprocess.Popen(command, cwd=ROOT, env=env or course_env(), stdout=log or subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def stop(proc):
+    """SIGKILL the process group of ``proc`` (started with a session of its own) and reap it."""
+    if proc.poll() is None:
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    proc.wait()
+
+
+class DaskCluster:
+    """``dask scheduler`` and ``workers`` × ``dask worker`` (one process, one thread each)."""
+
+    def __init__(self, workers=2, worker_env=None):
+        self.address = f"tcp://127.0.0.1:{free_port()}"
+        self.log = tempfile.TemporaryFile()
+        self.scheduler = _dask("scheduler", "--host", "127.0.0.1", "--port", self.address.rsplit(":", 1)[1],
+                               "--no-dashboard", log=self.log)
+        self.workers = {}
+        try:
+            for i in range(workers):
+                self.add_worker(f"w{i}", worker_env)
+            if workers:
+                self.wait_for(workers)
+        except BaseException:
+            self.close()
+            raise
+
+    def add_worker(self, name, env=None):
+        self.workers[name] = _dask("worker", self.address, "--name", name, "--nworkers", "1", "--nthreads", "1",
+                                   "--no-dashboard", env=env, log=self.log)
+
+    def client(self):
+        from distributed import Client
+
+        return Client(self.address, timeout=60, set_as_default=False)
+
+    def wait_for(self, n, seconds=180):
+        with self.client() as c:
+            c.wait_for_workers(n, timeout=seconds)
+
+    def kill(self, name):
+        stop(self.workers[name])
+
+    def output(self):
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")
+
+    def close(self):
+        for proc in self.workers.values():
+            stop(proc)
+        stop(self.scheduler)
+        self.log.close()
+
+
+class Postgres:
+    """A PostgreSQL server from Debian's package: ``initdb`` in a temporary folder as ``postgres``."""
+
+    def __init__(self):
+        self.folder = Path(tempfile.mkdtemp(prefix="ag-pg-"))
+        os.chmod(self.folder, 0o755)  # the postgres user must reach it (mkdtemp makes it 0700)
+        data = self.folder / "data"
+        data.mkdir()
+        shutil.chown(data, "postgres", "postgres")
+        self.port = free_port()
+        self.data = data
+        self._as_postgres(PG_BIN / "initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync")
+        self._as_postgres(PG_BIN / "pg_ctl", "-D", data, "-l", data / "log", "-w", "-o",
+                          f"-p {self.port} -k {data} -c listen_addresses=127.0.0.1 -c fsync=off", "start")
+
+    @staticmethod
+    def available():
+        """Why no server can be started here, or None."""
+        if not (PG_BIN / "initdb").exists():
+            return f"PostgreSQL is not installed ({PG_BIN}); scripts/setup.sh --test installs it"
+        if os.geteuid() != 0:
+            return "starting PostgreSQL as the postgres user needs root"
+        return None
+
+    def _as_postgres(self, *command):
+        subprocess.run(["runuser", "-u", "postgres", "--", *map(str, command)], check=True, capture_output=True,
+                       timeout=120)
+
+    def url(self, database="postgres"):
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+    def create_database(self, name):
+        self._as_postgres(PG_BIN / "createdb", "-h", "127.0.0.1", "-p", self.port, "-U", "postgres", name)
+        return self.url(name)
+
+    def stop(self):
+        try:
+            self._as_postgres(PG_BIN / "pg_ctl", "-D", self.data, "-m", "immediate", "-w", "stop")
+        except subprocess.CalledProcessError:
+            pass
+        shutil.rmtree(self.folder, ignore_errors=True)

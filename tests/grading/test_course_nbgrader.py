@@ -1,0 +1,154 @@
+"""A course written by ``python -m autograder course``, graded by the stock ``nbgrader`` command line.
+
+Two students hand in 02-dot-product: one correct, one whose ``dot_product_score`` is right
+only on inputs like the visible tests' (it passes every visible test). Stock ``generate_assignment``,
+``autograde``, ``generate_feedback`` and ``export`` run in the course directory; then a
+``jupyter server`` with formgrader reads the same course and autogrades a third copy.
+"""
+
+import csv
+import json
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from autograder import assignments, probe
+from tests.conftest import course_env
+from tests.exercises import submissions as sub
+
+pytestmark = pytest.mark.slow
+
+AID = "02-dot-product"
+SPEC = assignments.get(AID)
+NOTEBOOK = f"{SPEC.notebook}.ipynb"
+
+# The visible tests use vectors of at most 3 entries (part 1 checks (1, 2, 3)·(4, -5, 6) = 12,
+# part 4 the notes' 2-d example); hidden cases have longer ones.
+MEMORISED = '''
+def dot_product_score(q, k):
+    """The score q·k, right for vectors of at most 3 entries only."""
+    q, k = np.asarray(q, dtype=float), np.asarray(k, dtype=float)
+    if q.ndim != 1 or q.shape != k.shape:
+        raise ValueError(f"q of shape {q.shape} and k of shape {k.shape} are not two vectors of one length")
+    return float(np.sum(q[:3] * k[:3]))
+'''
+STUDENTS = {"correct": sub.submission(AID), "memorised": sub.submission(AID, answers={"dot_product_score": MEMORISED})}
+
+
+def nbgrader(course, *args):
+    result = subprocess.run([str(Path(sys.executable).parent / "nbgrader"), *args], cwd=course, env=course_env(),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    return result.stderr
+
+
+def hand_in(course, student, text):
+    folder = course / "submitted" / student / AID
+    folder.mkdir(parents=True)
+    (folder / NOTEBOOK).write_text(text, encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    """The course written by the ``course`` command (run from another folder), graded by stock nbgrader."""
+    base = tmp_path_factory.mktemp("stock")
+    course = base / "course"
+    result = subprocess.run([sys.executable, "-m", "autograder", "course", str(course), AID], cwd=base,
+                            env=course_env(), capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    nbgrader(course, "generate_assignment", AID)
+    for student, text in STUDENTS.items():
+        hand_in(course, student, text)
+    nbgrader(course, "autograde", AID)
+    nbgrader(course, "generate_feedback", AID)
+    nbgrader(course, "export")
+    return course
+
+
+def test_course_is_the_config_and_the_source_notebooks(course):
+    assert sorted(str(p.relative_to(course)) for p in course.rglob("*") if p.is_file() and "source" in p.parts) \
+        == [f"source/{AID}/{NOTEBOOK}"]
+    config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
+    assert "'autograder.check.ProbeCheck'" in config and "'nbgrader.preprocessors.ClearHiddenTests'" in config
+
+
+def test_memorised_answer_passes_the_visible_tests():
+    """Without the hidden checks this answer would get full marks: every visible test passes."""
+    from nbclient import NotebookClient
+
+    from autograder.course import ScratchKernelManager
+
+    nb = nbformat.reads(STUDENTS["memorised"], as_version=4)
+    NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60,
+                   kernel_manager_class=ScratchKernelManager).execute()
+    errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
+    assert not errors, errors
+    assert sum("the visible checks pass" in o.get("text", "") for c in nb.cells for o in c.get("outputs", [])) \
+        == len(SPEC.parts)
+
+
+def test_stock_autograde_applies_the_hidden_checks(course):
+    rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
+    total = float(SPEC.total_points)
+    assert float(rows["correct"]["score"]) == float(rows["correct"]["max_score"]) == total
+    # dot_product_score's part, and attend's, which calls it, score 0
+    lost = sum(p.points for p in SPEC.parts if p.id in ("dot_product_score", "attend"))
+    assert float(rows["memorised"]["score"]) == total - lost
+
+
+def test_feedback_explains_without_showing_the_hidden_tests(course):
+    graded = (course / "autograded" / "memorised" / AID / NOTEBOOK).read_text(encoding="utf-8")
+    assert "BEGIN HIDDEN TESTS" in graded and probe.MIME in graded  # nbgrader restored them to grade
+    for student in STUDENTS:
+        page = (course / "feedback" / student / AID / NOTEBOOK.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+        assert "HIDDEN TESTS" not in page and probe.MIME not in page
+        assert "_probe" not in page
+    page = (course / "feedback" / "memorised" / AID / NOTEBOOK.replace(".ipynb", ".html")).read_text(encoding="utf-8")
+    assert "hidden cases fail" in page
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_formgrader_reads_the_course_and_autogrades_with_the_hidden_checks(course, tmp_path):
+    """formgrader (nbgrader's server extension) loads the course's config: its autograde scores like the CLI."""
+    hand_in(course, "memorised-again", STUDENTS["memorised"])
+    port, token = _free_port(), "course-test"
+    env = course_env() | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
+    server = subprocess.Popen(
+        [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser", "--allow-root", f"--port={port}",
+         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={course}"],
+        cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
+    api = f"http://127.0.0.1:{port}/formgrader/api"
+
+    def call(path, method="GET"):
+        request = urllib.request.Request(f"{api}/{path}?token={token}", method=method, data=b"" if method == "POST" else None)
+        with urllib.request.urlopen(request, timeout=300) as response:
+            return json.loads(response.read())
+
+    try:
+        for _ in range(120):
+            try:
+                assignments_seen = call("assignments")
+                break
+            except OSError:
+                time.sleep(1)
+        else:
+            pytest.fail("jupyter server did not answer:\n" + (tmp_path / "server.log").read_text()[-3000:])
+        assert [(a["name"], a["max_score"]) for a in assignments_seen] == [(AID, float(SPEC.total_points))]
+        outcome = call(f"submission/{AID}/memorised-again/autograde", method="POST")
+        assert outcome["success"], outcome.get("log")
+        scores = {s["student"]: s["score"] for s in call(f"submissions/{AID}")}
+        assert scores["memorised-again"] == scores["memorised"] < scores["correct"]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -1,0 +1,128 @@
+"""LMS downloads at intake: every layout, any name, late files, two uploads, files of no one."""
+
+import zipfile
+
+import pytest
+
+from autograder import lms
+from autograder.intake import Intake, closing_summary
+from tests.grading.downloads import canvas_files, canvas_name, moodle_files, write_folder, write_zip
+
+AID, NB = "02-dot-product", "dot_product.ipynb"
+NAMES = ["张伟", "Zhang Wei", "Anne O'Neil", "Zoë Brontë", "Иван Петров"]
+
+
+def take(source, tmp_path, layout=None):
+    intake = Intake(source, AID, NB, tmp_path / "staging", layout=layout)
+    return intake, {s.student_id: s for s in intake}
+
+
+def text(sub):
+    return sub.path.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("folders", [True, False], ids=["moodle-folders", "moodle-flat"])
+def test_moodle_download(tmp_path, folders):
+    files = moodle_files({n: f"nb of {n}" for n in NAMES}, NB, folders=folders)
+    files["README.ipynb"] = "not of a student"
+    if folders:  # a second upload in one folder: the later copy is graded
+        files["Zhang Wei_501_assignsubmission_file_/dot_product (1).ipynb"] = "second upload"
+    intake, subs = take(write_zip(tmp_path / "moodle.zip", files), tmp_path)
+    assert intake.layout == "moodle"
+    by_name = {s.identity.name: s for s in subs.values()}
+    assert sorted(by_name) == sorted(NAMES)
+    for k, name in enumerate(NAMES):
+        sub = by_name[name]
+        assert sub.identity == lms.Identity(name, "moodle", str(500 + k))
+        assert lms.is_safe_id(sub.student_id) and sub.student_id == lms.safe_id(name)
+        assert text(sub) == ("second upload" if folders and name == "Zhang Wei" else f"nb of {name}")
+    assert intake.unmatched == ["README.ipynb"]
+
+
+def test_canvas_download_late_two_uploads_and_anonymous(tmp_path):
+    files = canvas_files({n: f"nb of {n}" for n in NAMES}, NB, late={"Anne O'Neil"})
+    files[f"{canvas_name('Zhang Wei')}_9001_69000_{NB}"] = "earlier upload"
+    files[f"{canvas_name('Zhang Wei')}_9001_70001_dot_product-1.ipynb"] = "later upload"
+    del files[f"{canvas_name('Zhang Wei')}_9001_70001_{NB}"]
+    files["late_9100_71000_dot_product.ipynb"] = "anonymous grading"
+    files["stray.ipynb"] = "no one's"
+    intake, subs = take(write_zip(tmp_path / "canvas.zip", files), tmp_path)
+    assert intake.layout == "canvas"
+    by_uid = {s.identity.lms_id: s for s in subs.values()}
+    assert sorted(by_uid) == [str(9000 + k) for k in range(len(NAMES))] + ["9100"]
+    assert text(by_uid["9001"]) == "later upload"
+    assert any("2 candidate notebooks" in n for n in by_uid["9001"].notes)
+    assert by_uid["9002"].late and any("late" in n for n in by_uid["9002"].notes)
+    assert not by_uid["9000"].late
+    assert by_uid["9000"].identity.name == "张伟" and by_uid["9000"].student_id == "student-9000"
+    assert by_uid["9003"].student_id == "zoëbrontë-9003".replace("ë", "e")
+    assert by_uid["9100"].late and by_uid["9100"].student_id == "student-9100"
+    assert intake.unmatched == ["stray.ipynb"]
+
+
+def test_hand_collected_folders_with_any_name(tmp_path):
+    names = ["张伟", "Zhang Wei", "o'neil.anne", "zhang-wei", "alice"]
+    src = write_folder(tmp_path / "in", {**{f"{n}/{NB}": f"nb of {n}" for n in names}, "stray.ipynb": "x"})
+    intake, subs = take(src, tmp_path)
+    assert intake.layout == "folders"
+    assert {s.identity.name for s in subs.values()} == set(names)
+    assert len(subs) == 5 and all(lms.is_safe_id(sid) for sid in subs)
+    assert subs["alice"].identity == lms.Identity("alice", "")
+    assert subs["zhang-wei"].path.read_text() == "nb of zhang-wei"  # a safe name is kept as it is
+    assert subs[lms.safe_id("Zhang Wei")].path.read_text() == "nb of Zhang Wei"
+    assert intake.unmatched == ["stray.ipynb"]
+
+
+def test_layout_can_be_forced(tmp_path):
+    # A class whose folders happen to look like a Canvas file name is still read as folders.
+    src = write_folder(tmp_path / "in", {f"bob_1_2_x/{NB}": "nb"})
+    _, subs = take(src, tmp_path, layout="folders")
+    assert list(subs) == ["bob_1_2_x"]
+    zipped = write_zip(tmp_path / "c.zip", canvas_files({"Bob": "nb"}, NB))
+    intake, subs = take(zipped, tmp_path, layout="moodle")  # wrong layout: nothing matches, nothing is lost
+    assert subs == {} and intake.unmatched == [f"bob_9000_70000_{NB}"]
+    with pytest.raises(ValueError, match="unknown layout"):
+        Intake(zipped, AID, NB, tmp_path, layout="blackboard")
+
+
+def test_every_notebook_ends_in_a_row_or_the_summary(tmp_path):
+    files = moodle_files({n: "nb" for n in NAMES}, NB)
+    files["Zhang Wei_501_assignsubmission_file_/scratch.ipynb"] = "a second notebook"
+    files["Zhang Wei_501_assignsubmission_file_/03-matrix-form/matrix_form.ipynb"] = "another assignment"
+    files["lost.ipynb"] = "of no one"
+    zipped = write_zip(tmp_path / "m.zip", files)
+    intake, subs = take(zipped, tmp_path)
+    said = " ".join(n for s in subs.values() for n in s.notes) + " ".join(intake.unmatched)
+    with zipfile.ZipFile(zipped) as zf:
+        for name in zf.namelist():
+            inside = name.split("/", 1)[-1]
+            assert inside in said or any(s.path and s.path.read_text() == zf.read(name).decode()
+                                         and s.identity.name in name for s in subs.values()), name
+    results = [{"student_id": sid, "status": "graded"} for sid in subs]
+    students = {sid: {"late": sid == lms.safe_id("Zhang Wei")} for sid in subs}
+    line = closing_summary(results, intake.layout, students, intake.unmatched)
+    assert line == (f"5 student(s) (moodle layout): graded 5; 1 handed in late: {lms.safe_id('Zhang Wei')}; "
+                    "1 file(s) matched no student: lost.ipynb")
+
+
+@pytest.mark.parametrize("name", ["张伟", "Zhang Wei", "o'neil.anne", "Zoë", "a b/c", "..", "-x-", "李" * 80])
+def test_safe_ids_are_safe_stable_and_distinct(name):
+    sid = lms.safe_id(name)
+    assert lms.is_safe_id(sid) and sid == lms.safe_id(name)
+    assert lms.is_safe_id(lms.safe_id(name, "123"))
+    assert sid != lms.safe_id(name + " ")  # a changed name is another id, not a collision
+
+
+def test_same_full_name_twice_in_moodle(tmp_path):
+    files = {f"Li Na_{pid}_assignsubmission_file_/{NB}": pid for pid in ("11", "12")}
+    _, subs = take(write_zip(tmp_path / "m.zip", files), tmp_path)
+    assert sorted(s.identity.lms_id for s in subs.values()) == ["11", "12"]
+    assert len(subs) == 2
+
+
+def test_a_download_zipped_again_inside_a_folder(tmp_path):
+    files = {f"course-assign-7/{k}": v for k, v in moodle_files({n: f"nb of {n}" for n in NAMES}, NB).items()}
+    intake, subs = take(write_zip(tmp_path / "again.zip", files), tmp_path)
+    assert intake.layout == "moodle" and sorted(s.identity.name for s in subs.values()) == sorted(NAMES)
+    _, subs = take(write_folder(tmp_path / "one", {f"alice/{NB}": "nb"}), tmp_path)
+    assert list(subs) == ["alice"]  # one student's folder is not a wrapper
