@@ -30,7 +30,9 @@ import shutil
 import signal
 import subprocess
 import threading
+import time
 from pathlib import Path
+from queue import Empty
 
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
@@ -59,9 +61,52 @@ def _discard(spare):
     shutil.rmtree(km.ipc_dir, ignore_errors=True)
 
 
+async def wait_for_ready(kc, timeout, iopub_wait=0.2):
+    """Until the kernel answers ``kernel_info`` on shell and its IOPub channel is connected.
+
+    jupyter_client's ``wait_for_ready`` ends by reading IOPub until 0.2 s pass with no
+    message: 0.2 s a kernel, waited even by a ready one. Here IOPub counts as connected and
+    drained once the kernel's ``idle`` status for this very request arrives (the last
+    message the kernel sends about it); if it does not come within ``iopub_wait`` s, the
+    subscription was not yet in place when the kernel published, and the request is sent again.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        msg_id = kc.kernel_info()
+        reply = await _message_about(kc.get_shell_msg, msg_id, lambda m: True, min(1.0, _left(deadline)))
+        if reply is not None:
+            idle = await _message_about(kc.get_iopub_msg, msg_id,
+                                        lambda m: m["content"].get("execution_state") == "idle",
+                                        min(iopub_wait, _left(deadline)))
+            if idle is not None:
+                kc._handle_kernel_info_reply(reply)
+                return
+        if not await kc.is_alive():
+            raise RuntimeError("Kernel died before replying to kernel_info")
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"Kernel didn't respond in {timeout:.0f} seconds")
+
+
+def _left(deadline):
+    return max(0.0, deadline - time.monotonic())
+
+
+async def _message_about(get, msg_id, wanted, timeout):
+    """The first message from ``get`` in reply to ``msg_id`` that is ``wanted`` (others are
+    dropped), or None after ``timeout`` s."""
+    end = time.monotonic() + timeout
+    while True:
+        try:
+            msg = await get(timeout=_left(end))
+        except Empty:
+            return None
+        if msg["parent_header"].get("msg_id") == msg_id and wanted(msg):
+            return msg
+
+
 async def _make_ready(km, kc, timeout):
     kc.start_channels()
-    await kc.wait_for_ready(timeout=timeout)
+    await wait_for_ready(kc, timeout)
     km.seal()  # the kernel answered: its sockets exist
 
 

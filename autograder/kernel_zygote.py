@@ -25,6 +25,7 @@ stdin closes.
 """
 
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -176,7 +177,12 @@ def main():
         del sys.path[0]  # as ipykernel_launcher does: the working folder is not a module path
     # The point of a zygote: what every kernel imports, imported once before any fork
     # (importing them starts no thread: the forks copy a single-threaded process).
+    import IPython.core.completerlib  # noqa: F401
+    import IPython.core.debugger  # noqa: F401
     import IPython.core.history  # noqa: F401
+    import IPython.core.oinspect  # noqa: F401
+    import IPython.extensions.storemagic  # noqa: F401
+    import IPython.utils.wildcard  # noqa: F401
     import ipykernel.comm  # noqa: F401
     import ipykernel.debugger  # noqa: F401 - debugpy, the largest part of a kernel's start
     import ipykernel.ipkernel  # noqa: F401
@@ -185,6 +191,13 @@ def main():
     import ipykernel_launcher  # noqa: F401
     import numpy  # noqa: F401
     import sqlite3  # noqa: F401
+    import tornado.platform.asyncio  # noqa: F401
+
+    # What the kernel app imports while it initialises is above too. Objects alive now are
+    # moved out of the collector's sight: each fork's collections then neither scan them nor
+    # write to their pages (which copy-on-write would copy, a kernel each).
+    gc.collect()
+    gc.freeze()
 
     children = {}  # pid -> request id
     out = sys.stdout

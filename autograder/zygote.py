@@ -32,6 +32,7 @@ from .sandbox import SANDBOX_HOME, Limits, temp_root, zygote_command
 
 PROGRAM = (Path(__file__).parent / "kernel_zygote.py").read_text(encoding="utf-8")
 START_TIMEOUT = 120  # seconds for the zygote to import ipykernel and numpy on a loaded machine
+KILL_REPORT_WAIT = 1.0  # seconds a SIGKILL waits for the zygote to report the exit
 
 
 class ZygoteDied(RuntimeError):
@@ -65,6 +66,10 @@ class ZygoteProcess:
                 self.zygote.send({"op": "kill", "id": self.ident, "signal": int(sig)})
             except ZygoteDied:
                 pass  # its kernels ended with it
+            if sig == signal.SIGKILL:
+                # The zygote reports the exit within milliseconds; waiting for it here spares
+                # jupyter_client's shutdown its 0.1 s polling sleep.
+                self.returncode = self.zygote.returncode_of(self.ident, block=True, timeout=KILL_REPORT_WAIT)
 
     def kill(self):
         self.send_signal(signal.SIGKILL)
@@ -89,7 +94,12 @@ class Zygote:
         self.process = subprocess.Popen(
             zygote_command(["-c", PROGRAM, SANDBOX_HOME], limits=limits, base=self.base),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        ready = self.process.stdout.readline()  # after its imports; nothing if it could not start
+        hung = threading.Timer(START_TIMEOUT, self.process.kill)
+        hung.start()
+        try:
+            ready = self.process.stdout.readline()  # after its imports; nothing if it could not start
+        finally:
+            hung.cancel()
         if not ready.startswith(b'{"ready"'):
             self.close()
             raise ZygoteDied("the kernel zygote did not start (bubblewrap refused its capabilities, "
