@@ -9,12 +9,14 @@ The zygote runs as root inside the sandbox (bubblewrap gives it only ``CAP_SYS_A
 and reads one JSON request a line on stdin:
 
 - ``{"op": "spawn", "id", "uid", "connection_file", "ipc_dir", "notebook", "limits"}``
-  forks a child that unshares its own PID, mount, IPC and UTS namespaces. Their process 1
-  mounts a fresh ``/proc``, fresh tmpfs on ``/tmp`` and on the home folder, and shows only
-  the kernel's own socket folder; it forks the kernel (process 2: process 1 of a namespace
-  ignores signals it has no handler for, SIGXCPU among them), which closes every file
-  descriptor of the zygote, sets its rlimits, drops to ``uid`` with ``no_new_privs`` and no
-  capability, and only then starts the ipykernel app on its connection file.
+  forks a child that unshares its own PID, mount, IPC, UTS and network namespaces (the
+  network one with no interface up, not even loopback: the kernel talks over Unix
+  sockets). Their process 1 mounts a fresh ``/proc``, fresh tmpfs on ``/tmp`` and on the
+  home folder, and shows only the kernel's own socket folder; it forks the kernel
+  (process 2: process 1 of a namespace ignores signals it has no handler for, SIGXCPU
+  among them), which closes every file descriptor of the zygote, sets its rlimits, drops
+  to ``uid`` with ``no_new_privs`` and no capability, and only then starts the ipykernel
+  app on its connection file.
 - ``{"op": "kill", "id", "signal"}`` signals that child; its kernel dies with it
   (parent-death signal), and with the kernel its whole PID namespace.
 
@@ -33,7 +35,7 @@ import select
 import signal
 import sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID = 0x00020000, 0x04000000, 0x08000000, 0x20000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
 LIBC = ctypes.CDLL(None, use_errno=True)
@@ -142,7 +144,7 @@ def _child(req, home, command_fds):
     """The zygote's child: new namespaces; their process 1 sets up the file system and forks
     the kernel; the kernel's exit code is passed on to the zygote."""
     _die_with_parent()
-    _check(LIBC.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS), "unshare")
+    _check(LIBC.unshare(CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS | CLONE_NEWNET), "unshare")
     _mount(None, "/", None, MS_REC | MS_PRIVATE)
     alive_r, alive_w = os.pipe()
     pid = os.fork()

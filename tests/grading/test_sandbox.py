@@ -13,36 +13,56 @@ from autograder.sandbox import Limits, SandboxedKernelManager
 pytestmark = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap is not installed")
 
 
-async def _run(snippets, limits=Limits(), notebook=None, timeout=30):
-    """Run each snippet in one sandboxed kernel; [(status, text)] and the kernel's exit code."""
+async def _start(limits=Limits(), notebook=None):
+    """A sandboxed kernel, ready: (its manager, its client)."""
     km = SandboxedKernelManager(limits=limits, notebook=notebook)
     await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
-    results = []
     try:
         await kc.wait_for_ready(timeout=60)
-        km.seal()
+    except BaseException:
+        await _stop(km, kc)
+        raise
+    km.seal()
+    return km, kc
+
+
+async def _stop(km, kc):
+    kc.stop_channels()
+    await km.shutdown_kernel(now=True)
+
+
+async def _execute(kc, code, timeout=30):
+    """(status, text printed or raised) of running ``code`` in the kernel; status "timeout" when it did not end."""
+    texts = []
+
+    def hook(msg):
+        c = msg["content"]
+        if msg["msg_type"] == "stream":
+            texts.append(c["text"])
+        elif msg["msg_type"] == "error":
+            texts.append(f"{c['ename']}: {c['evalue']}")
+
+    try:
+        reply = await kc.execute_interactive(code, output_hook=hook, timeout=timeout)
+    except TimeoutError:
+        return "timeout", "".join(texts)
+    return reply["content"]["status"], "".join(texts)
+
+
+async def _run(snippets, limits=Limits(), notebook=None, timeout=30):
+    """Run each snippet in one sandboxed kernel; [(status, text)] and the kernel's exit code."""
+    km, kc = await _start(limits, notebook)
+    results = []
+    try:
         for code in snippets:
-            texts = []
-
-            def hook(msg, texts=texts):
-                c = msg["content"]
-                if msg["msg_type"] == "stream":
-                    texts.append(c["text"])
-                elif msg["msg_type"] == "error":
-                    texts.append(f"{c['ename']}: {c['evalue']}")
-
-            try:
-                reply = await kc.execute_interactive(code, output_hook=hook, timeout=timeout)
-                results.append((reply["content"]["status"], "".join(texts)))
-            except TimeoutError:
-                results.append(("timeout", "".join(texts)))
+            results.append(await _execute(kc, code, timeout))
+            if results[-1][0] == "timeout":
                 break
     finally:
         process = km.provisioner.process
-        kc.stop_channels()
-        await km.shutdown_kernel(now=True)
+        await _stop(km, kc)
     return results, process.returncode
 
 
@@ -94,6 +114,63 @@ def test_no_network():
     for status, text in results:
         assert status == "error" and ("Connection refused" in text or "unreachable" in text
                                       or "resolution" in text or "Name or service" in text), text
+
+
+# Student A leaves a mark in every folder it can write to, a listening socket and a process
+# of its own; student B, whose kernel runs at the same time from the same worker, must find
+# none of them.
+MARK_EVERYWHERE = """
+import os, socket, subprocess
+marked = []
+for root, dirs, files in os.walk('/'):
+    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys')]
+    try:
+        with open(os.path.join(root, '.left-by-A'), 'w') as f:
+            f.write('A')
+        marked.append(root)
+    except OSError:
+        pass
+listener = socket.socket(socket.AF_UNIX)
+listener.bind('\\0left-by-A')
+listener.listen()
+daemon = subprocess.Popen(['sleep', '600'], start_new_session=True)
+print(sorted(marked))
+"""
+FIND_MARKS = """
+import os, socket
+found = []
+for root, dirs, files in os.walk('/'):
+    dirs[:] = [d for d in dirs if os.path.join(root, d) not in ('/proc', '/sys')]
+    found += [root for f in files if f == '.left-by-A']
+s = socket.socket(socket.AF_UNIX)
+try:
+    s.connect('\\0left-by-A')
+    found.append('socket')
+except OSError:
+    pass
+found += [p for p in os.listdir('/proc') if p.isdigit() and b'sleep' in open(f'/proc/{p}/cmdline', 'rb').read()]
+print(found)
+"""
+
+
+def test_two_students_of_one_worker_share_nothing():
+    async def both():
+        a = await _start()
+        try:
+            b = await _start()
+            try:
+                marked = await _execute(a[1], MARK_EVERYWHERE, timeout=120)
+                found = await _execute(b[1], FIND_MARKS, timeout=120)
+            finally:
+                await _stop(*b)
+        finally:
+            await _stop(*a)
+        return marked, found
+
+    marked, found = asyncio.run(both())
+    assert marked[0] == "ok", marked
+    assert "'/tmp'" in marked[1] and "'/home/student'" in marked[1], marked  # the test can see a leak
+    assert found == ("ok", "[]\n"), f"A wrote to {marked[1]}; B found {found}"
 
 
 def test_writes_only_in_scratch_and_tmp(secrets):
