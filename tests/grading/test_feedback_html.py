@@ -19,7 +19,7 @@ PNG = base64.b64encode(bytes.fromhex(
 
 def _notebooks():
     source = nbformat.read(ROOT / "autograder" / "source" / "02-dot-product" / "dot_product.ipynb", as_version=4)
-    for cell in source.cells:  # as task.write_feedback leaves them
+    for cell in source.cells:  # as task.feedback_page leaves them
         meta = cell.metadata.get("nbgrader") or {}
         if meta.get("grade"):
             meta["score"] = 1.0
