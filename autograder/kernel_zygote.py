@@ -20,10 +20,10 @@ and reads one JSON request a line on stdin:
 - ``{"op": "kill", "id", "signal"}`` signals that child; its kernel dies with it
   (parent-death signal), and with the kernel its whole PID namespace.
 
-It writes ``{"ready": pid}`` once its imports are done, then one JSON line a child: ``{"id", "exit"}`` once the child has ended,
-with the kernel's exit code (``128 + n`` when signal ``n`` ended it, as bubblewrap reports
-it) or ``-n`` when the child itself was killed by signal ``n``. The zygote ends when its
-stdin closes.
+It writes ``{"ready": pid}`` once its imports are done, then one JSON line a child:
+``{"id", "exit"}`` once the child has ended, with the kernel's exit code (``128 + n`` when
+signal ``n`` ended it, as bubblewrap reports it) or ``-n`` when the child itself was
+killed by signal ``n``. The zygote ends when its stdin closes.
 """
 
 import ctypes
@@ -35,7 +35,8 @@ import select
 import signal
 import sys
 
-CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC, CLONE_NEWPID, CLONE_NEWNET = 0x00020000, 0x04000000, 0x08000000, 0x20000000, 0x40000000
+CLONE_NEWNS, CLONE_NEWUTS, CLONE_NEWIPC = 0x00020000, 0x04000000, 0x08000000
+CLONE_NEWPID, CLONE_NEWNET = 0x20000000, 0x40000000
 MS_NOSUID, MS_NODEV, MS_NOEXEC, MS_BIND, MS_REC, MS_PRIVATE = 2, 4, 8, 4096, 16384, 1 << 18
 PR_SET_PDEATHSIG, PR_SET_NO_NEW_PRIVS, PR_CAPBSET_DROP = 1, 38, 24
 LIBC = ctypes.CDLL(None, use_errno=True)

@@ -34,7 +34,7 @@ async def _stop(km, kc):
 
 
 async def _execute(kc, code, timeout=30):
-    """(status, text printed or raised) of running ``code`` in the kernel; status "timeout" when it did not end."""
+    """(status, text printed or raised) of running ``code`` in the kernel ("timeout": it did not end)."""
     texts = []
 
     def hook(msg):
