@@ -4,9 +4,9 @@ Booting a kernel costs about 0.33 CPU-s, nearly all of it importing ipykernel, I
 and numpy. A worker instead starts once a *zygote* (:mod:`autograder.kernel_zygote`, run in
 a bubblewrap sandbox built by :func:`autograder.sandbox.zygote_command`) that has imported
 them, and asks it to fork each student's kernel. Every kernel still gets a sandbox of its
-own: its own PID, mount, IPC, UTS and network namespaces, fresh tmpfs for ``/tmp`` and the home
-folder, only its own socket folder, its own uid with ``no_new_privs`` and no capability,
-and the rlimits of `Limits`; nothing one student's code does reaches the zygote, which no
+own: its own PID, mount, IPC, UTS and network namespaces, fresh tmpfs for ``/tmp`` and the
+home folder, only its own socket folder, its own uid with ``no_new_privs`` and no
+capability, and the rlimits of `Limits`; nothing one student's code does reaches the zygote, which no
 kernel can see or signal, nor the next student's kernel, forked from the untouched zygote.
 
 The zygote lives inside the run: it is a child of the worker, dies with it (parent-death
