@@ -1,7 +1,7 @@
 """The grader's side of the kernel zygote: one pre-imported sandbox per worker, a fork per student.
 
-Booting a kernel costs about 0.33 CPU-s, nearly all of it importing ipykernel, IPython
-and numpy. A worker instead starts once a *zygote* (:mod:`autograder.kernel_zygote`, run in
+Starting a new kernel costs about half a CPU-second until its first cell has imported
+numpy (``benchmarks/RESULTS.md``), nearly all of it importing ipykernel, IPython and numpy. A worker instead starts once a *zygote* (:mod:`autograder.kernel_zygote`, run in
 a bubblewrap sandbox built by :func:`autograder.sandbox.zygote_command`) that has imported
 them, and asks it to fork each student's kernel. Every kernel still gets a sandbox of its
 own: its own PID, mount, IPC, UTS and network namespaces, fresh tmpfs for ``/tmp`` and the
