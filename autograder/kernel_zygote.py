@@ -30,6 +30,7 @@ import ctypes
 import gc
 import json
 import os
+import re
 import resource
 import select
 import signal
@@ -61,10 +62,34 @@ def _die_with_parent():
     _check(LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0), "prctl(PR_SET_PDEATHSIG)")
 
 
-def _own_socket_folder_only(ipc_dir, base, size):
-    """After the fresh /tmp: the kernel's socket folder at its path, and no other kernel's."""
+def _mounts_below(top):
+    """The outermost mount points strictly below the folder ``top`` (``/proc/self/mountinfo``)."""
+    points = set()
+    with open("/proc/self/mountinfo", encoding="utf-8") as f:
+        for line in f:
+            # field 5 is the mount point, with space, tab, newline and backslash as octal escapes
+            point = re.sub(r"\\([0-7]{3})", lambda m: chr(int(m.group(1), 8)), line.split()[4])
+            if point.startswith(top + "/"):
+                points.add(point)
+    return sorted(p for p in points if not any(p.startswith(q + "/") for q in points))
+
+
+def _fresh_tmp(ipc_dir, base, size):
+    """A fresh, empty /tmp that still shows what the sandbox binds below /tmp (the Python
+    install and virtual environment of a checkout under /tmp), and the kernel's own socket
+    folder at its path, but no other kernel's."""
+    kept = [(point, os.open(point, os.O_PATH)) for point in _mounts_below("/tmp")
+            if point != base and not point.startswith(base + "/")]  # the sockets: only the kernel's own, below
     keep = os.open(ipc_dir, os.O_PATH | os.O_DIRECTORY)
     _tmpfs("/tmp", 0o1777, size)
+    for point, fd in kept:  # each bind again, with what is mounted inside it and its read-only flag
+        os.makedirs(os.path.dirname(point), mode=0o755, exist_ok=True)
+        if os.path.isdir(f"/proc/self/fd/{fd}"):
+            os.mkdir(point, 0o755)
+        else:
+            os.close(os.open(point, os.O_CREAT | os.O_WRONLY, 0o444))
+        _mount(f"/proc/self/fd/{fd}", point, None, MS_BIND | MS_REC)
+        os.close(fd)
     if not ipc_dir.startswith("/tmp/"):
         _tmpfs(base, 0o755, 1024 * 1024)
     os.makedirs(ipc_dir, mode=0o755, exist_ok=True)
@@ -75,7 +100,7 @@ def _own_socket_folder_only(ipc_dir, base, size):
 def _sandbox_of_one_student(req, home):
     """In process 1 of the new PID namespace: the file system of one student's kernel."""
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    _own_socket_folder_only(req["ipc_dir"], req["base"], req["limits"]["disk"])
+    _fresh_tmp(req["ipc_dir"], req["base"], req["limits"]["disk"])
     _tmpfs(home, 0o777, req["limits"]["disk"])
     if req.get("notebook") is not None:
         path = os.path.join(home, req["notebook_name"])

@@ -2,8 +2,10 @@
 
 import asyncio
 import os
+import shutil
 import subprocess
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -171,6 +173,25 @@ def test_two_students_of_one_worker_share_nothing():
     assert marked[0] == "ok", marked
     assert "'/tmp'" in marked[1] and "'/home/student'" in marked[1], marked  # the test can see a leak
     assert found == ("ok", "[]\n"), f"A wrote to {marked[1]}; B found {found}"
+
+
+def test_what_the_sandbox_binds_below_tmp_stays_visible(monkeypatch):
+    """A checkout under /tmp (as a CI clone may be) has its virtual environment bound below
+    /tmp: each kernel's fresh /tmp must still show it, read-only to the student."""
+    bound = Path(tempfile.mkdtemp(prefix="bound-", dir="/tmp"))
+    try:
+        bound.chmod(0o755)
+        (bound / "module_of_the_venv.py").write_text("WHERE = 'the venv'\n")
+        binds = sandbox.python_binds
+        monkeypatch.setattr(sandbox, "python_binds", lambda: binds() + [(bound, bound)])
+        results, _ = run([
+            f"import sys; sys.path.insert(0, {str(bound)!r}); import module_of_the_venv; print(module_of_the_venv.WHERE)",
+            f"open({str(bound / 'written-by-student')!r}, 'w')",
+        ], limits=Limits(wall=119))  # limits of their own: a zygote of its own, with this bind
+    finally:
+        shutil.rmtree(bound)
+    assert results[0] == ("ok", "the venv\n"), results
+    assert results[1][0] == "error" and ("Permission denied" in results[1][1] or "Read-only" in results[1][1])
 
 
 def test_writes_only_in_scratch_and_tmp(secrets):
