@@ -106,8 +106,8 @@ def test_scores_dot_and_additive():
 
 def test_one_hot_and_embed():
     vocab = ["I", "saw", "a"]
-    X = S.one_hot(["I", "saw", "a", "saw"], vocab)
-    assert_allclose(X, [[1, 0, 0, 0], [0, 1, 0, 1], [0, 0, 1, 0]])
+    columns = S.one_hot(["I", "saw", "a", "saw"], vocab)  # one column per word, one row per vocabulary entry
+    assert_allclose(columns, [[1, 0, 0, 0], [0, 1, 0, 1], [0, 0, 1, 0]])
     E = np.array([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
     assert_allclose(S.embed(["saw", "I", "saw"], vocab, E), [[2, 1, 2], [5, 4, 5]])
     assert S.one_hot([], vocab).shape == (3, 0)
