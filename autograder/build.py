@@ -41,16 +41,56 @@ WEBSITE = "Self-attention, step by step"
 
 
 # ----------------------------------------------------------------------------- literals
+#
+# Expected values are computed at build time, mostly by matrix products, and BLAS kernels
+# differ between CPUs in the last bits of a result. Written with every digit of ``repr``, the
+# same spec would give different notebook text (and different nbgrader checksums) on two
+# machines. So the build
+#
+# - writes every float it computed with SIGNIFICANT significant digits, and values smaller
+#   than ZERO in magnitude as 0.0 (a product that is 0 in exact arithmetic comes out as
+#   ±1e-17 or so). The relative change, at most 5e-11, is 20,000 times smaller than the
+#   checks' RTOL (1e-6), and ZERO is 1,000 times smaller than their ATOL (1e-9), so every
+#   visible and hidden check passes and fails as it would with the unrounded values. A value
+#   that lies within a few ulps of a rounding boundary can still round the other way on another
+#   machine (about 4e-6 per value for a 2-ulp difference), hence the second point:
+# - decides whether a committed notebook is stale by comparing it with today's build with
+#   every number read as a number (:func:`same_notebook`): the text between the numbers must
+#   be identical, and the numbers equal within NUMBERS_RTOL, far above a rounding flip and far
+#   below any change a spec or ``solutions/`` makes. A notebook that is the same in this sense
+#   is not rewritten, so regenerating on another machine leaves the committed files as they
+#   are.
+
+SIGNIFICANT = 10
+ZERO = 1e-12
+NUMBERS_RTOL, NUMBERS_ATOL = 1e-8, 1e-11
+
+
+def embedded(x):
+    """A computed float as the notebooks hold it: SIGNIFICANT digits, and 0.0 below ZERO."""
+    x = float(x)
+    if abs(x) < ZERO:
+        return 0.0
+    return float(f"{x:.{SIGNIFICANT}g}")
+
 
 def literal(x):
-    """Python source for a value computed at build time."""
+    """Python source for a value computed at build time (floats through :func:`embedded`)."""
     if isinstance(x, np.ndarray):
-        dtype = ", dtype=bool" if x.dtype == bool else ""
-        return f"np.array({x.tolist()!r}{dtype})"
+        if x.dtype == bool:
+            return f"np.array({x.tolist()!r}, dtype=bool)"
+        if x.dtype.kind == "f":
+            return f"np.array({np.vectorize(embedded, otypes=[float])(x).tolist()!r})" if x.size else \
+                f"np.array({x.tolist()!r})"
+        return f"np.array({x.tolist()!r})"
     if isinstance(x, tuple):
         return "(" + ", ".join(literal(v) for v in x) + ("," if len(x) == 1 else "") + ")"
+    if isinstance(x, list):
+        return "[" + ", ".join(literal(v) for v in x) + "]"
     if isinstance(x, np.generic):
-        return repr(x.item())
+        return literal(x.item())
+    if isinstance(x, float):
+        return repr(embedded(x))
     return repr(x)
 
 
@@ -197,11 +237,6 @@ def _fresh(value, rng):
     return value
 
 
-def _short(x):
-    """An expected value with 10 decimals: shorter literals, well inside check_close's tolerance."""
-    return np.round(np.asarray(x, dtype=float), 10)
-
-
 def earlier_check_source(spec, earlier):
     """The locked cell that checks the student's earlier answers on new inputs."""
     import solutions
@@ -228,9 +263,9 @@ def earlier_check_source(spec, earlier):
                 lines.append(f"check_true(isinstance(_got, tuple) and len(_got) == {len(expected)}, "
                              f"{what + ' should return a tuple of ' + str(len(expected)) + ' values'!r})")
                 for n, e in enumerate(expected):
-                    lines.append(f"check_close({what + ', result ' + str(n + 1)!r}, _got[{n}], {literal(_short(e))}, {hint!r})")
+                    lines.append(f"check_close({what + ', result ' + str(n + 1)!r}, _got[{n}], {literal(np.asarray(e, dtype=float))}, {hint!r})")
             else:
-                lines.append(f"check_close({what!r}, {result}, {literal(_short(expected))}, {hint!r})")
+                lines.append(f"check_close({what!r}, {result}, {literal(np.asarray(expected, dtype=float))}, {hint!r})")
             break
     lines.append('print("Your answers from earlier exercises match the reference.")')
     return "\n".join(lines) + "\n"
@@ -365,6 +400,99 @@ def outputs(ids):
     return files
 
 
+# ----------------------------------------------------------------------------- staleness
+
+NUMBER = re.compile(r"(?<![\w.])-?(?:\d+\.\d*(?:e[-+]?\d+)?|\d+e[-+]?\d+)(?![\w.])")
+
+
+def _same_text(old, new):
+    """``None`` if two strings differ at most in their float literals, within NUMBERS_RTOL;
+    else the first difference, in words."""
+    old_parts, new_parts = NUMBER.split(old), NUMBER.split(new)
+    old_numbers, new_numbers = NUMBER.findall(old), NUMBER.findall(new)
+    if old_parts != new_parts:
+        at = next((i for i, (a, b) in enumerate(zip(old_parts, new_parts)) if a != b), min(len(old_parts), len(new_parts)))
+        line = "".join(p + n for p, n in zip(new_parts[:at], new_numbers)).count("\n") + 1
+        return f"the text differs at line {line}"
+    for a, b in zip(old_numbers, new_numbers):
+        if not np.isclose(float(a), float(b), rtol=NUMBERS_RTOL, atol=NUMBERS_ATOL):
+            return f"the number {a} is now {b}"
+    return None
+
+
+def _checksum_ok(cell):
+    """Does a committed cell's nbgrader checksum belong to its own text? (nbgrader computes it
+    from the cell, so it changes with any digit; the rest of the cell is compared instead.)"""
+    from nbgrader.utils import compute_checksum
+
+    meta = cell.get("metadata", {}).get("nbgrader", {})
+    return "checksum" not in meta or meta["checksum"] == compute_checksum(cell)
+
+
+def _same_json(old, new, where):
+    if isinstance(old, dict) and isinstance(new, dict):
+        if old.keys() != new.keys():
+            return f"{where}: the keys differ ({sorted(old.keys() ^ new.keys())})"
+        for key in old:
+            if key == "checksum" and where.endswith("nbgrader"):
+                continue  # checked against the committed cell by _checksum_ok
+            why = _same_json(old[key], new[key], f"{where}.{key}")
+            if why:
+                return why
+        return None
+    if isinstance(old, list) and isinstance(new, list) and not (old and isinstance(old[0], str)):
+        if len(old) != len(new):
+            return f"{where}: {len(old)} items, now {len(new)}"
+        for n, (a, b) in enumerate(zip(old, new)):
+            why = _same_json(a, b, f"{where}[{n}]")
+            if why:
+                return why
+        return None
+    if isinstance(old, list) and isinstance(new, list):  # a cell's source, as lines
+        old, new = "".join(old), "".join(new)
+    if isinstance(old, str) and isinstance(new, str):
+        why = _same_text(old, new)
+        return f"{where}: {why}" if why else None
+    return None if old == new else f"{where}: {old!r} is now {new!r}"
+
+
+def difference(committed, built):
+    """``None`` if the committed notebook text is what today's build makes, numbers compared as
+    numbers (see the top of this module); else where they first differ, in words."""
+    old, new = nbformat.reads(committed, as_version=4), nbformat.reads(built, as_version=4)
+    for n, (a, b) in enumerate(zip(old.get("cells", []), new.get("cells", []))):
+        where = f"cell {b.get('id', n)!r}"
+        why = _same_json(a, b, where)
+        if why:
+            return why
+        if not _checksum_ok(a):
+            return f"{where}: its nbgrader checksum does not match its text"
+    old_rest = {k: v for k, v in old.items() if k != "cells"}
+    new_rest = {k: v for k, v in new.items() if k != "cells"}
+    if len(old.get("cells", [])) != len(new.get("cells", [])):
+        return f"{len(old.get('cells', []))} cells, now {len(new.get('cells', []))}"
+    return _same_json(old_rest, new_rest, "notebook metadata")
+
+
+def stale_files(files):
+    """``{path: why}`` for every file of ``files`` (``{path: text}``) that is missing or not what
+    the build makes."""
+    stale = {}
+    for path, text in files.items():
+        if not path.exists():
+            stale[path] = "missing"
+            continue
+        committed = path.read_text(encoding="utf-8")
+        if committed != text:
+            try:
+                why = difference(committed, text)
+            except (ValueError, nbformat.reader.NotJSONError) as exc:  # not a notebook any more
+                why = f"not a notebook ({exc})"
+            if why:
+                stale[path] = why
+    return stale
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m autograder.build", description=__doc__.split("\n\n")[0])
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
@@ -380,10 +508,10 @@ def main(argv=None):
         except ValueError as exc:
             parser.error(str(exc))
     files = outputs(ids)
-    stale = [p for p, text in files.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
+    stale = stale_files(files)
     if args.check:
-        for p in stale:
-            print(f"stale: {p.relative_to(ROOT)} (run python -m autograder.build)")
+        for p, why in stale.items():
+            print(f"stale: {p.relative_to(ROOT)} ({why}; run python -m autograder.build)")
         return 1 if stale else 0
     for p in stale:
         p.parent.mkdir(parents=True, exist_ok=True)

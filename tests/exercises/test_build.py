@@ -1,16 +1,119 @@
 """The committed notebooks are what the build makes from the specs and solutions/."""
 
+import dataclasses
+import functools
 import json
 from pathlib import Path
 
+import numpy as np
+import pytest
+
 import solutions
-from autograder import assignments, build
+from autograder import assignments, build, probe
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_committed_notebooks_are_not_stale(capsys):
     assert build.main(["--check"]) == 0, capsys.readouterr().out
+
+
+class OtherMachine:
+    """Floats as another CPU's BLAS might compute them: each one moved by 1 or 2 ulps, up or
+    down, before the build writes it (``literal``) or embeds it in a hidden test (``probe.encode``)."""
+
+    def __init__(self, seed, scale=None):
+        self.rng, self.scale = np.random.default_rng(seed), scale
+        self.moved = 0
+
+    def move(self, x):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f" and x.size:
+            self.moved += x.size
+            if self.scale is not None:
+                return x * self.scale
+            out = x.copy()
+            for _ in range(2):
+                step = self.rng.integers(-1, 2, size=x.shape)   # -1, 0 or +1 ulp, twice
+                out = np.where(step > 0, np.nextafter(out, np.inf), np.where(step < 0, np.nextafter(out, -np.inf), out))
+            return out
+        if isinstance(x, float) and not isinstance(x, bool):
+            return float(self.move(np.array([x]))[0])
+        if isinstance(x, dict):
+            return {k: self.move(v) for k, v in x.items()}
+        return x
+
+    def install(self, monkeypatch):
+        literal, encode = build.literal, probe.encode
+
+        def moved_literal(x):
+            return literal(x) if isinstance(x, (tuple, list)) else literal(self.move(x))
+
+        def moved_encode(x):
+            if isinstance(x, (tuple, list)):
+                return encode(type(x)(self.move(v) for v in x))
+            return encode(self.move(x))
+
+        monkeypatch.setattr(build, "literal", moved_literal)
+        monkeypatch.setattr(probe, "encode", moved_encode)
+
+
+def test_a_machine_that_rounds_differently_finds_the_notebooks_up_to_date(monkeypatch):
+    machine = OtherMachine(seed=25)
+    machine.install(monkeypatch)
+    files = build.outputs(assignments.ids())
+    assert machine.moved > 5000   # the expected values and the hidden inputs were all moved
+    assert build.stale_files(files) == {}
+
+
+def _stale_after(monkeypatch, change, aid="02-dot-product"):
+    change(monkeypatch)
+    files = build.outputs([aid])
+    return {p.relative_to(ROOT).as_posix(): why for p, why in build.stale_files(files).items()}
+
+
+def test_a_change_of_solutions_makes_the_notebooks_stale(monkeypatch):
+    softmax = solutions.softmax
+
+    @functools.wraps(softmax)   # the answer cell keeps the reference's text: only the values change
+    def warmer(A, axis=0):
+        return softmax(1.01 * np.asarray(A, dtype=float), axis)
+
+    stale = _stale_after(monkeypatch, lambda mp: mp.setattr(solutions, "softmax", warmer))
+    assert set(stale) == {"autograder/source/02-dot-product/dot_product.ipynb", "notebooks/02-dot-product/dot_product.ipynb"}
+    assert all("the number" in why for why in stale.values()), stale
+
+
+@pytest.mark.parametrize("factor", [1 + 1e-6, 1 - 1e-7])
+def test_a_change_of_the_values_at_the_checks_tolerance_is_stale(monkeypatch, factor):
+    stale = _stale_after(monkeypatch, OtherMachine(seed=0, scale=factor).install)
+    assert len(stale) == 2, stale
+
+
+def test_a_change_of_a_spec_makes_the_notebooks_stale(monkeypatch):
+    module = __import__(f"autograder.assignments.{assignments.MODULES['02-dot-product']}", fromlist=["ASSIGNMENT"])
+    spec = module.ASSIGNMENT
+    part = dataclasses.replace(spec.parts[0], visible=spec.parts[0].visible + "\nprint('one more line')\n")
+    changed = dataclasses.replace(spec, parts=(part,) + spec.parts[1:])
+    stale = _stale_after(monkeypatch, lambda mp: mp.setattr(module, "ASSIGNMENT", changed))
+    assert len(stale) == 2 and all("the text differs" in why for why in stale.values()), stale
+
+
+def test_a_checksum_that_does_not_match_its_cell_is_stale(tmp_path):
+    path = ROOT / "notebooks" / "02-dot-product" / "dot_product.ipynb"
+    text = path.read_text(encoding="utf-8")
+    nb = json.loads(text)
+    locked = next(c for c in nb["cells"] if "checksum" in c["metadata"].get("nbgrader", {}))
+    locked["metadata"]["nbgrader"]["checksum"] = "0" * 32
+    assert "checksum" in build.difference(json.dumps(nb), text)
+    assert build.difference(text, text) is None
+
+
+def test_embedded_values_keep_ten_significant_digits_and_drop_rounding_noise():
+    assert build.literal(0.25761657960732887) == build.literal(0.2576165796073288) == "0.2576165796"
+    assert build.literal(np.array([[1e-17, -2e-18], [1.0, -0.5]])) == "np.array([[0.0, 0.0], [1.0, -0.5]])"
+    assert build.literal((np.float64(2.0) / 3, [1, 2])) == "(0.6666666667, [1, 2])"
+    assert build.literal(np.array([True, False])) == "np.array([True, False], dtype=bool)"
+    assert build.embedded(123456.78901234) == 123456.789
 
 
 def test_student_notebooks_have_no_outputs_and_no_solutions():
