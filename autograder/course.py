@@ -56,11 +56,20 @@ def kernel_env():
 
 
 class ScratchKernelManager(AsyncKernelManager):
-    """A kernel started in a fresh empty directory, without ``PYTHONPATH``."""
+    """A kernel started in a fresh empty directory, without ``PYTHONPATH``.
+
+    On POSIX systems the kernel's sockets are Unix sockets (``transport = "ipc"``) in a
+    directory of their own, not TCP ports: jupyter_client picks free TCP ports by binding and
+    releasing them, and a kernel started at the same moment by another process can take one
+    in between ("Address already in use", and the kernel dies before it replies).
+    """
 
     async def _async_pre_start_kernel(self, **kw):
         kw["env"] = {**kernel_env(), **{k: v for k, v in (kw.get("env") or {}).items() if k != "PYTHONPATH"}}
         kw["cwd"] = _scratch_dir()
+        if os.name == "posix" and self.transport == "tcp" and self.provisioner is None:
+            self.transport = "ipc"
+            self.ip = os.path.join(_scratch_dir(), "kernel")   # beside the working directory, not in it
         return await super()._async_pre_start_kernel(**kw)
 
     pre_start_kernel = _async_pre_start_kernel
