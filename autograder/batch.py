@@ -83,13 +83,14 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
             raise
         in_flight = in_flight or 2 * threads
     try:
-        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                       zip_encoding)
     finally:
         if client is not None:
             client.close()
 
 
-def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, zip_encoding):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
