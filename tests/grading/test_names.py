@@ -1,6 +1,8 @@
 """Names from zips without the UTF-8 flag, and names composed or decomposed, at intake (no grading)."""
 
 import csv
+import subprocess
+import sys
 import unicodedata
 
 import pytest
@@ -9,7 +11,8 @@ from autograder import assignments, lms, zipnames
 from autograder.export import export
 from autograder.grades_csv import write_grades_csv
 from autograder.intake import Intake, closing_summary
-from tests.grading.downloads import canvas_files, moodle_files, write_legacy_zip, write_zip
+from tests.conftest import ROOT, course_env
+from tests.grading.downloads import canvas_files, moodle_files, write_folder, write_legacy_zip, write_zip
 
 AID, NB = "02-dot-product", "dot_product.ipynb"
 
@@ -92,3 +95,17 @@ def test_composed_and_decomposed_names_give_one_row_in_export(tmp_path):
         rows = list(csv.DictReader(f))
     assert len(rows) == 1 and rows[0]["name"] == nfc  # one row, the name as first seen
     assert [rows[0][k] for k in ("02-dot-product", "03-matrix-form", "total")] == ["5", "5", "10"]
+
+
+@pytest.mark.parametrize("encoding, where, message", [
+    ("klingon", "zip", "unknown encoding 'klingon' for --zip-encoding"),
+    ("rot13", "zip", "unknown encoding 'rot13' for --zip-encoding"),  # not a text encoding
+    ("gbk", "folder", "--zip-encoding is for a .zip SUBMISSIONS"),
+])
+def test_grade_refuses_a_zip_encoding_it_cannot_use(tmp_path, encoding, where, message):
+    source = (write_zip(tmp_path / "m.zip", moodle_files({"王芳": "a"}, NB)) if where == "zip"
+              else write_folder(tmp_path / "in", {f"alice/{NB}": "a"}))
+    result = subprocess.run([sys.executable, "-m", "autograder", "grade", AID, str(source), "--out", str(tmp_path / "o"),
+                             "--zip-encoding", encoding], cwd=ROOT, env=course_env(), capture_output=True, text=True)
+    assert result.returncode == 2 and message in result.stderr
+    assert not (tmp_path / "o").exists()
