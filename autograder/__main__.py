@@ -188,7 +188,8 @@ def main(argv=None):
         except ZipNameError as exc:
             parser().error(str(exc))
         if not os.path.isfile(args.submissions):
-            parser().error("--zip-encoding is for a .zip SUBMISSIONS; a folder's names are read as the system gives them")
+            parser().error("--zip-encoding is for a .zip SUBMISSIONS; a folder's names are read as the system "
+                           "gives them")
     if not args.no_sandbox:
         from .sandbox import SandboxUnavailable, check_sandbox
 

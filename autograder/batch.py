@@ -177,7 +177,8 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
-         "rejected": intake.rejected, "names": intake.names.summary() if intake.names else ""}, indent=1, sort_keys=True, ensure_ascii=False))
+         "rejected": intake.rejected, "names": intake.names.summary() if intake.names else ""},
+        indent=1, sort_keys=True, ensure_ascii=False))
     write_grades_csv(out / "grades.csv", results, spec, identities)
     write_report(out / "report.html", results, spec,
                  intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
