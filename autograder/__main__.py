@@ -1,7 +1,8 @@
 """``python -m autograder`` (or ``self-attention-grader``): grade a class, export its grades,
 build the exercise notebooks, or write a stock nbgrader course.
 
-    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [limits] [--no-sandbox]
+    python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [--zip-encoding NAME]
+                               [limits] [--no-sandbox]
                                [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL]
     python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
@@ -93,6 +94,11 @@ def parser():
     g.add_argument("--layout", choices=LAYOUTS, default=None,
                    help="how SUBMISSIONS is organised: a Moodle download (moodle), a Canvas download (canvas) or one "
                         "folder per student (folders); detected when not given")
+    g.add_argument("--zip-encoding", metavar="NAME", default=None,
+                   help="encoding of the file names in a .zip SUBMISSIONS that lack the zip's UTF-8 flag (older "
+                        "Windows tools and WinRAR write them in the machine's code page), e.g. gbk, cp1252, cp437, "
+                        "shift_jis; default: UTF-8 when they are valid UTF-8, else detected over all the names "
+                        "(the closing summary says when it was a guess)")
     g.add_argument("--no-sandbox", action="store_true",
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
@@ -174,6 +180,16 @@ def main(argv=None):
         parser().error(f"SUBMISSIONS {args.submissions} does not exist")
     if os.path.isfile(args.submissions) and not args.submissions.lower().endswith(".zip"):
         parser().error(f"SUBMISSIONS {args.submissions} is a file but not a .zip")
+    if args.zip_encoding:
+        from .zipnames import ZipNameError, check_encoding
+
+        try:
+            check_encoding(args.zip_encoding)
+        except ZipNameError as exc:
+            parser().error(str(exc))
+        if not os.path.isfile(args.submissions):
+            parser().error("--zip-encoding is for a .zip SUBMISSIONS; a folder's names are read as the system "
+                           "gives them")
     if not args.no_sandbox:
         from .sandbox import SandboxUnavailable, check_sandbox
 
@@ -191,6 +207,7 @@ def main(argv=None):
     from .cluster import ClusterUnavailable, WorkerRefused
     from .gradebook import GradebookUnreachable
     from .lifetime import contain
+    from .zipnames import ZipNameError
 
     contain()  # from here on, every process of the run dies with this one (see autograder.lifetime)
 
@@ -199,15 +216,15 @@ def main(argv=None):
     try:
         results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
                               sandbox=not args.no_sandbox, layout=args.layout, scheduler=args.scheduler,
-                              in_flight=args.in_flight, db_url=args.db)
-    except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable) as exc:
+                              in_flight=args.in_flight, db_url=args.db, zip_encoding=args.zip_encoding)
+    except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable, ZipNameError) as exc:
         print(f"python -m autograder grade: {exc}", file=sys.stderr)
         return 2
     from .intake import closing_summary
 
     with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:
         seen = json.load(f)
-    print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"])
+    print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"], seen.get("names", ""))
           + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
     return 0
 

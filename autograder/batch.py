@@ -55,10 +55,11 @@ class GraderBusy(RuntimeError):
 
 
 def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
-                layout=None, scheduler=None, in_flight=None, db_url=None):
+                layout=None, scheduler=None, in_flight=None, db_url=None, zip_encoding=None):
     """Grade every student of ``submissions``; returns the list of results (one per student).
 
-    ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
+    ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None);
+    ``zip_encoding`` the encoding of a zip's names without the UTF-8 flag (detected when None).
     ``scheduler``: a Dask scheduler's address (grade there, at most ``in_flight`` tasks at a
     time; default twice its worker threads); ``db_url``: the gradebook's database (default
     ``OUT/gradebook.db``). Both are checked before OUT is touched; see `autograder.cluster`
@@ -82,20 +83,22 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
             raise
         in_flight = in_flight or 2 * threads
     try:
-        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                       zip_encoding)
     finally:
         if client is not None:
             client.close()
 
 
-def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, zip_encoding):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                            zip_encoding)
     except SQLAlchemyError as exc:  # the database server went away during the run
         if not db_url:
             raise
@@ -107,11 +110,12 @@ def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, clien
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                 zip_encoding=None):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
+    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout, zip_encoding=zip_encoding)
     snap = prepare_course(out, spec, stream, db_url)
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
@@ -173,7 +177,8 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
     write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
-         "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
+         "rejected": intake.rejected, "names": intake.names.summary() if intake.names else ""},
+        indent=1, sort_keys=True, ensure_ascii=False))
     write_grades_csv(out / "grades.csv", results, spec, identities)
     write_report(out / "report.html", results, spec,
                  intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])

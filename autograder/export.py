@@ -39,7 +39,7 @@ import json
 import re
 from pathlib import Path
 
-from . import assignments, roster
+from . import assignments, csv_safe, roster
 from .check import named_mistake
 from .roster import FIELDS
 
@@ -68,7 +68,8 @@ def read_out(out):
         raise ExportError(f"{out}: no grades.csv; grade the assignment first "
                           f"(python -m autograder grade ASSIGNMENT SUBMISSIONS --out {out})")
     with open(path, encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f))
+        rows = [{k: csv_safe.read_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(f)]  # names as graded, without the quote that kept them from being formulas
     ids = {r["assignment"] for r in rows}
     if not rows:
         try:
@@ -133,7 +134,7 @@ def _num(x):
 
 def _csv(header, rows):
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_safe.writer(buf)  # no cell can start a formula
     w.writerow(header)
     w.writerows(rows)
     return buf.getvalue()

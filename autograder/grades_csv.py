@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import csv
 import io
 
+from . import csv_safe
 from .files import write_if_changed
 
 
@@ -21,7 +21,7 @@ def write_grades_csv(path, results, spec, identities=None):
     part_ids = [p.id for p in spec.parts]
     identities = identities or {}
     buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
+    w = csv_safe.writer(buf)  # no cell can start a formula
     w.writerow(["student_id", "assignment", "score", "max_score", "status", *IDENTITY_COLUMNS, *part_ids, "note"])
     for r in sorted(results, key=lambda r: r["student_id"]):
         parts = r.get("parts", {})

@@ -23,6 +23,9 @@ safe id for file paths. Rules, each reported in words (``Submission.notes``,
 - A Moodle or Canvas download that sits in one folder (unzipped and zipped again) is read
   from inside that folder.
 - A file the LMS marked late is graded, and the submission is marked ``late``.
+- A zip entry's name without the UTF-8 flag is decoded as UTF-8 when it is, else in the code
+  page detected over all such names (:mod:`autograder.zipnames`) or given (``zip_encoding``);
+  ``names`` says how, for the closing summary.
 - A zip entry that would land outside its folder (``../``, an absolute path, a drive
   letter) or that is a symlink, and a symlink in a folder are rejected, each with a
   message; the other entries go on.
@@ -43,7 +46,7 @@ import stat
 import zipfile
 from pathlib import Path
 
-from . import lms
+from . import lms, zipnames
 
 # A notebook file larger than this is not read at all (its saved outputs are dropped while it
 # is read, so it may be large; what stays must fit MAX_CELLS_BYTES, see autograder.task).
@@ -100,10 +103,11 @@ class Intake:
 
     ``layout`` is the one read (:data:`autograder.lms.LAYOUTS`; detected unless given),
     ``rejected`` collects the entries refused for safety, ``unmatched`` the files that belong
-    to no student (paths inside SUBMISSIONS).
+    to no student (paths inside SUBMISSIONS), ``names`` how a zip's names were decoded
+    (:class:`autograder.zipnames.Names`, once iterated).
     """
 
-    def __init__(self, source, assignment, notebook_name, staging, layout=None):
+    def __init__(self, source, assignment, notebook_name, staging, layout=None, zip_encoding=None):
         self.source = Path(source)
         self.assignment = assignment
         self.notebook_name = notebook_name
@@ -111,6 +115,8 @@ class Intake:
         if layout is not None and layout not in lms.LAYOUTS:
             raise ValueError(f"unknown layout {layout!r}; known: {', '.join(lms.LAYOUTS)}")
         self.layout = layout
+        self.zip_encoding = zipnames.check_encoding(zip_encoding) if zip_encoding else None
+        self.names = None
         self.rejected: list[str] = []
         self.unmatched: list[str] = []
         self._folders = set()  # top-level folders, for the students whose folder is empty
@@ -143,11 +149,13 @@ class Intake:
 
     def _zip_files(self, zf):
         files = []
-        for info in zf.infolist():
-            name = info.filename.replace("\\", "/")
+        infos = zf.infolist()
+        self.names = zipnames.decode_names(infos, self.zip_encoding)
+        for info, filename in zip(infos, self.names.names):
+            name = filename.replace("\\", "/")
             parts = [p for p in name.split("/") if p not in ("", ".")]
             if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-                self.rejected.append(f"{info.filename}: zip entry would land outside its folder (zip slip); rejected")
+                self.rejected.append(f"{filename}: zip entry would land outside its folder (zip slip); rejected")
                 continue
             if not parts or parts[0].startswith(".") or parts[0] == "__MACOSX":
                 continue
@@ -254,11 +262,12 @@ class _Capped:
         return data
 
 
-def closing_summary(results, layout, students, unmatched):
-    """The run's last line: counts of students by status, late ones, and every unmatched file.
+def closing_summary(results, layout, students, unmatched, names=""):
+    """The run's last line: counts of students by status, late ones, every unmatched file, and
+    how a zip's names without the UTF-8 flag were decoded.
 
     ``students`` maps a student id to its identity dict (with ``late``); ``unmatched`` lists
-    the files that matched no student.
+    the files that matched no student; ``names`` is :meth:`autograder.zipnames.Names.summary`.
     """
     counts = {}
     for r in results:
@@ -270,4 +279,6 @@ def closing_summary(results, layout, students, unmatched):
         text += f"; {len(late)} handed in late: {', '.join(late)}"
     if unmatched:
         text += f"; {len(unmatched)} file(s) matched no student: {', '.join(unmatched)}"
+    if names:
+        text += f"; {names}"
     return text

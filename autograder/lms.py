@@ -31,6 +31,9 @@ Every student gets a **safe id** for file paths (:func:`safe_id`): the folder na
 it is already safe (letters, digits and ``. _ @ + -``), otherwise an ASCII form of the name
 with a short hash of the original, or for Canvas the name and the Canvas user id. The same
 student gets the same id in every assignment, so ``export`` can join the assignments on it.
+Ids and matches are made from the name in Unicode's composed form (NFC, :func:`canonical_name`):
+``Renée`` typed on Windows (``é`` one character) and written by a Mac (``e`` and a combining
+accent) is one student; the name is kept as it was first seen.
 """
 
 from __future__ import annotations
@@ -66,8 +69,14 @@ def _ascii(name):
     return text.strip("-._@+")[:60].strip("-._@+")
 
 
+def canonical_name(name):
+    """The form of a name that ids and matches are made from: composed (NFC), as one keyboard types it."""
+    return unicodedata.normalize("NFC", name)
+
+
 def safe_id(name, lms_id=""):
     """The student id used in file paths, derived from the name (and the LMS's user id)."""
+    name = canonical_name(name)
     if not lms_id and is_safe_id(name):
         return name
     base = _ascii(name)
@@ -169,20 +178,26 @@ def group(files, layout, folders=()):
     """
     read = READERS[layout]
     by_identity, unmatched = {}, []
+
+    def student(identity):  # one student however the name's accents were composed; named as first seen
+        key = (canonical_name(identity.name), identity.lms, identity.lms_id)
+        return by_identity.setdefault(key, Student(identity))
+
     if layout == "folders":
-        by_identity = {Identity(name, ""): Student(Identity(name, "")) for name in folders}
+        for name in sorted(folders):
+            student(Identity(name, ""))
     for entry in files:
         found = read(entry.parts)
         if found is None:
             unmatched.append(entry)
             continue
         identity, inner, late, upload = found
-        student = by_identity.setdefault(identity, Student(identity))
-        student.entries.append(dataclasses.replace(entry, parts=inner, late=late, upload=upload))
+        student(identity).entries.append(dataclasses.replace(entry, parts=inner, late=late, upload=upload))
     students = {}
-    for identity in sorted(by_identity, key=lambda i: (i.name, i.lms_id)):
+    for key in sorted(by_identity, key=lambda k: (k[0], k[2])):
+        identity = by_identity[key].identity
         sid = safe_id(identity.name, identity.lms_id if identity.lms == "canvas" else "")
         if sid in students:  # two Moodle students of the same name: their participant ids differ
             sid = safe_id(identity.name, identity.lms_id or str(len(students)))
-        students[sid] = by_identity[identity]
+        students[sid] = by_identity[key]
     return students, unmatched

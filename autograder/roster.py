@@ -21,7 +21,7 @@ from __future__ import annotations
 import csv
 import re
 
-from .lms import safe_id
+from .lms import canonical_name, safe_id
 
 FIELDS = ("email", "id_number", "canvas_id", "sis_user_id", "sis_login_id", "section")
 
@@ -63,8 +63,8 @@ def read(path):
 
 def name_keys(name):
     """Ways a name may be written: its words in any order and case, or run together (``张伟``,
-    Canvas's file names) in the order given or reversed ("Last, First")."""
-    words = re.findall(r"\w+", name.casefold())
+    Canvas's file names) in the order given or reversed ("Last, First"), accents composed or not."""
+    words = re.findall(r"\w+", canonical_name(name).casefold())
     if not words:
         return set()
     return {" ".join(sorted(words)), "".join(words), "".join(reversed(words))}

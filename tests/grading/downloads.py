@@ -72,6 +72,33 @@ def write_zip(path, files):
     return path
 
 
+UTF8_FLAG = 0x800  # bit 11 of a zip entry's flags: its name is UTF-8
+
+
+class _RawName(zipfile.ZipInfo):
+    """A zip entry whose name is written as the bytes given, without the UTF-8 flag."""
+
+    def __init__(self, raw):
+        super().__init__(raw.decode("cp437"))  # how zipfile reads a name without the flag
+        self.compress_type = zipfile.ZIP_DEFLATED
+        self.raw = raw
+
+    def _encodeFilenameFlags(self):  # zipfile's own would write a non-ASCII name as UTF-8 with the flag
+        return self.raw, self.flag_bits & ~UTF8_FLAG
+
+
+def write_legacy_zip(path, files, encoding):
+    """A zip as older Windows tools and WinRAR write one: ``files`` (path -> text) with every name
+    in ``encoding`` (e.g. gbk, cp1252; utf-8 for a tool that writes UTF-8 but not the flag), no flag."""
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, text in files.items():
+            zf.writestr(_RawName(name.encode(encoding)), text)
+    with zipfile.ZipFile(path) as zf:  # as written: the stored bytes, no flag
+        assert [i.flag_bits & UTF8_FLAG for i in zf.infolist()] == [0] * len(files)
+        assert [i.orig_filename.encode("cp437") for i in zf.infolist()] == [n.encode(encoding) for n in files]
+    return path
+
+
 def moodle_files(class_, notebook_name, folders=True, first_id=500):
     """{path: text} of a Moodle download; ``class_`` maps a full name to notebook text."""
     files = {}

@@ -1,5 +1,6 @@
 """LMS downloads at intake: every layout, any name, late files, two uploads, files of no one."""
 
+import unicodedata
 import zipfile
 
 import pytest
@@ -126,3 +127,18 @@ def test_a_download_zipped_again_inside_a_folder(tmp_path):
     assert intake.layout == "moodle" and sorted(s.identity.name for s in subs.values()) == sorted(NAMES)
     _, subs = take(write_folder(tmp_path / "one", {f"alice/{NB}": "nb"}), tmp_path)
     assert list(subs) == ["alice"]  # one student's folder is not a wrapper
+
+
+def test_a_name_composed_or_decomposed_is_one_student(tmp_path):
+    nfc, nfd = unicodedata.normalize("NFC", "Renée Faÿ"), unicodedata.normalize("NFD", "Renée Faÿ")
+    assert nfc != nfd
+    # Two downloads, one typed on Windows and one written by a Mac: the same id, each name as given.
+    _, typed = take(write_folder(tmp_path / "a", {f"{nfc}/{NB}": "nb"}), tmp_path)
+    _, macos = take(write_zip(tmp_path / "b.zip", moodle_files({nfd: "nb"}, NB)), tmp_path)
+    assert list(typed) == list(macos) == [lms.safe_id(nfc)] == [lms.safe_id(nfd)]
+    assert typed[lms.safe_id(nfc)].identity.name == nfc and macos[lms.safe_id(nfd)].identity.name == nfd
+    # Both forms in one download: one student, named as first seen, both files considered.
+    _, subs = take(write_zip(tmp_path / "c.zip", {f"{nfd}/{NB}": "first", f"{nfc}/dot_product (1).ipynb": "later"}),
+                   tmp_path, layout="folders")
+    assert list(subs) == [lms.safe_id(nfc)]
+    assert subs[lms.safe_id(nfc)].identity.name == nfd and text(subs[lms.safe_id(nfc)]) == "later"
