@@ -66,3 +66,26 @@ class _Writer:
 def writer(f):
     """A ``csv.writer`` of ``f`` (``\\n`` line ends) whose cells go through :func:`cell`."""
     return _Writer(f)
+
+
+class _DictWriter:
+    def __init__(self, f, fieldnames):
+        self._rows, self.fieldnames = _Writer(f), list(fieldnames)
+
+    def writeheader(self):
+        return self._rows.writerow(self.fieldnames)
+
+    def writerow(self, row):
+        extra = set(row) - set(self.fieldnames)
+        if extra:
+            raise ValueError(f"dict contains fields not in fieldnames: {sorted(extra)}")
+        return self._rows.writerow([row.get(k, "") for k in self.fieldnames])
+
+    def writerows(self, rows):
+        for row in rows:
+            self.writerow(row)
+
+
+def dict_writer(f, fieldnames):
+    """A ``csv.DictWriter`` of ``f`` whose cells go through :func:`cell` (see :func:`writer`)."""
+    return _DictWriter(f, fieldnames)

@@ -9,7 +9,6 @@ Targets (issue 7): warm <= 15 s, one chapter edited <= 30 s.
 """
 
 import argparse
-import csv
 import os
 import shutil
 import subprocess
@@ -17,6 +16,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from autograder import csv_safe
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ["_config.yml", "_toc.yml", "_ext", "book", "notebooks"]  # _ext: the local Sphinx extension
@@ -59,7 +60,7 @@ def main(argv=None):
         verdict = "" if target is None else ("  met" if seconds <= target else "  MISSED")
         print(f"{name:<20} {seconds:>8.1f} {('<= %g' % target) if target else '-':>8}{verdict}")
     with open(args.out / "book.csv", "w", newline="") as f:
-        writer = csv.writer(f)
+        writer = csv_safe.writer(f)
         writer.writerow(["build", "seconds", "target_seconds"])
         for name, seconds in times.items():
             writer.writerow([name, f"{seconds:.2f}", TARGETS[name] or ""])

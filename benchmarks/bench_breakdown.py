@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import os
 import resource
@@ -42,6 +41,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from autograder import csv_safe
 
 from bench_grading import env, make_class  # the script's own folder is first on sys.path
 
@@ -286,7 +287,7 @@ def main(argv=None):
     record("our command, K = 1 (whole wall time)", "command", timed(command_one, max(2, R // 2)))
 
     with open(args.out / "breakdown.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv_safe.dict_writer(f, list(rows[0]))
         writer.writeheader()
         for r in rows:
             writer.writerow({**r, **{k: round(r[k], 4) for k in ("median_s", "min_s", "median_cpu_s")}})

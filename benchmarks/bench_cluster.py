@@ -18,12 +18,13 @@ local one: otherwise the script exits 1. Prints a table and writes ``cluster.csv
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+from autograder import csv_safe
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -96,7 +97,7 @@ def main(argv=None):
               f"{r['speedup_vs_1_worker']:>12.2f} {r['load_1min_before']:>6.1f}")
     args.out.mkdir(parents=True, exist_ok=True)
     with open(args.out / "cluster.csv", "w", newline="") as f:
-        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+        w = csv_safe.dict_writer(f, list(rows[0]))
         w.writeheader()
         for r in rows:
             w.writerow({k: f"{v:.3f}" if isinstance(v, float) else v for k, v in r.items()})

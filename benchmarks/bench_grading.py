@@ -46,6 +46,8 @@ import threading
 import time
 from pathlib import Path
 
+from autograder import csv_safe
+
 ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_RATIO = 4.0
@@ -342,7 +344,7 @@ def main(argv=None):
                 failures.append(f"K={k}: per-part scores differ between {names[0]} and {other}:\n" + "\n".join(diff))
 
     with open(args.out / "grading.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv_safe.dict_writer(f, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
     plot(rows, args.out / "grading.png", args.jobs)

@@ -9,10 +9,11 @@ writes ``reference.csv`` and ``reference.png`` to the output folder.
 """
 
 import argparse
-import csv
 import time
 import tracemalloc
 from pathlib import Path
+
+from autograder import csv_safe
 
 import numpy as np
 
@@ -67,7 +68,7 @@ def main(argv=None):
         N *= 2
 
     with open(args.out / "reference.csv", "w", newline="") as f:
-        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer = csv_safe.dict_writer(f, list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
 

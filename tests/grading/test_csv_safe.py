@@ -54,9 +54,22 @@ def test_the_writer_quotes_every_cell_and_csv_still_parses_it():
         assert score == "-1"  # a negative number is not quoted
 
 
-def test_every_csv_writer_of_the_grader_goes_through_csv_safe():
-    """One place neutralises cells: no other module of the grader makes a csv writer of its own."""
+def test_every_csv_writer_of_the_project_goes_through_csv_safe():
+    """One place neutralises cells: no other module of the course (grader, benchmarks, book,
+    solutions, scripts) makes a csv writer of its own."""
     makers = re.compile(r"csv\.(?:writer|DictWriter)\s*\(")
-    found = [p.relative_to(ROOT).as_posix() for p in sorted((ROOT / "autograder").rglob("*.py"))
+    found = [p.relative_to(ROOT).as_posix()
+             for folder in ("autograder", "benchmarks", "book", "solutions", "scripts", "_ext")
+             for p in sorted((ROOT / folder).rglob("*.py"))
              if makers.search(p.read_text(encoding="utf-8"))]
     assert found == ["autograder/csv_safe.py"]
+
+
+def test_the_dict_writer_quotes_formulas_and_keeps_numbers():
+    buf = io.StringIO()
+    w = csv_safe.dict_writer(buf, ["variant", "seconds"])
+    w.writeheader()
+    w.writerows([{"variant": "=cmd()", "seconds": -1.5}, {"variant": "ours", "seconds": 2}])
+    assert buf.getvalue() == "variant,seconds\n'=cmd(),-1.5\nours,2\n"
+    with pytest.raises(ValueError, match="not in fieldnames"):
+        w.writerow({"other": 1})
