@@ -7,7 +7,7 @@ are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 
 """
 
 from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
-from .ch02_dot_product import additive_score, attend, dot_product_score, softmax
+from .ch02_dot_product import additive_score, attend, dot_product_score, softmax, worked_example
 from .ch03_matrix_form import (
     qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_row_major,
 )
@@ -22,7 +22,7 @@ from .ch08_tagger import TaggerConfig
 
 __all__ = [
     "one_hot", "embed", "cosine_similarity", "position_wise",
-    "dot_product_score", "additive_score", "softmax", "attend",
+    "dot_product_score", "additive_score", "softmax", "attend", "worked_example",
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
     "self_attention_row_major",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
