@@ -260,10 +260,10 @@ def test_execution_is_cached_and_a_cell_error_fails_the_build():
 # The sections of issue 20 and a line their asserting cells print (a cell that failed would
 # have failed the build; these show that the cells ran and what they found).
 NEW_SECTION_OUTPUTS = {
-    "ch02-dot-product": ("ch02-soft-lookup", "convex hull"),
-    "ch03-matrix-form": ("ch03-online", "o / s ="),
-    "ch05-positional-encoding": ("ch05-why-sinusoids", "RoPE: scores depend only on j - i: True"),
-    "ch07-vs-rnn": ("ch07-work", "a second of speech: N =     98, fewer multiplications: self-attention"),
+    "book/ch02-dot-product": ("ch02-soft-lookup", "convex hull"),
+    "book/ch03-matrix-form": ("ch03-online", "o / s ="),
+    "book/ch05-positional-encoding": ("ch05-why-sinusoids", "RoPE: scores depend only on j - i: True"),
+    "book/ch07-vs-rnn": ("ch07-work", "a second of speech: N =     98, fewer multiplications: self-attention"),
 }
 
 
