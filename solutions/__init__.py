@@ -9,8 +9,8 @@ are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 
 from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
 from .ch02_dot_product import additive_score, attend, dot_product_score, softmax, worked_example
 from .ch03_matrix_form import (
-    qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_online,
-    self_attention_row_major,
+    online_softmax_update, qkv, scores, self_attention, self_attention_by_query, self_attention_loop,
+    self_attention_online, self_attention_row_major,
 )
 from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
 from .ch05_positional_encoding import permute, position_rotation, rotary, sinusoidal_encoding
@@ -24,8 +24,8 @@ from .ch08_tagger import TaggerConfig
 __all__ = [
     "one_hot", "embed", "cosine_similarity", "position_wise",
     "dot_product_score", "additive_score", "softmax", "attend", "worked_example",
-    "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop", "self_attention_online",
-    "self_attention_row_major",
+    "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
+    "self_attention_row_major", "online_softmax_update", "self_attention_online",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
     "sinusoidal_encoding", "permute", "position_rotation", "rotary",
     "window_mask", "masked_self_attention",

@@ -129,6 +129,34 @@ def self_attention_by_query(I, Wq, Wk, Wv):
     return O
 
 
+def online_softmax_update(m, s, acc, A_b, V_b):
+    """Take one block of keys into the running sums of the online softmax.
+
+    Parameters
+    ----------
+    m : (Bq,) ndarray
+        Each query's largest score so far (``-inf`` before the first block).
+    s : (Bq,) ndarray
+        :math:`\\sum_j \\exp(\\alpha_{i,j} - m)` over the keys so far.
+    acc : (d_v, Bq) ndarray
+        :math:`\\sum_j \\exp(\\alpha_{i,j} - m)\\, v^j` over the keys so far.
+    A_b : (Bk, Bq) ndarray
+        The scores of this block's keys (rows) for the queries (columns).
+    V_b : (d_v, Bk) ndarray
+        This block's values.
+
+    Returns
+    -------
+    m, s, acc
+        The same three, with the block's keys included and rescaled to the new maximum,
+        so that ``acc / s`` is the softmax-weighted sum of every value seen so far.
+    """
+    m_new = np.maximum(m, A_b.max(axis=0))        # (Bq,)
+    rescale = np.exp(m - m_new)                   # (Bq,); exp(-inf) = 0 at the first block
+    E = np.exp(A_b - m_new)                       # (Bk, Bq), every entry <= 1
+    return m_new, s * rescale + E.sum(axis=0), acc * rescale + V_b @ E   # (Bq,), (Bq,), (d_v, Bq)
+
+
 def self_attention_online(I, Wq, Wk, Wv, query_block=64, key_block=64, scale=False):
     """Self-attention block by block, with an online softmax: no N x N matrix is ever held.
 
@@ -169,12 +197,7 @@ def self_attention_online(I, Wq, Wk, Wv, query_block=64, key_block=64, scale=Fal
             A_b = K[:, k0:k0 + key_block].T @ Qb          # (Bk, Bq): this block's scores
             if scale:
                 A_b = A_b / np.sqrt(d_k)
-            m_new = np.maximum(m, A_b.max(axis=0))        # (Bq,)
-            rescale = np.exp(m - m_new)                   # (Bq,); exp(-inf) = 0 at the first block
-            E = np.exp(A_b - m_new)                       # (Bk, Bq), every entry <= 1
-            s = s * rescale + E.sum(axis=0)
-            acc = acc * rescale + V[:, k0:k0 + key_block] @ E   # (d_v, Bq)
-            m = m_new
+            m, s, acc = online_softmax_update(m, s, acc, A_b, V[:, k0:k0 + key_block])
         O[:, q0:q0 + query_block] = acc / s
     return O
 

@@ -78,6 +78,21 @@ def test_online_softmax_gives_the_matrix_form(N, blocks):
                         S.self_attention(*args, scale=scale)[0], atol=1e-12)
 
 
+def test_one_update_per_block_equals_one_update_with_every_key():
+    rng = np.random.default_rng(4)
+    A, V = rng.normal(size=(9, 3)) * 5, rng.normal(size=(2, 9))        # 9 keys, 3 queries, d_v = 2
+    start = (np.full(3, -np.inf), np.zeros(3), np.zeros((2, 3)))
+    m_all, s_all, acc_all = S.online_softmax_update(*start, A, V)
+    state = start
+    for k0 in (0, 4, 5):                                              # blocks of 4, 1 and 4 keys
+        stop = {0: 4, 4: 5, 5: 9}[k0]
+        state = S.online_softmax_update(*state, A[k0:stop], V[:, k0:stop])
+    assert_allclose(state[0], A.max(axis=0))                          # the running maximum
+    for got, want in zip(state, (m_all, s_all, acc_all)):
+        assert_allclose(got, want, rtol=1e-12)
+    assert_allclose(state[2] / state[1], V @ S.softmax(A, axis=0), rtol=1e-12)
+
+
 def test_online_softmax_keeps_the_running_maximum_for_huge_scores():
     # Scores near 1e4: exp would overflow without the running maximum, and a key block
     # that raises the maximum must rescale the sums of the blocks before it.
