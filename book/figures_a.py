@@ -256,16 +256,41 @@ def b1_diagram(alpha, alpha_prime, V, b, query=0):
     return fig
 
 
+def convex_hull(points):
+    """The corners of the convex hull of 2-D points, counter-clockwise (Andrew's monotone chain).
+
+    ``points`` is (2, n); returns a (2, m) array of the corners.
+    """
+    pts = sorted(set(map(tuple, np.asarray(points, dtype=float).T)))
+    if len(pts) < 3:
+        return np.array(pts).T
+
+    def cross(o, a, b):
+        return (a[0] - o[0]) * (b[1] - o[1]) - (a[1] - o[1]) * (b[0] - o[0])
+
+    def half(seq):
+        chain = []
+        for p in seq:
+            while len(chain) >= 2 and cross(chain[-2], chain[-1], p) <= 0:
+                chain.pop()
+            chain.append(p)
+        return chain[:-1]
+
+    return np.array(half(pts) + half(pts[::-1])).T
+
+
 def weighted_sum_2d(V, alpha_prime, b, query=0):
-    """The values vʲ as arrows in the plane and bⁱ = Σ α′ vʲ as their weighted average."""
+    """The values vʲ as arrows in the plane, their convex hull, and bⁱ = Σ α′ vʲ inside it."""
     fig, ax = plt.subplots(figsize=(4.8, 4.2))
     N = V.shape[1]
+    hull = convex_hull(V)
+    ax.fill(*hull, color="#dddddd", alpha=0.7, zorder=0, label="convex hull of the $v^j$")
     for j in range(N):
         ax.annotate("", xy=V[:, j], xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=f"C{j}", lw=1.5))
         ax.text(*(V[:, j] * 1.08), f"$v^{j + 1}$ ({alpha_prime[j]:.2f})", color=f"C{j}", fontsize=10,
                 ha="center", va="center")
     ax.plot(*b, "o", color="black", ms=7)
-    ax.annotate(f"$b^{query + 1}$", b, xytext=(8, -14), textcoords="offset points", fontsize=12)
+    ax.annotate(f"$b^{query + 1}$", b, xytext=(-26, -4), textcoords="offset points", fontsize=12)
     ax.axhline(0, color="#bbbbbb", lw=0.6)
     ax.axvline(0, color="#bbbbbb", lw=0.6)
     lim = np.abs(V).max() * 1.35
@@ -273,6 +298,7 @@ def weighted_sum_2d(V, alpha_prime, b, query=0):
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
     ax.set_title(r"$b^1 = \sum_j \alpha'_{1,j}\, v^j$ (weights in brackets)", fontsize=10)
+    ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
 

@@ -7,12 +7,13 @@ are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 
 """
 
 from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
-from .ch02_dot_product import additive_score, attend, dot_product_score, softmax
+from .ch02_dot_product import additive_score, attend, dot_product_score, softmax, worked_example
 from .ch03_matrix_form import (
-    qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_row_major,
+    online_softmax_update, qkv, scores, self_attention, self_attention_by_query, self_attention_loop,
+    self_attention_online, self_attention_row_major,
 )
 from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
-from .ch05_positional_encoding import permute, sinusoidal_encoding
+from .ch05_positional_encoding import permute, position_rotation, rotary, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
 from .ch08_attention_backward import multi_head_self_attention_backward, self_attention_backward
@@ -22,11 +23,11 @@ from .ch08_tagger import TaggerConfig
 
 __all__ = [
     "one_hot", "embed", "cosine_similarity", "position_wise",
-    "dot_product_score", "additive_score", "softmax", "attend",
+    "dot_product_score", "additive_score", "softmax", "attend", "worked_example",
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
-    "self_attention_row_major",
+    "self_attention_row_major", "online_softmax_update", "self_attention_online",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
-    "sinusoidal_encoding", "permute",
+    "sinusoidal_encoding", "permute", "position_rotation", "rotary",
     "window_mask", "masked_self_attention",
     "rnn_forward", "rnn_jacobians", "rnn_influence",
     "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",

@@ -112,3 +112,26 @@ def attend(I, Wq, Wk, Wv, i):
     V = Wv @ I                                        # (d_v, N)
     b = V @ alpha_prime                               # (d_v,)
     return b, alpha_prime
+
+
+def worked_example():
+    """The worked example of chapters 2 and 3 (and of exercises 2 and 3).
+
+    Four inputs a¹ … a⁴ of d = 3 as the columns of I, with d_k = d_v = 2 and
+    Wq ≠ Wk. Every query puts its largest weight on a different key, so no two
+    columns of A′ are equal and the four outputs b¹ … b⁴ all differ.
+
+    Returns
+    -------
+    I : (3, 4) ndarray
+    Wq, Wk : (2, 3) ndarray
+    Wv : (2, 3) ndarray
+        New arrays at every call, so a caller may change them.
+    """
+    I = np.array([[1.0, 1.0, 0.0, 0.0],     # (d, N) = (3, 4): a¹ … a⁴ as columns
+                  [0.0, 1.0, 1.0, 0.0],
+                  [1.0, 0.0, 0.0, 1.0]])
+    Wq = np.array([[1.0, 0.0, -1.0], [0.0, 1.0, -1.0]])   # (d_k, d) = (2, 3)
+    Wk = np.array([[2.0, -1.0, 0.0], [-1.0, 0.0, 1.0]])   # (d_k, d)
+    Wv = np.array([[-1.0, 0.0, 0.0], [1.0, 2.0, 0.0]])    # (d_v, d) = (2, 3)
+    return I, Wq, Wk, Wv

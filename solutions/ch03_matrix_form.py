@@ -5,7 +5,7 @@ Q = Wq I, K = Wk I, V = Wv I; A = Kᵀ Q; A′ = softmax of each column; O = V A
 
 import numpy as np
 
-from ._validate import matrix, same_shape, weights_for
+from ._validate import matrix, positive_int, same_shape, weights_for
 from .ch02_dot_product import attend, softmax
 
 
@@ -126,6 +126,79 @@ def self_attention_by_query(I, Wq, Wk, Wv):
     for i in range(Q.shape[1]):
         alpha_prime = softmax(K.T @ Q[:, i])       # (N,): column i of A'
         O[:, i] = V @ alpha_prime
+    return O
+
+
+def online_softmax_update(m, s, acc, A_b, V_b):
+    """Take one block of keys into the running sums of the online softmax.
+
+    Parameters
+    ----------
+    m : (Bq,) ndarray
+        Each query's largest score so far (``-inf`` before the first block).
+    s : (Bq,) ndarray
+        :math:`\\sum_j \\exp(\\alpha_{i,j} - m)` over the keys so far.
+    acc : (d_v, Bq) ndarray
+        :math:`\\sum_j \\exp(\\alpha_{i,j} - m)\\, v^j` over the keys so far.
+    A_b : (Bk, Bq) ndarray
+        The scores of this block's keys (rows) for the queries (columns).
+    V_b : (d_v, Bk) ndarray
+        This block's values.
+
+    Returns
+    -------
+    m, s, acc
+        The same three, with the block's keys included and rescaled to the new maximum,
+        so that ``acc / s`` is the softmax-weighted sum of every value seen so far.
+    """
+    m_new = np.maximum(m, A_b.max(axis=0))        # (Bq,)
+    rescale = np.exp(m - m_new)                   # (Bq,); exp(-inf) = 0 at the first block
+    E = np.exp(A_b - m_new)                       # (Bk, Bq), every entry <= 1
+    return m_new, s * rescale + E.sum(axis=0), acc * rescale + V_b @ E   # (Bq,), (Bq,), (d_v, Bq)
+
+
+def self_attention_online(I, Wq, Wk, Wv, query_block=64, key_block=64, scale=False):
+    """Self-attention block by block, with an online softmax: no N x N matrix is ever held.
+
+    For each block of queries, the keys are visited one block at a time. Each query
+    keeps a running maximum m of its scores so far, the running sum s of
+    :math:`\\exp(\\alpha - m)` and the running weighted sum of the values; when a new
+    block raises m, the old sums are multiplied by :math:`\\exp(m_{old} - m_{new})`, so
+    they count as if m had been the maximum from the start. At the end,
+    :math:`b^i` is the weighted sum divided by s: the softmax of the whole column,
+    without storing it. This is the idea behind FlashAttention (Dao et al., 2022).
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+    query_block, key_block : int, default 64
+        How many queries and keys one step handles; the scores held at any time are
+        one (key_block, query_block) matrix.
+    scale : bool, default False
+        Divide the scores by :math:`\\sqrt{d_k}`.
+
+    Returns
+    -------
+    O : (d_v, N) ndarray
+        Equal to ``self_attention(I, Wq, Wk, Wv, scale)[0]`` up to rounding.
+    """
+    query_block, key_block = positive_int("query_block", query_block), positive_int("key_block", key_block)
+    Q, K, V = qkv(I, Wq, Wk, Wv)                          # (d_k, N), (d_k, N), (d_v, N)
+    d_k, N = Q.shape
+    O = np.empty((V.shape[0], N))                         # (d_v, N)
+    for q0 in range(0, N, query_block):
+        Qb = Q[:, q0:q0 + query_block]                    # (d_k, Bq)
+        m = np.full(Qb.shape[1], -np.inf)                 # (Bq,): running maximum
+        s = np.zeros(Qb.shape[1])                         # (Bq,): running sum of exp(α - m)
+        acc = np.zeros((V.shape[0], Qb.shape[1]))         # (d_v, Bq): running Σ exp(α - m) vʲ
+        for k0 in range(0, N, key_block):
+            A_b = K[:, k0:k0 + key_block].T @ Qb          # (Bk, Bq): this block's scores
+            if scale:
+                A_b = A_b / np.sqrt(d_k)
+            m, s, acc = online_softmax_update(m, s, acc, A_b, V[:, k0:k0 + key_block])
+        O[:, q0:q0 + query_block] = acc / s
     return O
 
 

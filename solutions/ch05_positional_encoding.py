@@ -60,3 +60,75 @@ def permute(I, perm):
             f"perm must be a permutation of 0..{N - 1} for I of shape {shape_str(I.shape)}, got {np.ravel(perm).tolist()!r}"
         )
     return I[:, p]
+
+
+def _frequencies(d):
+    """The angle per position of each pair of rows (2m, 2m+1): 1 / 10000^(2m/d)."""
+    return 1.0 / 10000.0 ** (np.arange(0, d, 2) / d)    # (d/2,)
+
+
+def position_rotation(d, delta):
+    """The fixed linear map that moves a sinusoidal position vector ``delta`` places on.
+
+    Each pair of rows (2m, 2m+1) of :func:`sinusoidal_encoding` holds
+    :math:`(\\sin(i\\omega_m), \\cos(i\\omega_m))`, a point on a circle; moving from position i
+    to i + delta turns it by the angle :math:`\\delta\\omega_m`, whatever i is.
+
+    Parameters
+    ----------
+    d : int
+        Dimension of the position vectors; even, so that every row has its partner.
+    delta : int
+        The offset (negative moves back).
+
+    Returns
+    -------
+    R : (d, d) ndarray
+        Block-diagonal, one 2 x 2 rotation per pair of rows:
+        ``R @ P[:, i]`` equals ``P[:, i + delta]`` for every position i, where
+        ``P = sinusoidal_encoding(d, N)``.
+    """
+    d = positive_int("d", d, minimum=2)
+    if d % 2:
+        raise ValueError(f"d must be even, got {d}: the last row of an odd d has no cosine partner, "
+                         "so no fixed linear map moves it")
+    if isinstance(delta, bool) or not isinstance(delta, (int, np.integer)):
+        raise ValueError(f"delta must be an integer offset, got {delta!r}")
+    angle = delta * _frequencies(d)                  # (d/2,)
+    cos, sin = np.cos(angle), np.sin(angle)
+    R = np.zeros((d, d))
+    R[0::2, 0::2] = np.diag(cos)                     # sin(x + a) = sin x cos a + cos x sin a
+    R[0::2, 1::2] = np.diag(sin)
+    R[1::2, 0::2] = np.diag(-sin)                    # cos(x + a) = cos x cos a - sin x sin a
+    R[1::2, 1::2] = np.diag(cos)
+    return R
+
+
+def rotary(X):
+    """Rotary position embedding (RoPE): turn each column by the rotation of its position.
+
+    Instead of adding :math:`e^i` to the input, RoPE rotates the query and the key of
+    position i by :func:`position_rotation` of i, so the score
+    :math:`(R_i q^i) \\cdot (R_j k^j) = q^i \\cdot (R_{j-i}\\, k^j)` depends on the
+    positions only through the offset j − i.
+
+    Parameters
+    ----------
+    X : (d_k, N) array_like
+        Queries or keys as columns (column i at position i, 0-based); d_k even.
+
+    Returns
+    -------
+    (d_k, N) ndarray
+        Column i is ``position_rotation(d_k, i) @ X[:, i]``.
+    """
+    X = matrix("X", X)
+    d_k, N = X.shape
+    position_rotation(d_k, 0)                        # checks that d_k is even
+    angles = np.arange(N)[None, :] * _frequencies(d_k)[:, None]   # (d_k/2, N)
+    cos, sin = np.cos(angles), np.sin(angles)
+    even, odd = X[0::2], X[1::2]                     # (d_k/2, N) each
+    out = np.empty_like(X)                           # (d_k, N)
+    out[0::2] = cos * even + sin * odd
+    out[1::2] = -sin * even + cos * odd
+    return out

@@ -63,7 +63,7 @@ import inspect
 import textwrap
 from dataclasses import dataclass, field
 
-import numpy as np
+from solutions.ch02_dot_product import worked_example
 
 MODULES = {
     "01-vector-sets": "a01_vector_sets",
@@ -77,14 +77,8 @@ MODULES = {
 }
 
 
-# The worked example of chapters 2 and 3 (section "Worked example"): N = 4 inputs a¹ … a⁴ of
-# d = 3 as the columns of I, and d_k = d_v = 2, with Wq ≠ Wk. A test checks the pages use it.
-WORKED_EXAMPLE = (
-    np.array([[1.0, 1.0, 0.0, 0.0], [0.0, 1.0, 1.0, 0.0], [1.0, 0.0, 0.0, 1.0]]),  # I
-    np.array([[1.0, 1.0, 0.0], [0.0, 1.0, 1.0]]),                                  # Wq
-    np.array([[1.0, 1.0, 0.0], [1.0, 0.0, 0.0]]),                                  # Wk
-    np.array([[2.0, 0.0, -1.0], [0.0, 1.0, -1.0]]),                                # Wv
-)
+# The worked example of chapters 2 and 3, defined once in solutions (``worked_example``).
+WORKED_EXAMPLE = worked_example()
 
 
 @dataclass(frozen=True)

@@ -86,3 +86,85 @@ def test_no_page_gives_a_symbol_a_second_meaning(pattern):
     for page in sorted(BOOK.glob("*.md")):
         match = re.search(pattern, page.read_text(encoding="utf-8"))
         assert not match, f"{page.name}: {match.group(0)!r}: {SECOND_MEANINGS[pattern]}"
+
+
+# --------------------------------------------------------------------------- issue 20
+
+# The sections added by issue 20: (page, label, reference functions the section's cells call,
+# citation keys it rests on). Each must check what it says in a code cell (an assert).
+NEW_SECTIONS = [
+    ("ch02-dot-product", "ch02-soft-lookup", ("softmax",), ("nadaraya1964estimating", "watson1964smooth", "zhang2023dive")),
+    ("ch03-matrix-form", "ch03-online", ("self_attention_online",), ("milakov2018online", "dao2022flashattention")),
+    ("ch05-positional-encoding", "ch05-why-sinusoids", ("position_rotation", "rotary", "sinusoidal_encoding"),
+     ("vaswani2017attention", "su2021roformer")),
+    ("ch07-vs-rnn", "ch07-paths", ("rnn_jacobians", "self_attention_backward"), ("pascanu2013difficulty",)),
+    ("ch07-vs-rnn", "ch07-work", ("self_attention_work", "lstm_work", "elman_work"),
+     ("vaswani2017attention", "hochreiter1997long")),
+]
+
+
+def section(page, label):
+    """The text of a page from the label ``(label)=`` to the next heading of level 2."""
+    source = text(f"book/{page}")
+    assert f"({label})=" in source, f"{page} has no section labelled {label}"
+    return source.split(f"({label})=", 1)[1].split("\n## ", 2)[1]
+
+
+@pytest.mark.parametrize("page, label, functions, sources", NEW_SECTIONS, ids=[s[1] for s in NEW_SECTIONS])
+def test_each_new_section_checks_its_claims_and_cites_its_sources(page, label, functions, sources):
+    body = section(page, label)
+    cells = re.findall(r"```\{code-cell\}[^\n]*\n(.*?)```", body, re.S)
+    assert any(re.search(r"^\s*assert ", cell, re.M) for cell in cells), f"{label}: no cell asserts what the text says"
+    code = "\n".join(cells)
+    missing = [fn for fn in functions if fn not in code]
+    assert not missing, f"{label}: its cells do not compute with {missing}"
+    cited = set(re.findall(r"\{cite\}`([^`]+)`", body))
+    cited = {key.strip() for keys in cited for key in keys.split(",")}
+    assert set(sources) <= cited, f"{label}: does not cite {set(sources) - cited}"
+    bib = (BOOK / "references.bib").read_text(encoding="utf-8")
+    assert all(re.search(rf"@\w+\{{{key},", bib) for key in sources)
+
+
+def test_chapter_7_counts_every_product_and_drops_the_old_crossover():
+    body = section("ch07-vs-rnn", "ch07-work")
+    assert "exactly when $N < d/2$" not in text("book/ch07-vs-rnn"), "the crossover N < d/2 counted only some products"
+    for form in ("3Nd^2 + 2N^2 d", "2Nd^2", "8Nd^2"):
+        assert form in body, f"chapter 7 does not state the full count {form}"
+    assert "assert crossover(lstm_work)" in body and "a second of speech" in body
+    assert not re.search(r"\bc\s*[·\\]\s*d\b|N \\approx c", body), "the crossover constant must not be c, the bias letter"
+
+
+def test_the_worked_example_has_one_definition():
+    for page in ("ch02-dot-product", "ch03-matrix-form"):
+        assert "worked_example()" in text(f"book/{page}"), page
+
+
+# A bias written b, next to the outputs b^i: gone since issue 20 (the bias is c).
+BIAS_B = re.compile(r"\+\s*b(?:_\{?\w+\}?)?(?![\^\w{])")
+
+
+def test_the_bias_checker_finds_b_and_spares_the_outputs():
+    assert BIAS_B.search("$U = W I + b$") and BIAS_B.search("W_1 I + b_1, F") and BIAS_B.search("+ b_{2}$")
+    assert not BIAS_B.search("$a^1 + b^1$") and not BIAS_B.search("$W I + c$") and not BIAS_B.search("+ bias")
+
+
+@pytest.mark.parametrize("page", sorted(p.stem for p in BOOK.glob("*.md")))
+def test_no_page_writes_a_bias_as_b(page):
+    match = BIAS_B.search(text(f"book/{page}"))
+    assert not match, f"{page}: {match.group(0)!r}: b is the output bⁱ; a bias is c"
+
+
+def test_the_notation_page_names_the_bias_c():
+    rows = notation_rows()
+    assert "$c$" in rows and "$U = W I + c$" in rows, rows
+
+
+def test_the_glossary_glosses_every_tag_of_the_corpus():
+    from solutions.ch08_corpus import TAGS
+
+    glossary = (BOOK / "glossary.md").read_text(encoding="utf-8")
+    for tag in TAGS:
+        row = re.search(rf"^\| {tag} \|.*\|\s*([^|]+?)\s*\|$", glossary, re.M)
+        assert row and re.search(r"[\u4e00-\u9fff]", row.group(1)), f"the glossary has no Chinese gloss for {tag}"
+    overfitting = re.search(r"^\| overfitting \|.*$", glossary, re.M).group(0)
+    assert "chapter 6" in overfitting, overfitting

@@ -255,3 +255,22 @@ def test_execution_is_cached_and_a_cell_error_fails_the_build():
     assert re.search(r"^\s+execute_notebooks:\s*cache\s*$", config, re.M)
     assert re.search(r"^\s+allow_errors:\s*false\s*$", config, re.M)
     assert re.search(r"^\s+nb_execution_raise_on_error:\s*true\s*$", config, re.M)
+
+
+# The sections of issue 20 and a line their asserting cells print (a cell that failed would
+# have failed the build; these show that the cells ran and what they found).
+NEW_SECTION_OUTPUTS = {
+    "book/ch02-dot-product": ("ch02-soft-lookup", "convex hull"),
+    "book/ch03-matrix-form": ("ch03-online", "o / s ="),
+    "book/ch05-positional-encoding": ("ch05-why-sinusoids", "RoPE: scores depend only on j - i: True"),
+    "book/ch07-vs-rnn": ("ch07-work", "a second of speech: N =     98, fewer multiplications: self-attention"),
+}
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("page", NEW_SECTION_OUTPUTS)
+def test_the_new_sections_are_built_with_their_checked_outputs(book_html, page):
+    label, shown = NEW_SECTION_OUTPUTS[page]
+    html = read(book_html / f"{page}.html")
+    assert f'id="{label}"' in html, f"{page}: no section {label} in the built page"
+    assert shown in html, f"{page}: the built page does not show {shown!r}"

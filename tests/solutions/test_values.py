@@ -8,7 +8,7 @@ import solutions as S
 
 e = np.e
 
-# The notes' example: four inputs a¹…a⁴ give four outputs b¹…b⁴.
+# An example small enough to work out by hand: four inputs a¹…a⁴ give four outputs b¹…b⁴.
 #   a¹ = (1, 0), a² = (0, 1), a³ = (1, 1), a⁴ = (0, 0)
 #   Wq = Wk = the 2×2 identity, so qⁱ = kⁱ = aⁱ;  Wv = diag(1, 2), so
 #   v¹ = (1, 0), v² = (0, 2), v³ = (1, 2), v⁴ = (0, 0).
@@ -42,20 +42,20 @@ B = np.array([
 ]).T  # O = [b¹ b² b³ b⁴]
 
 
-def test_notes_example_matrix_form():
+def test_hand_example_matrix_form():
     O, A_prime = S.self_attention(I4, EYE, EYE, WV)
     assert_allclose(A_prime, ALPHA_PRIME, rtol=1e-12)
     assert_allclose(O, B, rtol=1e-12)
 
 
 @pytest.mark.parametrize("i", range(4))
-def test_notes_example_one_query_at_a_time(i):
+def test_hand_example_one_query_at_a_time(i):
     b, alpha_prime = S.attend(I4, EYE, EYE, WV, i)
     assert_allclose(alpha_prime, ALPHA_PRIME[:, i], rtol=1e-12)
     assert_allclose(b, B[:, i], rtol=1e-12)
 
 
-def test_notes_example_scores_are_k_transpose_q():
+def test_hand_example_scores_are_k_transpose_q():
     Q, K, V = S.qkv(I4, EYE, EYE, WV)
     A = S.scores(Q, K)
     # A[j, i] = kʲ·qⁱ; column 3 (query a³ = (1,1)) is 1, 1, 2, 0
