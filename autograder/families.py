@@ -18,6 +18,10 @@ This module predicts, for one hidden case, the results of each family in three w
    families that rules on the source cannot express (a window one too wide, heads that
    share weights).
 
+An assignment may say each generic family in its own words (``spec.family_messages``): the
+capstone's messages describe what the gradients do wrong, where the generic ones quote the
+reference's code, which would hand out its backward pass.
+
 :func:`diagnose` returns the first family whose prediction equals the student's results
 on every failing case (and differs from the reference there), or ``None``.
 """
@@ -302,8 +306,9 @@ def _diagnose(spec, part, expected, got, failing):
 
     # a missing ValueError, or a ValueError where a result is due
     if all(isinstance(e, Raised) and not isinstance(g, Raised) for e, g in zip(exp, gots)):
-        return ("missing-check", "your function returns a result where the inputs do not fit; check the shapes and "
-                                 "values as the part asks and raise ValueError")
+        return ("missing-check", spec.family_messages.get(
+            "missing-check", "your function returns a result where the inputs do not fit; check the shapes and "
+                             "values as the part asks and raise ValueError"))
     if any(isinstance(e, Raised) for e in exp) or any(isinstance(g, Raised) for g in gots):
         return None
     # transformations of the result
@@ -313,11 +318,14 @@ def _diagnose(spec, part, expected, got, failing):
     if all(f is not None for f in factors) and \
             (not scalar or all(plausible_factor(f, c) for f, c in zip(factors, cases))):
         shown = ", ".join(sorted({f"{f:.4g}" for f in factors}))
-        return ("scale", f"your results are the reference's times a constant ({shown}): a scale factor is missing "
-                         "or extra (for example 1/√d_k)")
+        return ("scale", spec.family_messages.get("scale", "") + f" (your results are the reference's times {shown})"
+                if "scale" in spec.family_messages else
+                f"your results are the reference's times a constant ({shown}): a scale factor is missing "
+                "or extra (for example 1/√d_k)")
     if all(overflowed(e, g) for e, g in zip(exp, gots)):
-        return ("overflow", "your result has nan or inf where the reference is finite: large scores overflow exp; "
-                            "subtract the maximum of each column before exp")
+        return ("overflow", spec.family_messages.get(
+            "overflow", "your result has nan or inf where the reference is finite: large scores overflow exp; "
+                        "subtract the maximum of each column before exp"))
     if all(_zeros(g) for g in gots):
         return None
     predicted = {}
@@ -346,5 +354,5 @@ def _diagnose(spec, part, expected, got, failing):
         if ok:
             if message is None:
                 message = _transposed_message(spec, cases[0].fn, exp[0], gots[0])
-            return (family, message)
+            return (family, spec.family_messages.get(family, message))
     return None
