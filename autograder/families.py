@@ -70,7 +70,9 @@ def _rules(body):
     for m, new in _sub_each(r"(?<![.\w])(d?[A-Z]\w*)\b(?![.\[(\w]|\s*=[^=])", body, lambda m: m.group(1) + ".T"):
         yield ("extra-transpose",
                f"a transpose too many: your result is what {m.group(1)}ᵀ in place of {m.group(1)} gives", new)
-    for m, new in _sub_each(r" \+ [A-Za-z_][\w.]* @ [A-Za-z_][\w.]*", body, lambda m: ""):
+    # a term ``+ X @ Y``, where X and Y may be indexed (``Wq[head].T``)
+    for m, new in _sub_each(r" \+ [A-Za-z_][\w.]*(?:\[\w+\][\w.]*)? @ [A-Za-z_][\w.]*(?:\[\w+\][\w.]*)?", body,
+                            lambda m: ""):
         yield ("missing-term", f"a term of a sum is missing: your result is what leaving out{m.group(0)[2:]!r} gives "
                                "(an input used several times gets one gradient term for each use)", new)
     for old, wrong in (("axis=0", "axis=1"), ("axis=1", "axis=0"), ("axis=1", "axis=2"), ("axis=axis", "axis=-1"),
