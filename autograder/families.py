@@ -300,6 +300,11 @@ def diagnose(spec, part, expected, got, failing):
             return None
 
 
+def _in_words(spec, family, message):
+    """``(family, message)``, with the assignment's own message for the family when it has one."""
+    return (family, spec.family_messages.get(family, message))
+
+
 def _diagnose(spec, part, expected, got, failing):
     cases = [part.cases[i] for i in failing]
     what = [spec.returns.get(c.fn, "the result") for c in cases]
@@ -308,9 +313,8 @@ def _diagnose(spec, part, expected, got, failing):
 
     # a missing ValueError, or a ValueError where a result is due
     if all(isinstance(e, Raised) and not isinstance(g, Raised) for e, g in zip(exp, gots)):
-        return ("missing-check", spec.family_messages.get(
-            "missing-check", "your function returns a result where the inputs do not fit; check the shapes and "
-                             "values as the part asks and raise ValueError"))
+        return _in_words(spec, "missing-check", "your function returns a result where the inputs do not fit; check "
+                                                "the shapes and values as the part asks and raise ValueError")
     if any(isinstance(e, Raised) for e in exp) or any(isinstance(g, Raised) for g in gots):
         return None
     # transformations of the result
@@ -320,14 +324,13 @@ def _diagnose(spec, part, expected, got, failing):
     if all(f is not None for f in factors) and \
             (not scalar or all(plausible_factor(f, c) for f, c in zip(factors, cases))):
         shown = ", ".join(sorted({f"{f:.4g}" for f in factors}))
-        return ("scale", spec.family_messages.get("scale", "") + f" (your results are the reference's times {shown})"
-                if "scale" in spec.family_messages else
-                f"your results are the reference's times a constant ({shown}): a scale factor is missing "
-                "or extra (for example 1/√d_k)")
+        if "scale" in spec.family_messages:
+            return ("scale", f"{spec.family_messages['scale']} (your results are the reference's times {shown})")
+        return ("scale", f"your results are the reference's times a constant ({shown}): a scale factor is missing "
+                         "or extra (for example 1/√d_k)")
     if all(overflowed(e, g) for e, g in zip(exp, gots)):
-        return ("overflow", spec.family_messages.get(
-            "overflow", "your result has nan or inf where the reference is finite: large scores overflow exp; "
-                        "subtract the maximum of each column before exp"))
+        return _in_words(spec, "overflow", "your result has nan or inf where the reference is finite: large scores "
+                                           "overflow exp; subtract the maximum of each column before exp")
     if all(_zeros(g) for g in gots):
         return None
     predicted = {}
@@ -356,5 +359,5 @@ def _diagnose(spec, part, expected, got, failing):
         if ok:
             if message is None:
                 message = _transposed_message(spec, cases[0].fn, exp[0], gots[0])
-            return (family, spec.family_messages.get(family, message))
+            return _in_words(spec, family, message)
     return None

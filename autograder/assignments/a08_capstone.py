@@ -303,7 +303,7 @@ ASSIGNMENT = Assignment(
             dI, dWq, dWk, dWv, dWo = residual_attention_backward(I, Wq, Wk, Wv, Wo, dI_res, mask, scale=True)
             check_unlike("dWq with scale=True", dWq, «M('no-scale')(*P4, MASK4, scale=True)[1]»,
                          "which is what the unscaled layer gives: with scale=True the scores react less to "
-                         "a change of the queries and keys, and so must your dWq and dWk")
+                         "a change of the queries and keys, and what passes back through them must follow")
             """ + compare_with_differences("mask, scale=True", "with scale=True"),
             cases=PART4_CASES,
         ),
@@ -347,8 +347,9 @@ ASSIGNMENT = Assignment(
                 (("dI += Wq[head].T @ dQ + Wk[head].T @ dK + Wv[head].T @ dV", "dI += Wq[head].T @ dQ + Wv[head].T @ dV"),),
                 visible="through the keys"),
         Mistake("no-scale", "residual_attention_backward",
-                "with scale=True your dWq, dWk and the query and key parts of dI are those of the unscaled layer: "
-                "the scaled scores react less to the queries and keys, and so must their gradients",
+                "with scale=True your dWq, dWk and the query and key parts of dI are what the scores would give "
+                "without the division: the forward pass divides them by √d_k, and what passes back through the "
+                "scores must follow that division",
                 (("        if scale:\n            dA = dA / np.sqrt(Q.shape[0])\n", ""),),
                 visible="what the unscaled layer gives"),
         Mistake("mask-ignored", "residual_attention_backward",
