@@ -229,9 +229,9 @@ ASSIGNMENT = Assignment(
 
             <details><summary>Hint: checking a head</summary>
 
-            Test one head on its own first: with h = 1, a Wᵒ you choose and dI_res chosen so
-            that only one row of the stack matters, your function must agree with finite
-            differences of chapter 8's single-head layer.
+            Check one head on its own first, on inputs small enough to follow by hand (h = 1,
+            N = 2, d = d_k = d_v = 1): compare each of your gradients with `central_differences`
+            of a loss built on `residual_attention`, as the test cell below does.
             </details>
             """,
             answers=(),
