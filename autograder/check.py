@@ -5,7 +5,8 @@
 
 1. finds the probe's report (the one ``display_data`` output with :data:`autograder.probe.MIME`);
 2. rebuilds the part's hidden inputs from the spec (never from the report), recomputes them
-   with ``solutions/`` here, in the grading process, and compares;
+   with ``solutions/`` (or the assignment's judge, e.g. finite differences) here, in the
+   grading process, and compares;
 3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
    one the student's results match; failing that, names the family of the mistake
    (:mod:`autograder.families`: a transposed output, a wrong axis, a missing scale, ...);
@@ -59,7 +60,11 @@ def mistake_function(assignment_id, mistake_id):
 
 @functools.lru_cache(maxsize=None)
 def expected_results(assignment_id, part_id, mistake_id=None):
-    """Results of the reference (or of a catalogued mistake) on the part's hidden cases."""
+    """Results of the reference (or of a catalogued mistake) on the part's hidden cases.
+
+    The reference is ``solutions``' function, or the assignment's judge for it
+    (``spec.judges``: the capstone's gradients come from finite differences of the forward pass).
+    """
     import solutions
 
     spec = assignments.get(assignment_id)
@@ -70,7 +75,7 @@ def expected_results(assignment_id, part_id, mistake_id=None):
         if wrong is not None and case.fn == wrong.function:
             fn = mistake_function(assignment_id, mistake_id)
         else:
-            fn = getattr(solutions, case.fn)
+            fn = spec.judges.get(case.fn) or getattr(solutions, case.fn)
         with np.errstate(all="ignore"):
             out.append(run_case(fn, case))
     return tuple(out)

@@ -18,6 +18,10 @@ This module predicts, for one hidden case, the results of each family in three w
    families that rules on the source cannot express (a window one too wide, heads that
    share weights).
 
+An assignment may say each generic family in its own words (``spec.family_messages``): the
+capstone's messages describe what the gradients do wrong, where the generic ones quote the
+reference's code, which would hand out its backward pass.
+
 :func:`diagnose` returns the first family whose prediction equals the student's results
 on every failing case (and differs from the reference there), or ``None``.
 """
@@ -66,7 +70,9 @@ def _rules(body):
     for m, new in _sub_each(r"(?<![.\w])(d?[A-Z]\w*)\b(?![.\[(\w]|\s*=[^=])", body, lambda m: m.group(1) + ".T"):
         yield ("extra-transpose",
                f"a transpose too many: your result is what {m.group(1)}ᵀ in place of {m.group(1)} gives", new)
-    for m, new in _sub_each(r" \+ [A-Za-z_][\w.]* @ [A-Za-z_][\w.]*", body, lambda m: ""):
+    # a term ``+ X @ Y``, where X and Y may be indexed (``Wq[head].T``)
+    for m, new in _sub_each(r" \+ [A-Za-z_][\w.]*(?:\[\w+\][\w.]*)? @ [A-Za-z_][\w.]*(?:\[\w+\][\w.]*)?", body,
+                            lambda m: ""):
         yield ("missing-term", f"a term of a sum is missing: your result is what leaving out{m.group(0)[2:]!r} gives "
                                "(an input used several times gets one gradient term for each use)", new)
     for old, wrong in (("axis=0", "axis=1"), ("axis=1", "axis=0"), ("axis=1", "axis=2"), ("axis=axis", "axis=-1"),
@@ -294,6 +300,11 @@ def diagnose(spec, part, expected, got, failing):
             return None
 
 
+def _in_words(spec, family, message):
+    """``(family, message)``, with the assignment's own message for the family when it has one."""
+    return (family, spec.family_messages.get(family, message))
+
+
 def _diagnose(spec, part, expected, got, failing):
     cases = [part.cases[i] for i in failing]
     what = [spec.returns.get(c.fn, "the result") for c in cases]
@@ -302,8 +313,8 @@ def _diagnose(spec, part, expected, got, failing):
 
     # a missing ValueError, or a ValueError where a result is due
     if all(isinstance(e, Raised) and not isinstance(g, Raised) for e, g in zip(exp, gots)):
-        return ("missing-check", "your function returns a result where the inputs do not fit; check the shapes and "
-                                 "values as the part asks and raise ValueError")
+        return _in_words(spec, "missing-check", "your function returns a result where the inputs do not fit; check "
+                                                "the shapes and values as the part asks and raise ValueError")
     if any(isinstance(e, Raised) for e in exp) or any(isinstance(g, Raised) for g in gots):
         return None
     # transformations of the result
@@ -313,11 +324,13 @@ def _diagnose(spec, part, expected, got, failing):
     if all(f is not None for f in factors) and \
             (not scalar or all(plausible_factor(f, c) for f, c in zip(factors, cases))):
         shown = ", ".join(sorted({f"{f:.4g}" for f in factors}))
+        if "scale" in spec.family_messages:
+            return ("scale", f"{spec.family_messages['scale']} (your results are the reference's times {shown})")
         return ("scale", f"your results are the reference's times a constant ({shown}): a scale factor is missing "
                          "or extra (for example 1/√d_k)")
     if all(overflowed(e, g) for e, g in zip(exp, gots)):
-        return ("overflow", "your result has nan or inf where the reference is finite: large scores overflow exp; "
-                            "subtract the maximum of each column before exp")
+        return _in_words(spec, "overflow", "your result has nan or inf where the reference is finite: large scores "
+                                           "overflow exp; subtract the maximum of each column before exp")
     if all(_zeros(g) for g in gots):
         return None
     predicted = {}
@@ -346,5 +359,5 @@ def _diagnose(spec, part, expected, got, failing):
         if ok:
             if message is None:
                 message = _transposed_message(spec, cases[0].fn, exp[0], gots[0])
-            return (family, message)
+            return _in_words(spec, family, message)
     return None

@@ -16,9 +16,11 @@ from .ch04_multi_head import multi_head_self_attention, multi_head_self_attentio
 from .ch05_positional_encoding import permute, position_rotation, rotary, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
-from .ch08_attention_backward import multi_head_self_attention_backward, self_attention_backward
+from .ch08_attention_backward import (
+    multi_head_self_attention_backward, residual_attention_backward, self_attention_backward,
+)
 from .ch08_corpus import make_corpus
-from .ch08_masked_multi_head import masked_multi_head_self_attention
+from .ch08_masked_multi_head import masked_multi_head_self_attention, residual_attention
 from .ch08_tagger import TaggerConfig
 
 __all__ = [
@@ -31,5 +33,6 @@ __all__ = [
     "window_mask", "masked_self_attention",
     "rnn_forward", "rnn_jacobians", "rnn_influence",
     "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",
+    "residual_attention", "residual_attention_backward",
     "make_corpus", "TaggerConfig",
 ]

@@ -3,7 +3,9 @@
 Given the gradient dO of a loss with respect to O = V A′, the chain rule runs the
 forward pass backwards: dO → dV, dA′ → dA (the softmax Jacobian, one column at a
 time) → dQ, dK → dWq, dWk, dWv and dI. The multi-head version splits dO among the
-heads through Wᵒ and sums the heads' dI.
+heads through Wᵒ and sums the heads' dI. ``residual_attention_backward``, the
+capstone exercise, is the tagger's whole attention sub-layer: masked heads, Wᵒ and the
+residual; it is written out in full, so that the exercise's reference stands alone.
 """
 
 import numpy as np
@@ -13,7 +15,7 @@ from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
 from .ch06_vs_cnn import masked_self_attention
 from .ch04_multi_head import multi_head_weights
-from .ch08_masked_multi_head import stacked_heads
+from .ch08_masked_multi_head import residual_attention, stacked_heads
 
 
 def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
@@ -134,4 +136,80 @@ def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=
     ]
     dI = sum(g[0] for g in per_head)                 # (d, N)
     dWq, dWk, dWv = (np.stack([g[k] for g in per_head]) for k in (1, 2, 3))
+    return dI, dWq, dWk, dWv, dWo
+
+
+def residual_attention_backward(I, Wq, Wk, Wv, Wo, dI_res, mask, scale=False):
+    """Gradients through the tagger's attention sub-layer, masked multi-head self-attention plus the residual.
+
+    The forward pass is ``residual_attention``: every head ℓ is masked self-attention with
+    its own Wq[ℓ], Wk[ℓ], Wv[ℓ], giving Oˡ; then
+    :math:`I_{res} = I + W^o [O^1; \\dots; O^h]`.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (h, d_k, d) array_like
+    Wv : (h, d_v, d) array_like
+    Wo : (d, h*d_v) array_like
+    dI_res : (d, N) array_like
+        Gradient of the loss with respect to I_res.
+    mask : (N, N) array_like of bool
+        ``mask[j, i]`` lets query i see key j, in every head.
+    scale : bool, default False
+        The forward pass divided every head's scores by :math:`\\sqrt{d_k}`.
+
+    Returns
+    -------
+    dI : (d, N) ndarray
+    dWq, dWk : (h, d_k, d) ndarray
+    dWv : (h, d_v, d) ndarray
+    dWo : (d, h*d_v) ndarray
+
+    Notes
+    -----
+    I reaches I_res directly and through every head, so dI starts from dI_res. Head ℓ owns
+    rows ``ℓ*d_v … (ℓ+1)*d_v - 1`` of the stack, i.e. those columns of Wᵒ:
+
+    .. math::
+
+        dW^o_{:,\\ell} = dI_{res}\\, O^{\\ell T}, \\qquad dO^\\ell = W^{oT}_{:,\\ell}\\, dI_{res},
+
+    and from dOˡ each head runs the single-head backward pass (chapter 8, *Through
+    self-attention*) with its masked A′, which is 0 where the mask hides a key, so a hidden
+    key gets no gradient.
+    """
+    I_res = residual_attention(I, Wq, Wk, Wv, Wo, mask, scale)  # checks every input; (d, N)
+    I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)
+    dI_res = matrix("dI_res", dI_res)
+    if dI_res.shape != I_res.shape:
+        raise ValueError(
+            f"dI_res has shape {shape_str(dI_res.shape)} but I_res = I + Wo [O¹; …] has shape "
+            f"{shape_str(I_res.shape)} (I {shape_str(I.shape)}): dI_res must match I_res"
+        )
+    d_v = Wv.shape[1]
+    dWq, dWk, dWv, dWo = np.zeros_like(Wq), np.zeros_like(Wk), np.zeros_like(Wv), np.zeros_like(Wo)
+    dI = dI_res.copy()                               # (d, N): the residual path, I_res = I + …
+    for head in range(len(Wq)):
+        rows = slice(head * d_v, (head + 1) * d_v)   # head ℓ's rows of [O¹; …; Oʰ]
+        Q, K, V = qkv(I, Wq[head], Wk[head], Wv[head])   # (d_k, N), (d_k, N), (d_v, N)
+        O_head, A_prime = masked_self_attention(I, Wq[head], Wk[head], Wv[head], mask, scale)  # (d_v, N), (N, N)
+        # I_res = I + Wo [O¹; …; Oʰ]
+        dWo[:, rows] = dI_res @ O_head.T             # (d, d_v)
+        dO = Wo[:, rows].T @ dI_res                  # (d_v, N)
+        # O = V A'
+        dV = dO @ A_prime.T                          # (d_v, N)
+        dA_prime = V.T @ dO                          # (N, N)
+        # A' = softmax of each column of A (masked scores are constants, with A' = 0)
+        dA = A_prime * (dA_prime - np.sum(A_prime * dA_prime, axis=0, keepdims=True))  # (N, N)
+        if scale:
+            dA = dA / np.sqrt(Q.shape[0])
+        # A = Kᵀ Q
+        dQ = K @ dA                                  # (d_k, N)
+        dK = Q @ dA.T                                # (d_k, N)
+        # Q = Wq I, K = Wk I, V = Wv I
+        dWq[head] = dQ @ I.T                         # (d_k, d)
+        dWk[head] = dK @ I.T                         # (d_k, d)
+        dWv[head] = dV @ I.T                         # (d_v, d)
+        dI += Wq[head].T @ dQ + Wk[head].T @ dK + Wv[head].T @ dV   # (d, N)
     return dI, dWq, dWk, dWv, dWo

@@ -45,6 +45,12 @@ An :class:`Assignment` has:
 - ``families`` (optional): :class:`Family` s of mistakes the grader names when no catalogued
   mistake matches, on top of the generic ones of :mod:`autograder.families` (transposed
   outputs, wrong axis, scale, roles of Q, K, V, ...);
+- ``family_messages`` (optional): ``{generic family id: message}``, what this assignment's
+  feedback says in place of the generic family's message (the capstone's say what the
+  gradients do wrong, where the generic ones quote the reference's code);
+- ``judges`` (optional): ``{function: callable}``, what the grader compares the student's
+  results with in place of ``solutions.<function>`` (the capstone's: finite differences of
+  the forward pass, :mod:`autograder.finite_differences`);
 - ``provided`` (optional): extra functions of ``solutions`` the visible tests call. Helpers
   the answers call are found from the functions' global names. Helpers that are not an
   exercise's answer (``_validate``'s checks, ``multi_head_weights``) go into the locked
@@ -188,6 +194,8 @@ class Assignment:
     sections: dict = field(default_factory=dict)
     provided: tuple = ()
     families: tuple = ()  # assignment-specific :class:`Family` s, on top of the grader's generic ones
+    family_messages: dict = field(default_factory=dict)  # generic family id -> this assignment's message
+    judges: dict = field(default_factory=dict)  # function -> callable the grader compares with (default: solutions)
 
     @property
     def total_points(self):

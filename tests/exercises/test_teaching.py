@@ -142,7 +142,7 @@ def test_earlier_answers_are_the_students_own_and_the_policy_is_stated(aid):
 def test_the_capstone_leaves_the_derivation_to_the_student():
     cells = _student_cells("08-capstone")
     formulas = ["dQ = K", "dK = Q", "dV = dO", "Vᵀ dO", "dWᵛ = dV", "dI = W", "a′a′ᵀ"]
-    answer = next(t for k, t in cells if k == "code" and "def self_attention_backward(" in t)
+    answer = next(t for k, t in cells if k == "code" and "def residual_attention_backward(" in t)
     for formula in formulas[:-1]:
         assert formula not in answer
     for kind, text in cells:

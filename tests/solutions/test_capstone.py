@@ -117,6 +117,79 @@ def test_multi_head_backward_matches_finite_differences(N, masked):
         assert_allclose(g, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7, err_msg=name)
 
 
+# --- the capstone exercise: masked heads, Wo and the residual ---------------------
+
+
+def residual_problem(N=5, seed=0, h=2, d=4, d_k=3, d_v=2):
+    """Inputs of ``residual_attention_backward``: Wo maps h*d_v rows back to d."""
+    rng = np.random.default_rng(seed)
+    return (rng.normal(size=(d, N)), rng.normal(size=(h, d_k, d)), rng.normal(size=(h, d_k, d)),
+            rng.normal(size=(h, d_v, d)), rng.normal(size=(d, h * d_v)), rng.normal(size=(d, N)))
+
+
+def padding_mask(N, real):
+    return np.repeat((np.arange(N) < real)[:, None], N, axis=1)
+
+
+MASKS = {
+    "none": lambda N: np.ones((N, N), dtype=bool),
+    "causal": lambda N: np.triu(np.ones((N, N), dtype=bool)),
+    "padding": lambda N: padding_mask(N, N - 2),
+    "causal and padding": lambda N: np.triu(np.ones((N, N), dtype=bool)) & padding_mask(N, N - 1),
+}
+
+
+def test_residual_attention_is_the_input_plus_the_masked_heads():
+    I, Wq, Wk, Wv, Wo, _ = residual_problem()
+    mask = MASKS["causal"](5)
+    O, _ = M.masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask)
+    assert_allclose(M.residual_attention(I, Wq, Wk, Wv, Wo, mask), I + O)
+    with pytest.raises(ValueError, match="needs Wo with d = 4 rows"):
+        M.residual_attention(I, Wq, Wk, Wv, Wo[:3], mask)
+
+
+@pytest.mark.parametrize("mask", list(MASKS))
+@pytest.mark.parametrize("scale", [False, True])
+@pytest.mark.parametrize("h, d, d_k, d_v", [(1, 3, 2, 5), (2, 4, 3, 2), (3, 2, 4, 1)])
+def test_residual_attention_backward_matches_finite_differences(mask, scale, h, d, d_k, d_v):
+    N = 6
+    I, Wq, Wk, Wv, Wo, G = residual_problem(N, seed=h + 10 * d + scale, h=h, d=d, d_k=d_k, d_v=d_v)
+    m = MASKS[mask](N)
+
+    def loss():  # L = Σ G ⊙ I_res, so dL/dI_res = G
+        return np.sum(G * M.residual_attention(I, Wq, Wk, Wv, Wo, m, scale))
+
+    grads = B.residual_attention_backward(I, Wq, Wk, Wv, Wo, G, m, scale)
+    for name, x, g in zip(("dI", "dWq", "dWk", "dWv", "dWo"), (I, Wq, Wk, Wv, Wo), grads):
+        assert g.shape == x.shape, f"{name} has shape {g.shape}, expected {x.shape}"
+        assert_allclose(g, numerical_gradient(loss, x), rtol=1e-5, atol=1e-7, err_msg=name)
+
+
+def test_residual_attention_backward_for_one_vector_by_hand():
+    # N = 1: every A′ is [[1]], so Oˡ = Wv[ℓ] a and the queries and keys get no gradient.
+    I, Wq, Wk = np.array([[1.0], [2.0]]), np.ones((2, 1, 2)), np.ones((2, 1, 2))
+    Wv, Wo = np.array([[[1.0, 0.0]], [[0.0, 1.0]]]), np.array([[1.0, 0.0], [0.0, 3.0]])
+    dI, dWq, dWk, dWv, dWo = B.residual_attention_backward(I, Wq, Wk, Wv, Wo, np.array([[1.0], [1.0]]), [[True]])
+    assert_allclose(dWq, 0, atol=1e-15)
+    assert_allclose(dWk, 0, atol=1e-15)
+    assert_allclose(dWo, [[1.0, 2.0], [1.0, 2.0]])           # the heads' outputs are 1 and 2
+    assert_allclose(dWv, [[[1.0, 2.0]], [[3.0, 6.0]]])       # head 2 is scaled by 3 on its way out
+    assert_allclose(dI, [[2.0], [4.0]])                      # 1 around the heads, plus 1 and 3
+
+
+def test_residual_attention_backward_checks_its_inputs_and_leaves_them_alone():
+    I, Wq, Wk, Wv, Wo, G = residual_problem()
+    copies = [a.copy() for a in (I, Wq, Wk, Wv, Wo, G)]
+    grads = B.residual_attention_backward(I.tolist(), Wq, Wk, Wv, Wo, G.astype(np.float32), MASKS["none"](5))
+    for a, b in zip((I, Wq, Wk, Wv, Wo, G), copies):
+        assert_allclose(a, b, rtol=0, atol=0)
+    assert all(g.dtype == np.float64 for g in grads)
+    with pytest.raises(ValueError, match="dI_res must match I_res"):
+        B.residual_attention_backward(I, Wq, Wk, Wv, Wo, G.T, MASKS["none"](5))
+    with pytest.raises(ValueError, match="allow no key"):
+        B.residual_attention_backward(I, Wq, Wk, Wv, Wo, G, np.zeros((5, 5), dtype=bool))
+
+
 # --- the classifier, the loss and the whole tagger -------------------------------
 
 
