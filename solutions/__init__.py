@@ -12,9 +12,9 @@ from .ch03_matrix_form import (
     qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_row_major,
 )
 from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
-from .ch05_positional_encoding import permute, sinusoidal_encoding
+from .ch05_positional_encoding import permutation_gaps, permute, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
-from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
+from .ch07_vs_rnn import attention_influence, rnn_forward, rnn_influence, rnn_jacobians
 from .ch08_attention_backward import multi_head_self_attention_backward, self_attention_backward
 from .ch08_corpus import make_corpus
 from .ch08_masked_multi_head import masked_multi_head_self_attention
@@ -26,9 +26,9 @@ __all__ = [
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
     "self_attention_row_major",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
-    "sinusoidal_encoding", "permute",
+    "sinusoidal_encoding", "permute", "permutation_gaps",
     "window_mask", "masked_self_attention",
-    "rnn_forward", "rnn_jacobians", "rnn_influence",
+    "rnn_forward", "rnn_jacobians", "rnn_influence", "attention_influence",
     "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",
     "make_corpus", "TaggerConfig",
 ]

@@ -4,7 +4,7 @@ import textwrap
 
 import numpy as np
 
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Mistake, Part, Question
 
 rng = np.random.default_rng(2008)
 
@@ -101,7 +101,7 @@ ASSIGNMENT = Assignment(
     Given dO, the gradient of the loss with respect to the output O, you run the forward pass
     backwards, one line at a time, and **derive each step yourself** with the chain rule:
 
-        Q = WᵠI,  K = WᵏI,  V = WᵛI,  A = KᵀQ (÷ √d_k when scale=True),
+        Q = Wq I,  K = Wk I,  V = Wv I,  A = KᵀQ (÷ √d_k when scale=True),
         A′ = softmax of each column of A,  O = VA′.
 
     Vectors are columns: `I` is `(d, N)`, `Wq` and `Wk` are `(d_k, d)`, `Wv` is `(d_v, d)`,
@@ -122,7 +122,7 @@ ASSIGNMENT = Assignment(
             the weights). Leave `mask` aside until part 4.
 
             This first test uses one vector (N = 1). Then A′ = [[1]] whatever the scores, so
-            the queries and keys have no effect: dWᵠ and dWᵏ must come out zero, and only the
+            the queries and keys have no effect: dWq and dWk must come out zero, and only the
             value path is left.
 
             <details><summary>Hint: the value path</summary>
@@ -153,7 +153,7 @@ ASSIGNMENT = Assignment(
             id="full_backward", title="The whole backward pass", points=4,
             prose="""
             Complete the function for any N: the path through the softmax and the scores, to
-            dWᵠ, dWᵏ and the three terms of dI. Now N = 5 and d = 3, d_k = 2, d_v = 4 all differ,
+            dWq, dWk and the three terms of dI. Now N = 5 and d = 3, d_k = 2, d_v = 4 all differ,
             so a transposed product cannot pass. The test compares each of your four gradients
             with finite differences of L = Σ dO ⊙ O, where O comes from your `self_attention`.
 
@@ -256,6 +256,23 @@ ASSIGNMENT = Assignment(
     ),
     returns={"self_attention_backward": ("dI", "dWq", "dWk", "dWv")},
     provided=("self_attention",),  # the finite-difference checks use it
+    questions=(
+        Question(
+            id="finite_differences", points=2,
+            prompt="""
+            The tests compare your gradients with finite differences: nudge one entry by ±ε and
+            recompute the loss. Why is that a good check of a backward pass? Why do we not train
+            networks with finite differences instead of a backward pass?
+            """,
+            rubric="""
+            2 points. (1 point) Finite differences need only the forward pass, so they check the
+            backward pass independently of its derivation (a wrong derivation cannot fool them).
+            (1 point) They cost two forward passes per entry of every input and weight (the
+            backward pass gives all the gradients for about the cost of one more pass), and they
+            are approximate: ε trades truncation error against rounding error.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("jacobian-no-subtraction", "self_attention_backward",
                 "your softmax backward is dA = A′ ⊙ dA′: it misses the subtracted term of the Jacobian diag(a′) − a′a′ᵀ, "
