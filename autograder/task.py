@@ -292,6 +292,10 @@ def feedback_page(nb, result, task):
             meta["points"] = result["parts"][gid]["max_score"]
         if meta.get("solution"):
             meta["comment"] = None
+        if meta.get("grade") and meta.get("solution"):   # a written answer: no score here, said so
+            meta["grade"] = False
+            meta["comment"] = (f"Graded by hand by your instructor ({meta.get('points', 0):g} points), "
+                               "not included in the score above.")
     resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
                               "max_score": result["max_score"], "late_penalty": 0,
                               "student": task["student_id"], "assignment": task["assignment"]}}
