@@ -25,10 +25,11 @@ An :class:`Assignment` has:
   ``### END SOLUTION``. A part without answer cells asks for no new code unless
   ``new_code=True`` (a later step of the same function, as in the capstone); such parts may
   carry at most a fifth of the points, and their prose says "No new code" (a test checks
-  both). A part whose cases check only ``ValueError`` handling or shapes sets
-  ``checks_only=True``; it counts with the no-new-code parts towards that fifth (a test finds
-  such parts from their cases and visible checks). Hints go into collapsed Markdown
-  ``<details>`` blocks;
+  both). A part that checks mostly ``ValueError`` handling or shapes sets
+  ``checks_only=True`` and counts with the no-new-code parts towards that fifth; the test
+  requires the flag when half or more of a part's hidden cases must raise ``ValueError``, or
+  when its visible tests call only ``check_shape`` and ``check_raises``. Hints go into
+  collapsed Markdown ``<details>`` blocks;
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
@@ -60,7 +61,8 @@ An :class:`Assignment` has:
   ``grade``, ``solution``, ``points``), which formgrader shows the instructor. The answer
   cell of the source notebook holds the ``rubric`` (what earns the points); nbgrader's
   ``generate_assignment`` replaces it with "YOUR ANSWER HERE" in the student's notebook.
-  Their points (``manual_points``) are not part of ``total_points``, the automatic score;
+  Their points (``manual_points``) are not part of ``total_points``, the automatic score,
+  and the grader's results leave them out (nbgrader's own maximum counts them);
 - ``sections``: for every answer function, the MyST label (``(ch03-qkv)=`` above a heading
   of the chapter's page) of the section that teaches it; the class report of ``export``
   links each catalogued mistake there;
