@@ -66,11 +66,6 @@ def permute(I, perm):
 def permutation_gaps(I, Wq, Wk, Wv, perm):
     """How far self-attention is from permutation equivariance, without and with positions.
 
-    Self-attention is run on the inputs and on the permuted inputs; the outputs of the first
-    run, permuted the same way, are compared column by column with those of the second.
-    With positions, P = sinusoidal_encoding(d, N) is added after permuting: a position
-    belongs to a place in the sequence, not to the word that moves.
-
     Parameters
     ----------
     I : (d, N) array_like
@@ -82,11 +77,17 @@ def permutation_gaps(I, Wq, Wk, Wv, perm):
     Returns
     -------
     without : (N,) ndarray
-        ``without[n]`` is the Euclidean norm of column n of
-        ``permute(O, perm) - O_perm``, with ``O`` the output for ``I`` and ``O_perm`` the
-        output for ``permute(I, perm)``: zero up to rounding (equivariance).
+        ``without[n]`` is the Euclidean norm of column n of ``permute(O, perm) - O_perm``,
+        with ``O = self_attention(I, Wq, Wk, Wv)[0]`` and ``O_perm`` the same for
+        ``permute(I, perm)``: zero up to rounding (equivariance).
     with_positions : (N,) ndarray
-        The same for the inputs ``I + P`` and ``permute(I, perm) + P``.
+        The same with the inputs ``I + P`` and ``permute(I, perm) + P``, where
+        ``P = sinusoidal_encoding(d, N)``.
+
+    Notes
+    -----
+    P is added after permuting: a position belongs to a place in the sequence, not to the
+    word that moves there, so the permuted words meet other position vectors.
     """
     I = matrix("I", I)
     moved = permute(I, perm)                                   # (d, N); checks perm

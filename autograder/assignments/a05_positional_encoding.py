@@ -131,16 +131,16 @@ ASSIGNMENT = Assignment(
             `self_attention` (from exercise 3) on `I` and on `permute(I, perm)`, move the outputs
             of the first run with `permute`, and compare them with those of the second: the
             **gap** of output n is the Euclidean norm of column n of the difference. Return two
-            (N,) arrays of gaps: `without` positions, and `with_positions`, where both runs get
-            the sinusoidal P of part 1 added to their input (I + P, and the permuted I + P).
-            Without positions every gap should be 0 up to rounding; with them, which outputs
-            change?
+            (N,) arrays of gaps: `without` positions, and `with_positions`, where the two runs
+            get the inputs I + P and `permute(I, perm)` + P, with P the sinusoidal position
+            matrix of part 1. Without positions every gap should be 0 up to rounding; with
+            them, which outputs change?
 
-            <details><summary>Hint: where do the positions go?</summary>
+            <details><summary>Hint: if every gap with positions is 0</summary>
 
-            A position vector belongs to a place in the sequence, not to the word standing there.
-            When the words move, does each keep its own eⁱ, or does it get the eⁱ of its new
-            place? Only one of the two can change the outputs.
+            Then each word kept its own eⁱ when it moved: the positions went through `permute`
+            together with the words. A position belongs to a place in the sequence, not to the
+            word standing there.
             </details>
             """,
             answers=("permutation_gaps",),

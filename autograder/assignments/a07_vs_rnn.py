@@ -228,10 +228,10 @@ ASSIGNMENT = Assignment(
             <details><summary>Hint: three ways aʲ reaches bⁱ</summary>
 
             bⁱ = Σₗ α′ₗ,ᵢ vˡ. The input aʲ enters vʲ, the key kʲ and, when j = i, the query qⁱ.
-            Which of these change the weights α′ₗ,ᵢ, and which only the values? You may also
-            measure each Jacobian numerically with your `self_attention` (central differences,
-            a step around 1e-5 are accurate enough), as long as the result matches the exact
-            Jacobian closely.
+            Which of these change the weights α′ₗ,ᵢ, and which only the values? Then: how does
+            bⁱ move when a single score Aₗ,ᵢ moves a little, given that the weights of column i
+            must keep summing to 1? Check your Jacobians against finite differences of your
+            `self_attention` before you take their norms.
             </details>
             """,
             answers=("attention_influence",),
@@ -246,18 +246,10 @@ ASSIGNMENT = Assignment(
                          "which leaves out the query path: aⁱ also reaches bⁱ through qⁱ, which moves every weight of column i")
             check_unlike("R_attention", R_attention, «M('attention-influence-transposed')(*SA)»,
                          "which is transposed: row j for the input aʲ, column i for the output bⁱ, as in rnn_influence")
-            # ∂bⁱ/∂aʲ measured with central differences of your self_attention, one entry of aʲ at a time
-            eps, numeric = 1e-5, np.zeros((4, 4))
-            for j in range(4):
-                J = np.zeros((4, 3, 2))                      # (outputs i, d_v, d)
-                for k in range(2):
-                    up, down = np.array(I, dtype=float), np.array(I, dtype=float)
-                    up[k, j] += eps
-                    down[k, j] -= eps
-                    J[:, :, k] = ((self_attention(up, Wq, Wk, Wv)[0] - self_attention(down, Wq, Wk, Wv)[0]) / (2 * eps)).T
-                numeric[j] = np.linalg.norm(J, axis=(1, 2))
-            check_true(np.allclose(R_attention, numeric, atol=1e-6),
-                       f"your R does not match finite differences of your self_attention: {np.round(numeric, 4)}")
+            check_unlike("R_attention", R_attention, «M('attention-influence-no-mean')(*SA)»,
+                         "which forgets that the weights keep summing to 1: when one weight grows, the others shrink")
+            check_true(np.all(R_attention > 0), "every output of self-attention depends on every input: "
+                       f"no entry of R should be 0, but yours has {int(np.sum(R_attention <= 0))}")
             check_close("attention_influence(I, Wq, Wk, Wv)", R_attention, «S.attention_influence(*SA)»)
             R_rnn = rnn_influence(*«RJ»)
             print("How strongly each output depends on each input (rows: inputs j, columns: outputs)")
@@ -362,7 +354,7 @@ ASSIGNMENT = Assignment(
                 "your softmax derivative is missing the term that keeps the weights summing to 1: a change of one "
                 "score moves the output towards that value away from the current output bⁱ, i.e. by α′ₗ,ᵢ (vˡ - bⁱ)",
                 (("C = A_prime[:, i] * (V - O[:, [i]])", "C = A_prime[:, i] * V"),),
-                visible="does not match finite differences of your self_attention"),
+                visible="the weights keep summing to 1"),
         Mistake("attention-influence-transposed", "attention_influence",
                 "your map is transposed; R[j, i] has the input j in its row and the output i in its column, as in rnn_influence",
                 (("    return R\n", "    return R.T\n"),),
