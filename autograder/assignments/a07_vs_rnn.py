@@ -289,9 +289,10 @@ ASSIGNMENT = Assignment(
             rubric="""
             2 points. (1 point) The RNN's map is zero below the diagonal: state t depends only on
             the inputs j ≤ t, since it reads left to right; self-attention's map has no forced
-            zeros, every output depends on every input. (1 point) In the RNN, a⁰ reaches state t
-            through t steps: ∂hᵗ/∂a⁰ is a product of t factors diag(1 - (hˢ)²) Wh, which shrinks
-            geometrically when they shrink vectors (it can also grow when Wh is large);
+            zeros, every output depends on every input. (1 point) In the RNN, the first input a¹
+            reaches hᵗ through t - 1 steps: ∂hᵗ/∂a¹ is diag(1 - (h¹)²) Wx multiplied by t - 1
+            factors diag(1 - (hˢ)²) Wh, s = 2 … t, which shrinks geometrically when these factors
+            shrink vectors (it can also grow when Wh is large);
             self-attention connects every pair in one step, so the distance between positions
             does not enter.
             """,
