@@ -288,10 +288,29 @@ def test_source(spec, number, part):
     )
 
 
+def _points(n):
+    return f"{n} point{'s' if n != 1 else ''}"
+
+
+def points_line(spec):
+    """The intro's list of points: the automatic parts, then the written questions graded by hand."""
+    parts = "\n".join(f"{n}. {p.title}: **{_points(p.points)}**" for n, p in enumerate(spec.parts, 1))
+    if not spec.questions:
+        return f"**Total: {_points(spec.total_points)}**, in {len(spec.parts)} graded parts:\n\n{parts}"
+    written = "\n".join(f"- Question {n}, after part {_part_number(spec, q)}: **{_points(q.points)}, graded by hand**"
+                         for n, q in enumerate(spec.questions, 1))
+    return (f"**Total: {_points(spec.total_points + spec.manual_points)}**: {spec.total_points} graded "
+            f"automatically in {len(spec.parts)} parts, and {spec.manual_points} for "
+            f"{len(spec.questions)} written question{'s' if len(spec.questions) != 1 else ''}, graded by hand "
+            f"by your instructor (the automatic score leaves them out):\n\n{parts}\n\n{written}")
+
+
+def _part_number(spec, question):
+    last = spec.parts[-1].id
+    return next(n for n, p in enumerate(spec.parts, 1) if p.id == (question.after or last))
+
+
 def intro_source(spec):
-    parts = "\n".join(
-        f"{n}. {p.title}: **{p.points} point{'s' if p.points != 1 else ''}**" for n, p in enumerate(spec.parts, 1)
-    )
     _, _, earlier = split_helpers(spec)
     policy = ""
     if earlier:
@@ -301,7 +320,7 @@ def intro_source(spec):
                   "after the set-up cell. Later notebooks never contain an earlier exercise's answer.\n\n")
     return (
         f"# Exercise {spec.chapter}: {spec.chapter_title}\n\n"
-        f"**Total: {spec.total_points} points**, in {len(spec.parts)} graded parts:\n\n{parts}\n\n"
+        + points_line(spec) + "\n\n"
         + textwrap.dedent(spec.intro).strip() + "\n\n"
         + policy +
         f"This exercise goes with **Chapter {spec.chapter}, “{spec.chapter_title}”** of the course "
@@ -321,6 +340,28 @@ def _meta(grade_id, *, grade=False, solution=False, locked=True, points=None):
     if points is not None:
         meta["points"] = points
     return {"nbgrader": meta}
+
+
+RUBRIC_NOTE = ("*Rubric, for the instructor (this cell is in the source notebook only: the student's "
+               "notebook has \"YOUR ANSWER HERE\" instead).*")
+
+
+def question_cells(spec, part):
+    """The written questions after ``part``: a locked prompt, then nbgrader's "Manually graded answer"
+    (a Markdown cell that is both a grade and a solution cell). ``generate_assignment`` replaces the
+    answer cell's text, the rubric, with "YOUR ANSWER HERE"; formgrader shows it for grading by hand."""
+    v4, cells = nbformat.v4, []
+    for q in spec.questions_after(part.id):
+        n = spec.questions.index(q) + 1
+        text = (f"### Question {n} ({_points(q.points)}, graded by hand)\n\n"
+                + textwrap.dedent(q.prompt).strip()
+                + "\n\nAnswer in a few sentences in the cell below (double-click it to edit). Your instructor "
+                  "grades it; the test cells do not.\n")
+        cells.append(v4.new_markdown_cell(text, id=f"{q.id}-question", metadata=_meta(f"{q.id}_question")))
+        rubric = RUBRIC_NOTE + "\n\n" + textwrap.dedent(q.rubric).strip() + "\n"
+        cells.append(v4.new_markdown_cell(rubric, id=f"{q.id}-answer",
+                                          metadata=_meta(q.id, grade=True, solution=True, locked=False, points=q.points)))
+    return cells
 
 
 def source_notebook(spec):
@@ -353,6 +394,7 @@ def source_notebook(spec):
                                           metadata=_meta(f"{fn}_answer", solution=True, locked=False)))
         cells.append(v4.new_code_cell(test_source(spec, n, part), id=f"{part.id}-test",
                                       metadata=_meta(part.id, grade=True, points=part.points)))
+        cells += question_cells(spec, part)
     nb = v4.new_notebook(cells=cells, metadata={
         "kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
         "language_info": {"name": "python"},

@@ -67,8 +67,9 @@ STATUSES = {
 
 
 def result_skeleton(task):
+    # the automatic parts; a grade cell that is also a solution cell is a written answer, graded by hand
     parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
-             for c in task["source"]["cells"] if c["grade"]}
+             for c in task["source"]["cells"] if c["grade"] and not c["solution"]}
     return {
         "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
         "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
@@ -264,7 +265,9 @@ def sanitise(nb, source):
             if prev in present:
                 at = present[prev] + 1
                 break
-        cell = _new_cell(src["cell_type"], src["source"], f"restored-{name}", {})
+        # a written answer comes back as handed out: its source holds the instructor's rubric
+        text = src.get("release", src["source"]) if src["solution"] else src["source"]
+        cell = _new_cell(src["cell_type"], text, f"restored-{name}", {})
         cell.metadata["nbgrader"] = _nbgrader_meta(src)
         nb.cells.insert(at, cell)
         present = {n: (j + 1 if j >= at else j) for n, j in present.items()}
@@ -289,6 +292,10 @@ def feedback_page(nb, result, task):
             meta["points"] = result["parts"][gid]["max_score"]
         if meta.get("solution"):
             meta["comment"] = None
+        if meta.get("grade") and meta.get("solution"):   # a written answer: no score here, said so
+            meta["grade"] = False
+            meta["comment"] = (f"Graded by hand by your instructor ({meta.get('points', 0):g} points), "
+                               "not included in the score above.")
     resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
                               "max_score": result["max_score"], "late_penalty": 0,
                               "student": task["student_id"], "assignment": task["assignment"]}}

@@ -13,9 +13,9 @@ from .ch03_matrix_form import (
     self_attention_online, self_attention_row_major,
 )
 from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
-from .ch05_positional_encoding import permute, position_rotation, rotary, sinusoidal_encoding
+from .ch05_positional_encoding import permutation_gaps, permute, position_rotation, rotary, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
-from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
+from .ch07_vs_rnn import attention_influence, rnn_forward, rnn_influence, rnn_jacobians
 from .ch08_attention_backward import (
     multi_head_self_attention_backward, residual_attention_backward, self_attention_backward,
 )
@@ -29,9 +29,9 @@ __all__ = [
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
     "self_attention_row_major", "online_softmax_update", "self_attention_online",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
-    "sinusoidal_encoding", "permute", "position_rotation", "rotary",
+    "sinusoidal_encoding", "permute", "permutation_gaps", "position_rotation", "rotary",
     "window_mask", "masked_self_attention",
-    "rnn_forward", "rnn_jacobians", "rnn_influence",
+    "rnn_forward", "rnn_jacobians", "rnn_influence", "attention_influence",
     "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",
     "residual_attention", "residual_attention_backward",
     "make_corpus", "TaggerConfig",

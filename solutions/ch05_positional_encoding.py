@@ -7,6 +7,7 @@ the columns of O. Adding a position vector eⁱ to each aⁱ gives it order.
 import numpy as np
 
 from ._validate import matrix, positive_int, shape_str
+from .ch03_matrix_form import self_attention
 
 
 def sinusoidal_encoding(d, N):
@@ -132,3 +133,38 @@ def rotary(X):
     out[0::2] = cos * even + sin * odd
     out[1::2] = -sin * even + cos * odd
     return out
+def permutation_gaps(I, Wq, Wk, Wv, perm):
+    """How far self-attention is from permutation equivariance, without and with positions.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+    perm : (N,) sequence of int
+        A permutation of ``0 … N-1``, as for :func:`permute`.
+
+    Returns
+    -------
+    without : (N,) ndarray
+        ``without[n]`` is the Euclidean norm of column n of ``permute(O, perm) - O_perm``,
+        with ``O = self_attention(I, Wq, Wk, Wv)[0]`` and ``O_perm`` the same for
+        ``permute(I, perm)``: zero up to rounding (equivariance).
+    with_positions : (N,) ndarray
+        The same with the inputs ``I + P`` and ``permute(I, perm) + P``, where
+        ``P = sinusoidal_encoding(d, N)``.
+
+    Notes
+    -----
+    P is added after permuting: a position belongs to a place in the sequence, not to the
+    word that moves there, so the permuted words meet other position vectors.
+    """
+    I = matrix("I", I)
+    moved = permute(I, perm)                                   # (d, N); checks perm
+    P = sinusoidal_encoding(*I.shape)                          # (d, N)
+    gaps = []
+    for before, after in ((I, moved), (I + P, moved + P)):
+        O = self_attention(before, Wq, Wk, Wv)[0]              # (d_v, N)
+        O_perm = self_attention(after, Wq, Wk, Wv)[0]          # (d_v, N)
+        gaps.append(np.linalg.norm(permute(O, perm) - O_perm, axis=0))  # (N,)
+    return gaps[0], gaps[1]

@@ -1,12 +1,15 @@
 """Chapter 7: self-attention and RNNs.
 
 An RNN reads left to right: hᵗ = tanh(Wx aᵗ + Wh hᵗ⁻¹). Step t cannot start
-before step t-1 ends, and a¹ reaches hᴺ only through N-1 steps.
+before step t-1 ends, and a¹ reaches hᴺ only through N-1 steps. Self-attention
+connects every input to every output in one step: its influence map has no zeros forced
+by the order.
 """
 
 import numpy as np
 
 from ._validate import matrix, shape_str, vector, weights_for
+from .ch03_matrix_form import qkv, self_attention
 
 
 def rnn_forward(I, Wx, Wh, h0=None):
@@ -91,3 +94,47 @@ def rnn_influence(I, Wx, Wh, h0=None):
     N = matrix("I", I).shape[1]
     rows = [np.linalg.norm(rnn_jacobians(I, Wx, Wh, j, h0), axis=(1, 2)) for j in range(N)]  # N × (N,)
     return np.stack(rows)                            # (N, N)
+
+
+def attention_influence(I, Wq, Wk, Wv):
+    """Which outputs of self-attention depend on which inputs, and how strongly.
+
+    Parameters
+    ----------
+    I : (d, N) array_like
+    Wq, Wk : (d_k, d) array_like
+    Wv : (d_v, d) array_like
+
+    Returns
+    -------
+    R : (N, N) ndarray
+        ``R[j, i]`` is the Frobenius norm of the (d_v, d) Jacobian
+        :math:`\\partial b^i / \\partial a^j` of self-attention without scaling
+        (``self_attention(I, Wq, Wk, Wv)``), in A's layout like :func:`rnn_influence`: row j
+        for the input, column i for the output.
+
+    Notes
+    -----
+    With :math:`c^l = \\alpha'_{l,i} (v^l - b^i)`, the softmax's derivative gathered with
+    the values, the chain rule through :math:`b^i = \\sum_l \\alpha'_{l,i} v^l` and
+    :math:`A_{l,i} = k^l \\cdot q^i` gives
+
+    .. math:: \\partial b^i / \\partial a^j = \\alpha'_{j,i} W^v + c^j (q^i)^T W^k
+              + [i = j] \\sum_l c^l (k^l)^T W^q
+
+    (the value path, the key path and, for the output's own input, the query path).
+    """
+    Q, K, V = qkv(I, Wq, Wk, Wv)                     # (d_k, N), (d_k, N), (d_v, N); checks the shapes
+    O, A_prime = self_attention(I, Wq, Wk, Wv)       # (d_v, N), (N, N)
+    Wq, Wk, Wv = matrix("Wq", Wq), matrix("Wk", Wk), matrix("Wv", Wv)
+    N = O.shape[1]
+    R = np.empty((N, N))
+    for i in range(N):
+        C = A_prime[:, i] * (V - O[:, [i]])          # (d_v, N): column l is c^l
+        by_query = C @ K.T @ Wq                      # (d_v, d): the sum over l of c^l (k^l)^T W^q
+        for j in range(N):
+            J = A_prime[j, i] * Wv + np.outer(C[:, j], Q[:, i] @ Wk)   # (d_v, d)
+            if j == i:
+                J = J + by_query
+            R[j, i] = np.linalg.norm(J)
+    return R

@@ -25,7 +25,11 @@ An :class:`Assignment` has:
   ``### END SOLUTION``. A part without answer cells asks for no new code unless
   ``new_code=True`` (a later step of the same function, as in the capstone); such parts may
   carry at most a fifth of the points, and their prose says "No new code" (a test checks
-  both). Hints go into collapsed Markdown ``<details>`` blocks;
+  both). A part that checks mostly ``ValueError`` handling or shapes sets
+  ``checks_only=True`` and counts with the no-new-code parts towards that fifth; the test
+  requires the flag when half or more of a part's hidden cases must raise ``ValueError``, or
+  when its visible tests call only ``check_shape`` and ``check_raises``. Hints go into
+  collapsed Markdown ``<details>`` blocks;
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
@@ -57,6 +61,14 @@ An :class:`Assignment` has:
   set-up cell; answers of earlier exercises never do: the student pastes their own into
   answer cells after the set-up cell, and a locked cell checks them on new inputs against
   precomputed values (:func:`autograder.build.earlier_check_source`).
+- ``questions`` (optional, one per exercise): :class:`Question` s, short written answers graded
+  by hand. Each goes after the part ``after`` names (at the end when empty): a locked Markdown
+  cell with the ``prompt``, then an nbgrader "Manually graded answer" (a Markdown cell with
+  ``grade``, ``solution``, ``points``), which formgrader shows the instructor. The answer
+  cell of the source notebook holds the ``rubric`` (what earns the points); nbgrader's
+  ``generate_assignment`` replaces it with "YOUR ANSWER HERE" in the student's notebook.
+  Their points (``manual_points``) are not part of ``total_points``, the automatic score,
+  and the grader's results leave them out (nbgrader's own maximum counts them);
 - ``sections``: for every answer function, the MyST label (``(ch03-qkv)=`` above a heading
   of the chapter's page) of the section that teaches it; the class report of ``export``
   links each catalogued mistake there;
@@ -167,6 +179,7 @@ class Part:
     visible: str
     cases: tuple
     new_code: bool = None  # does the part ask for code? default: it has answer cells
+    checks_only: bool = False  # do its cases check only ValueError handling or shapes?
 
     @property
     def asks_for_code(self):
@@ -174,9 +187,30 @@ class Part:
         return bool(self.answers) if self.new_code is None else self.new_code
 
     @property
+    def full_weight(self):
+        """True when the part may carry many points: it asks for code that does more than checks."""
+        return self.asks_for_code and not self.checks_only
+
+    @property
     def functions(self):
         """Functions this part calls, in first-use order."""
         return tuple(dict.fromkeys(c.fn for c in self.cases))
+
+
+@dataclass(frozen=True)
+class Question:
+    """A short written question, graded by hand (an nbgrader "Manually graded answer" cell).
+
+    ``after`` is the id of the part it follows in the notebook ("" puts it at the end);
+    ``rubric`` tells the instructor what earns the ``points``: it is in the source notebook
+    only, never in the student's.
+    """
+
+    id: str
+    prompt: str
+    points: int
+    rubric: str
+    after: str = ""
 
 
 @dataclass(frozen=True)
@@ -196,10 +230,22 @@ class Assignment:
     families: tuple = ()  # assignment-specific :class:`Family` s, on top of the grader's generic ones
     family_messages: dict = field(default_factory=dict)  # generic family id -> this assignment's message
     judges: dict = field(default_factory=dict)  # function -> callable the grader compares with (default: solutions)
+    questions: tuple = ()  # :class:`Question` s, graded by hand
 
     @property
     def total_points(self):
+        """The points graded automatically: the sum of the parts' (the questions' are ``manual_points``)."""
         return sum(p.points for p in self.parts)
+
+    @property
+    def manual_points(self):
+        """The points of the written questions, given by hand in formgrader."""
+        return sum(q.points for q in self.questions)
+
+    def questions_after(self, part_id):
+        """The questions that go after part ``part_id`` ("" for those at the end)."""
+        last = self.parts[-1].id
+        return tuple(q for q in self.questions if (q.after or last) == part_id)
 
     @property
     def answer_functions(self):

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2001)
 
@@ -153,6 +153,23 @@ ASSIGNMENT = Assignment(
     ),
     families=(Family("cosine-normalisation", "cosine_similarity", "your result is not the cosine of the angle: "
                      "divide the dot product u·v by both lengths, ‖u‖ ‖v‖ (once each)", _cosines),),
+    questions=(
+        Question(
+            id="fc_same_output", after="position_wise", points=2,
+            prompt="""
+            Your `position_wise` gave both "saw"s of "I saw a saw" the same output. Explain why no
+            choice of W and b can tag the first "saw" as a verb and the second as a noun, and say
+            what a layer needs in order to tell them apart.
+            """,
+            rubric="""
+            2 points. (1 point) The layer sees one vector at a time, and both "saw"s have the same
+            input vector aⁱ, so uⁱ = W aⁱ + b is the same for both whatever W and b are.
+            (1 point) It needs information beyond the vector itself: the other words of the
+            sentence (context, as self-attention mixes every input into every output) or the
+            word's position. "More training" or "a larger W" earns nothing.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("one-hot-transposed", "one_hot",
                 "your one-hot array has one row per token; the notes put vectors in columns: shape (len(vocab), N)",

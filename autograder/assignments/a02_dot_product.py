@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import WORKED_EXAMPLE as WORKED
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2002)
 
@@ -99,7 +99,7 @@ ASSIGNMENT = Assignment(
     Self-attention computes, for one input vector aⁱ, how relevant every vector aʲ is to it,
     and mixes the vectors by that relevance. The chapter builds it in four steps, and so do you:
 
-    - the **query** qⁱ = Wᵠaⁱ and the **key** kʲ = Wᵏaʲ give the score αᵢ,ⱼ = qⁱ·kʲ
+    - the **query** qⁱ = Wq aⁱ and the **key** kʲ = Wk aʲ give the score αᵢ,ⱼ = qⁱ·kʲ
       (the dot product; the additive method w·tanh(q + k) is the alternative);
     - the **softmax** turns the scores of query i into weights α′ᵢ,ⱼ that are positive and sum to 1;
     - the output is the weighted sum of the **values** vʲ = Wᵛaʲ: bⁱ = Σⱼ α′ᵢ,ⱼ vʲ.
@@ -182,14 +182,14 @@ ASSIGNMENT = Assignment(
         Part(
             id="attend", title="The output bⁱ of one query", points=3,
             prose="""
-            Write `attend(I, Wq, Wk, Wv, i)`: for query position `i`, compute qⁱ = Wᵠaⁱ, the scores
+            Write `attend(I, Wq, Wk, Wv, i)`: for query position `i`, compute qⁱ = Wq aⁱ, the scores
             αᵢ,ⱼ = qⁱ·kʲ against every key kʲ = Wᵏaʲ (with your `dot_product_score`), the weights
             α′ᵢ = softmax(αᵢ) (with your `softmax`), and bⁱ = Σⱼ α′ᵢ,ⱼ vʲ with vʲ = Wᵛaʲ. Return
             `(b, alpha_prime)`, shapes `(d_v,)` and `(N,)`. Shapes that do not fit, and `i` outside
             `0 … N-1`, raise `ValueError`.
 
             The test uses the chapter's worked example: the four inputs a¹ … a⁴ of d = 3 and the
-            weights Wᵠ, Wᵏ, Wᵛ of its section "Worked example", so you can compare with the page.
+            weights Wq, Wk, Wv of its section "Worked example", so you can compare with the page.
             """,
             answers=("attend",),
             visible="""
@@ -217,6 +217,24 @@ ASSIGNMENT = Assignment(
     ),
     returns={"attend": ("b", "alpha_prime")},
     families=FAMILIES,
+    questions=(
+        Question(
+            id="convex_outputs", after="attend", points=2,
+            prompt="""
+            The output bⁱ you computed is Σⱼ α′ᵢ,ⱼ vʲ, with weights from the softmax. The softmax's
+            weights are at least 0 and sum to 1: what does that say about where bⁱ can lie,
+            compared with the values v¹ … vᴺ? What could happen if the raw scores αᵢ,ⱼ were used
+            as the weights instead?
+            """,
+            rubric="""
+            2 points. (1 point) bⁱ is a weighted average (a convex combination) of the values: it
+            lies in their convex hull, so each entry of bⁱ is between the smallest and the largest
+            of that entry over the vʲ. (1 point) Raw scores can be negative and need not sum to 1,
+            so Σⱼ αᵢ,ⱼ vʲ can point away from the values or grow with the size of the scores; it is
+            no longer an average. Saying only "the weights are probabilities" earns 1 point at most.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("dot-elementwise", "dot_product_score",
                 "your score is the vector of products qₙkₙ; the score is one number, their sum q·k",
@@ -258,7 +276,7 @@ ASSIGNMENT = Assignment(
                 "your bⁱ weights the values by the raw scores α; normalise them with the softmax first (α′ sums to 1)",
                 (("alpha_prime = softmax(alpha)", "alpha_prime = alpha"),), visible="did you forget the softmax"),
         Mistake("attend-qk-swapped", "attend",
-                "your scores are kⁱ·qʲ (query and key swapped); query i's score for key j is qⁱ·kʲ, with qⁱ = Wᵠaⁱ and kʲ = Wᵏaʲ",
+                "your scores are kⁱ·qʲ (query and key swapped); query i's score for key j is qⁱ·kʲ, with qⁱ = Wq aⁱ and kʲ = Wk aʲ",
                 (("q = Wq @ I[:, i]", "q = Wk @ I[:, i]"), ("dot_product_score(q, Wk @ I[:, j])", "dot_product_score(q, Wq @ I[:, j])")),
                 visible="which uses kⁱ·qʲ"),
         Mistake("attend-keys-as-values", "attend",

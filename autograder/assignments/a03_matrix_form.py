@@ -3,7 +3,7 @@
 import numpy as np
 
 from . import WORKED_EXAMPLE as WORKED
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Mistake, Part, Question
 
 rng = np.random.default_rng(2003)
 
@@ -27,7 +27,7 @@ ASSIGNMENT = Assignment(
     Chapter 3 computes every output bⁱ at once with matrices. With the inputs as the columns
     of `I` (d, N):
 
-    - Q = WᵠI, K = WᵏI, V = WᵛI, one column per input;
+    - Q = Wq I, K = Wk I, V = Wv I, one column per input;
     - A = KᵀQ, shape (N, N): A[j, i] = kʲ·qⁱ, so **column i belongs to query i**;
     - A′ = softmax of each column of A (axis 0), so every column sums to 1;
     - O = VA′, shape (d_v, N): column i is bⁱ.
@@ -39,7 +39,7 @@ ASSIGNMENT = Assignment(
         Part(
             id="qkv", title="Queries, keys and values", points=3,
             prose="""
-            Write `qkv(I, Wq, Wk, Wv)`: return `(Q, K, V)` = (WᵠI, WᵏI, WᵛI). The weights act from
+            Write `qkv(I, Wq, Wk, Wv)`: return `(Q, K, V)` = (Wq I, Wk I, Wv I). The weights act from
             the left. Weights that do not fit `I`, or `Wq` and `Wk` of different shapes, raise `ValueError`.
             """,
             answers=("qkv",),
@@ -130,6 +130,23 @@ ASSIGNMENT = Assignment(
         ),
     ),
     returns={"qkv": ("Q", "K", "V"), "self_attention": ("O", "A_prime"), "scores": "A"},
+    questions=(
+        Question(
+            id="why_scale", after="scores", points=2,
+            prompt="""
+            `scores(Q, K, scale=True)` divides A by √d_k. Why does this matter more as d_k grows?
+            Think of the entries of a query and a key as independent, with mean 0 and variance 1,
+            and of what the softmax does with large scores.
+            """,
+            rubric="""
+            2 points. (1 point) q·k is a sum of d_k products, each of variance 1, so its variance
+            is d_k and its typical size √d_k: it grows with d_k. (1 point) Large scores push each
+            column of the softmax towards one-hot (one weight near 1, the others near 0), where its
+            gradients are tiny and learning stalls; dividing by √d_k keeps the scores' variance
+            at 1 whatever d_k is. Source: Vaswani et al. (2017), section 3.2.1 and its footnote 4.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("qkv-row-major", "qkv",
                 "your Q, K, V have one row per input (I.T @ W.T); the notes' weights act from the left, Q = Wq @ I, one column per input",

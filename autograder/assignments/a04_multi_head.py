@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2004)
 
@@ -81,12 +81,12 @@ ASSIGNMENT = Assignment(
     sections={"multi_head_self_attention": "ch04-two-heads",
               "multi_head_self_attention_batched": "ch04-two-heads"},
     intro="""
-    One set of (Wᵠ, Wᵏ, Wᵛ) finds one kind of relevance. **Multi-head** self-attention runs h
+    One set of (Wq, Wk, Wv) finds one kind of relevance. **Multi-head** self-attention runs h
     heads side by side, each with its own weights: head ℓ gives $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$).
     The heads' outputs are **stacked top to bottom in head order**, [O¹; …; Oʰ], shape
     (h·d_v, N), and mixed by one more matrix: O = Wᵒ [O¹; …; Oʰ].
 
-    Here the weights of all heads come in one array: `Wq[head]` is the Wᵠ of head ℓ = `head`, so `Wq` and `Wk`
+    Here the weights of all heads come in one array: `Wq[head]` is the Wq of head ℓ = `head`, so `Wq` and `Wk`
     are (h, d_k, d), `Wv` is (h, d_v, d), and `Wo` is (d_out, h·d_v). You write it twice:
     first one head after the other, with your `self_attention` from exercise 3; then all heads
     at once, without a Python loop, as a GPU runs them.
@@ -100,7 +100,7 @@ ASSIGNMENT = Assignment(
             cell's `multi_head_weights` checks the shapes (`ValueError` when `Wo` does not have
             h·d_v columns, or the heads disagree).
 
-            The test works a small case by hand: I = [1 3], two heads with Wᵠ = 0, so every head
+            The test works a small case by hand: I = [1 3], two heads with Wq = 0, so every head
             attends uniformly and outputs the mean of its values: head 1 has vʲ = aʲ (mean 2),
             head 2 has vʲ = 10aʲ (mean 20); stacked [2 2; 20 20]; Wᵒ = [[1, 0], [0, 1], [1, 1]].
             """,
@@ -222,6 +222,24 @@ ASSIGNMENT = Assignment(
     ),
     returns={"multi_head_self_attention": ("O", "A_primes"), "multi_head_self_attention_batched": ("O", "A_primes")},
     families=HEAD_FAMILIES,
+    questions=(
+        Question(
+            id="why_heads", after="batched", points=2,
+            prompt="""
+            One head with d_k = 2, or two heads with d_k = 1 each: Wq and Wk have the same number of
+            weights in both layers. What can the two heads do that the single head cannot? Use
+            chapter 4's "type" head and "group" head as the example.
+            """,
+            rubric="""
+            2 points. (1 point) Each head has its own softmax, so a query gets one distribution per
+            head: one head can attend to the word of the right type while the other attends to the
+            word of the same group, at the same time. (1 point) A single head gives each query one
+            distribution, so its output is one weighted average that mixes what it attends to;
+            the heads' outputs stay apart when they are stacked (and the output projection can
+            weigh them). Answers about "more parameters" earn nothing (the counts are equal).
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("mh-no-wo", "multi_head_self_attention",
                 "your O is the stacked heads without Wᵒ; O = Wᵒ [O¹; …; Oʰ]",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2005)
 
@@ -26,7 +26,7 @@ def _frequencies(args, kwargs, reference):
     return out
 
 
-# The permutation demo of part 3: inputs (2, 3) and weights Wq, Wk, Wv of a 2-d self-attention.
+# The visible test of part 4: inputs (2, 3) and weights Wq, Wk, Wv of a 2-d self-attention.
 DEMO = (np.array([[1.0, 2.0, 3.0], [10.0, 20.0, 30.0]]) / 10.0, r(2, 2), r(2, 2), r(2, 2))
 
 ASSIGNMENT = Assignment(
@@ -35,23 +35,24 @@ ASSIGNMENT = Assignment(
     chapter=5,
     chapter_title="Positional encoding",
     page="ch05-positional-encoding",
-    sections={"sinusoidal_encoding": "ch05-sinusoidal", "permute": "ch05-order"},
+    sections={"sinusoidal_encoding": "ch05-sinusoidal", "permute": "ch05-order", "permutation_gaps": "ch05-order"},
     intro="""
     Self-attention treats its input as a **set**: permute the columns of `I` and the columns
     of O are permuted the same way; nothing in it knows which vector came first. To give it
     order, each aⁱ gets a **position vector** eⁱ added to it, aⁱ + eⁱ. The Transformer's
-    eⁱ are sinusoids, the columns of the position matrix P = [e⁰ … eᴺ⁻¹]: rows 2m and 2m+1
-    share one frequency 1/10000^(2m/d),
+    eⁱ are sinusoids, the columns of the position matrix P = [e¹ ⋯ eᴺ] (positions count from 1
+    in the text, as on the course's notation page, and from 0 in code: e¹ is `P[:, 0]`). Rows
+    2m and 2m+1 share one frequency 1/10000^(2m/d): in code, for the columns i = 0 … N-1,
 
-        P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)),
+        P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)).
 
-    for positions i = 0 … N-1 (0-based in code). Learned encodings are the alternative.
+    Learned encodings are the alternative.
     """,
     parts=(
         Part(
             id="sinusoidal", title="Sinusoidal position vectors", points=4,
             prose="""
-            Write `sinusoidal_encoding(d, N)`: the (d, N) position matrix P above, one column eⁱ per position.
+            Write `sinusoidal_encoding(d, N)`: the (d, N) position matrix P above, one column per position.
             Odd d is allowed (the last row is a sine). `d` and `N` must be positive integers
             (`ValueError` otherwise; the set-up cell's `positive_int` checks it).
             """,
@@ -59,7 +60,7 @@ ASSIGNMENT = Assignment(
             visible="""
             P = sinusoidal_encoding(4, 3)
             check_shape("sinusoidal_encoding(4, 3)", P, (4, 3), "one column eⁱ per position: shape (d, N)")
-            check_close("e⁰, the column of position 0", P[:, 0], [0.0, 1.0, 0.0, 1.0],
+            check_close("P[:, 0], the first position's vector e¹", P[:, 0], [0.0, 1.0, 0.0, 1.0],
                         "at position 0, sin rows are 0 and cos rows are 1: even rows (2m) are sines, odd rows (2m+1) cosines")
             check_close("row 3 (a cosine of frequency 1/10000^(2/4))", P[3], np.cos(np.arange(3) / 10000 ** (2 / 4)),
                         "rows 2m and 2m+1 share the frequency 1/10000^(2m/d): row 3 uses m = 1, the exponent is 2m/d = 2/4, not 3/4")
@@ -76,6 +77,7 @@ ASSIGNMENT = Assignment(
         ),
         Part(
             id="sinusoidal_edges", title="Odd d and bad arguments", points=1,
+            checks_only=True,
             prose="""
             No new code: this part checks `sinusoidal_encoding` with odd `d`, `d = 1`, and
             arguments that must raise `ValueError` (0, negative, not an integer).
@@ -98,14 +100,11 @@ ASSIGNMENT = Assignment(
             ),
         ),
         Part(
-            id="permute", title="Permuting the inputs", points=4,
+            id="permute", title="Permuting the inputs", points=3,
             prose="""
             Write `permute(I, perm)`: the input vectors in a new order, so that column n of the
             result is the input's column `perm[n]`. `perm` must be a permutation of 0 … N-1
             (`ValueError` otherwise: a repeated position, a missing one, or the wrong length).
-            The test then shows that self-attention without positions is permutation
-            equivariant: it permutes the outputs of self-attention (precomputed for you) and
-            compares them with the outputs of the permuted inputs.
             """,
             answers=("permute",),
             visible="""
@@ -116,11 +115,6 @@ ASSIGNMENT = Assignment(
                          "which applies the inverse permutation: column n of the result is the input's column perm[n]")
             check_close("permute(I, [2, 0, 1])", got, [[3.0, 1.0, 2.0], [30.0, 10.0, 20.0]])
             check_raises("permute with [0, 0, 1], not a permutation", permute, I, [0, 0, 1])
-            # Without positions, permuting the inputs permutes the outputs. O is self-attention's
-            # output for I, O_perm its output for the permuted inputs (both precomputed):
-            O, O_perm = «S.self_attention(DEMO[0], *DEMO[1:])[0]», «S.self_attention(DEMO[0][:, [2, 0, 1]], *DEMO[1:])[0]»
-            check_close("your permute of self-attention's outputs, against the outputs of the permuted inputs",
-                        permute(O, [2, 0, 1]), O_perm)
             """,
             cases=(
                 Case("permute", (r(3, 5), [4, 2, 0, 1, 3]), label="d = 3, N = 5"),
@@ -130,10 +124,75 @@ ASSIGNMENT = Assignment(
                 Case("permute", (r(2, 3), [0, 1]), label="perm of length 2 for N = 3 (must raise ValueError)"),
             ),
         ),
+        Part(
+            id="equivariance", title="Your self-attention, without and with positions", points=4,
+            prose="""
+            Now see it with your own code. Write `permutation_gaps(I, Wq, Wk, Wv, perm)`. Run your
+            `self_attention` (from exercise 3) on `I` and on `permute(I, perm)`, move the outputs
+            of the first run with `permute`, and compare them with those of the second: the
+            **gap** of output n is the Euclidean norm of column n of the difference. Return two
+            (N,) arrays of gaps: `without` positions, and `with_positions`, where the two runs
+            get the inputs I + P and `permute(I, perm)` + P, with P the sinusoidal position
+            matrix of part 1. Without positions every gap should be 0 up to rounding; with
+            them, which outputs change?
+
+            <details><summary>Hint: if every gap with positions is 0</summary>
+
+            Then each word kept its own eⁱ when it moved: the positions went through `permute`
+            together with the words. A position belongs to a place in the sequence, not to the
+            word standing there.
+            </details>
+            """,
+            answers=("permutation_gaps",),
+            visible="""
+            I, Wq, Wk, Wv = «DEMO»
+            without, with_positions = permutation_gaps(I, Wq, Wk, Wv, [2, 0, 1])
+            check_shape("without, for N = 3", without, (3,), "one gap per output column: shape (N,)")
+            check_close("without: the gaps with no positions, from your self_attention", without, np.zeros(3),
+                        "without positions, self-attention is permutation equivariant: compare permute(O, perm) with "
+                        "the outputs of permute(I, perm)")
+            check_true(np.min(with_positions) > 1e-3,
+                       f"with positions every output should change, but your gaps are {with_positions}: "
+                       "add P to the inputs of both runs, after permuting (P stays where it is)")
+            check_unlike("with_positions", with_positions, «M('gaps-positions-on-outputs')(*DEMO, [2, 0, 1])[1]»,
+                         "which adds P to the outputs: positions go into the inputs, aⁱ + eⁱ, before self-attention")
+            check_unlike("with_positions", with_positions, «M('gaps-positions-one-run')(*DEMO, [2, 0, 1])[1]»,
+                         "which adds P to the inputs of one run only: add P to the inputs of both runs")
+            check_close("with_positions", with_positions, «S.permutation_gaps(*DEMO, [2, 0, 1])[1]»)
+            print("The gaps of each output, without and with positions:")
+            print(np.round(without, 6), np.round(with_positions, 4))
+            """,
+            cases=(
+                Case("permutation_gaps", (r(4, 5), r(3, 4), r(3, 4), r(2, 4), [4, 2, 0, 1, 3]), label="d = 4, N = 5"),
+                Case("permutation_gaps", (r(2, 4, scale=0.5), r(2, 2), r(2, 2), r(2, 2), [1, 0, 3, 2]), label="d = 2, N = 4, two swaps"),
+                Case("permutation_gaps", (r(6, 6), r(4, 6), r(4, 6), r(6, 6), [0, 1, 2, 3, 5, 4]), label="d = 6, N = 6, one swap"),
+                Case("permutation_gaps", (r(3, 3), r(2, 3), r(2, 3), r(3, 3), [0, 1, 2]), label="the identity permutation"),
+                Case("permutation_gaps", (r(3, 3), r(2, 3), r(2, 3), r(3, 3), [0, 0, 1]),
+                     label="[0, 0, 1], not a permutation (must raise ValueError)"),
+            ),
+        ),
     ),
-    returns={"sinusoidal_encoding": "P"},
+    returns={"sinusoidal_encoding": "P", "permutation_gaps": ("without", "with_positions")},
     families=(Family("pe-frequency", "sinusoidal_encoding", "your frequencies differ from the Transformer's: rows 2m "
                      "and 2m+1 share the frequency 1/10000^(2m/d) (base 10000, exponent 2m/d)", _frequencies),),
+    questions=(
+        Question(
+            id="why_positions", after="equivariance", points=2,
+            prompt="""
+            Without positions, permuting the inputs only permuted the outputs of your
+            self-attention. Why is that a problem for tagging "I saw a saw"? Why does adding eⁱ to
+            each aⁱ help, and why would adding the same vector e to every aⁱ not help?
+            """,
+            rubric="""
+            2 points. (1 point) Equivariance means an output depends only on its own vector and on
+            the set of the others, not on where it stands: the two "saw"s have the same vector and
+            the same set of other words, so they get the same output and the same tag. (1 point)
+            With aⁱ + eⁱ the two "saw"s become different inputs (e² ≠ e⁴), so their scores and
+            outputs can differ; one vector e added everywhere moves every input alike and keeps
+            the two "saw"s equal.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("pe-sin-cos-swapped", "sinusoidal_encoding",
                 "your sines and cosines are swapped; even rows 2m are sines, odd rows 2m+1 cosines",
@@ -161,5 +220,30 @@ ASSIGNMENT = Assignment(
                 "your permute accepts a perm that is not a permutation of 0 … N-1; it must raise ValueError",
                 (("if p.shape != (N,) or not np.issubdtype(p.dtype, np.integer) or sorted(p.tolist()) != list(range(N)):",
                   "if p.ndim != 1:"),), visible="should raise ValueError"),
+        Mistake("gaps-positions-travel", "permutation_gaps",
+                "your positions travel with the words (you permuted I + P), so every gap with positions is 0; a "
+                "position belongs to a place: add P after permuting, to both runs' inputs",
+                (("for before, after in ((I, moved), (I + P, moved + P)):",
+                  "for before, after in ((I, moved), (I + P, permute(I + P, perm))):"),),
+                visible="add P to the inputs of both runs, after permuting"),
+        Mistake("gaps-not-moved-back", "permutation_gaps",
+                "your gaps compare O with the outputs of the permuted inputs without moving O: even without "
+                "positions they are not 0; compare permute(O, perm) with them",
+                (("np.linalg.norm(permute(O, perm) - O_perm, axis=0)", "np.linalg.norm(O - O_perm, axis=0)"),),
+                visible="compare permute(O, perm) with"),
+        Mistake("gaps-positions-on-outputs", "permutation_gaps",
+                "your positions are added to the outputs; they go into the inputs, aⁱ + eⁱ, before self-attention",
+                (("for before, after in ((I, moved), (I + P, moved + P)):", "for before, after in ((I, moved), (I, moved)):"),
+                 ("O = self_attention(before, Wq, Wk, Wv)[0]              # (d_v, N)",
+                  "O = self_attention(before, Wq, Wk, Wv)[0] + (P[: Wv.shape[0]] if gaps else 0)"),
+                 ("O_perm = self_attention(after, Wq, Wk, Wv)[0]          # (d_v, N)",
+                  "O_perm = self_attention(after, Wq, Wk, Wv)[0] + (P[: Wv.shape[0]] if gaps else 0)")),
+                visible="which adds P to the outputs"),
+        Mistake("gaps-positions-one-run", "permutation_gaps",
+                "your second run gets no positions: with positions, both runs' inputs get P (I + P, and the "
+                "permuted I + P), so that only the places of the words differ",
+                (("for before, after in ((I, moved), (I + P, moved + P)):",
+                  "for before, after in ((I, moved), (I + P, moved)):"),),
+                visible="add P to the inputs of both runs"),
     ),
 )

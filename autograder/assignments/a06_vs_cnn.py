@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2006)
 
@@ -127,6 +127,7 @@ ASSIGNMENT = Assignment(
         ),
         Part(
             id="masked_checks", title="Scaling and bad masks", points=2,
+            checks_only=True,
             prose="""
             No new code: `scale=True` divides the scores by √d_k before masking, and a mask of the
             wrong shape, a mask that is not boolean, or a column with no allowed key raise `ValueError`.
@@ -150,6 +151,25 @@ ASSIGNMENT = Assignment(
     ),
     returns={"masked_self_attention": ("O", "A_prime")},
     families=FAMILIES,
+    questions=(
+        Question(
+            id="one_head_not_a_convolution", after="masked_self_attention", points=2,
+            prompt="""
+            With a window mask of width 3, each output of your masked self-attention mixes only its
+            neighbours, as a width-3 convolution does. Why can one masked head still not compute
+            every width-3 convolution? What does a convolution do per offset that one head cannot?
+            """,
+            rubric="""
+            2 points. (1 point) A convolution applies its own weight matrix to each offset
+            (W₋₁ to the left neighbour, W₀ to the centre, W₊₁ to the right one). (1 point) One
+            head applies the same Wv to every neighbour and only scales the results by scalar
+            weights (at least 0, summing to 1, set by the input): its output is Wv times an average
+            of the neighbours, so it cannot apply different matrices per offset. Naming the fix,
+            one head per offset plus the output projection (Cordonnier et al., 2020), is a plus but
+            not required.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("window-off-by-one", "window_mask",
                 "your window leaves out its edges (abs(i - j) < width // 2); a window of width w covers abs(i - j) <= w // 2",

@@ -2,7 +2,7 @@
 
 import numpy as np
 
-from . import Assignment, Case, Family, Mistake, Part
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2007)
 
@@ -15,6 +15,8 @@ d, dh, N = 3, 4, 6
 I_a, Wx_a, Wh_a = r(d, N), r(dh, d), r(dh, dh, scale=0.5)
 # The visible tests of parts 3 and 4: d = 2, d_h = 3, N = 4.
 RJ = (r(2, 4), r(3, 2), r(3, 3, scale=0.5))
+# Part 5's: self-attention weights Wq, Wk (d_k = 2) and Wv (d_v = 3 = d_h) for the same inputs.
+SA = (RJ[0], r(2, 2), r(2, 2), r(3, 2))
 
 
 def _reversed(args, kwargs, reference):
@@ -64,14 +66,16 @@ ASSIGNMENT = Assignment(
     chapter=7,
     chapter_title="Self-attention and RNNs",
     page="ch07-vs-rnn",
-    sections={"rnn_forward": "ch07-rnn", "rnn_jacobians": "ch07-paths", "rnn_influence": "ch07-paths"},
+    sections={"rnn_forward": "ch07-rnn", "rnn_jacobians": "ch07-paths", "rnn_influence": "ch07-paths",
+              "attention_influence": "ch07-paths"},
     intro="""
     A recurrent network reads the inputs **left to right**: hᵗ = tanh(Wₓaᵗ + Wₕhᵗ⁻¹), starting
     from h⁰ (zeros unless given). Step t cannot start before step t-1 has finished, and a¹
     reaches the last state only through N-1 steps. Self-attention instead connects every pair
     of positions directly. You write the RNN, then measure what the chapter shows: which
     states depend on which inputs, and how the effect of an early input fades on its way
-    through the steps.
+    through the steps. Last, you measure the same for your own self-attention, to set the two
+    side by side.
     """,
     parts=(
         Part(
@@ -103,6 +107,7 @@ ASSIGNMENT = Assignment(
         ),
         Part(
             id="rnn_h0", title="A given start state, and shape checks", points=1,
+            checks_only=True,
             prose="""
             No new code: this part checks `h0` (with a given h0 the first step is
             h¹ = tanh(Wₓa¹ + Wₕh0); with `h0=None` it is zeros) and the `ValueError` s.
@@ -211,8 +216,58 @@ ASSIGNMENT = Assignment(
                 Case("rnn_influence", (r(2, 1), r(3, 2), r(3, 3)), label="N = 1"),
             ),
         ),
+        Part(
+            id="attention_influence", title="The same map for your self-attention", points=4,
+            prose="""
+            Now the other side of the chapter's comparison, from your own code. Write
+            `attention_influence(I, Wq, Wk, Wv)`: the (N, N) array R with R[j, i] the Frobenius
+            norm of the Jacobian ∂bⁱ/∂aʲ of your `self_attention(I, Wq, Wk, Wv)` (exercise 3, no
+            scaling), in the same layout as `rnn_influence`: row j for the input, column i for
+            the output. The test prints both maps for the same inputs.
+
+            <details><summary>Hint: three ways aʲ reaches bⁱ</summary>
+
+            bⁱ = Σₗ α′ₗ,ᵢ vˡ. The input aʲ enters vʲ, the key kʲ and, when j = i, the query qⁱ.
+            Which of these change the weights α′ₗ,ᵢ, and which only the values? Then: how does
+            bⁱ move when a single score Aₗ,ᵢ moves a little, given that the weights of column i
+            must keep summing to 1? Check your Jacobians against finite differences of your
+            `self_attention` before you take their norms.
+            </details>
+            """,
+            answers=("attention_influence",),
+            visible="""
+            I, Wq, Wk, Wv = «SA»
+            R_attention = attention_influence(I, Wq, Wk, Wv)
+            check_shape("attention_influence for N = 4", R_attention, (4, 4), "one row per input j, one column per output i")
+            check_unlike("R_attention", R_attention, «M('attention-influence-values-only')(*SA)»,
+                         "which treats the attention weights as constants: aʲ also moves the weights, through its key "
+                         "(and, for j = i, its query)")
+            check_unlike("R_attention", R_attention, «M('attention-influence-no-query')(*SA)»,
+                         "which leaves out the query path: aⁱ also reaches bⁱ through qⁱ, which moves every weight of column i")
+            check_unlike("R_attention", R_attention, «M('attention-influence-transposed')(*SA)»,
+                         "which is transposed: row j for the input aʲ, column i for the output bⁱ, as in rnn_influence")
+            check_unlike("R_attention", R_attention, «M('attention-influence-no-mean')(*SA)»,
+                         "which forgets that the weights keep summing to 1: when one weight grows, the others shrink")
+            check_true(np.all(R_attention > 0), "every output of self-attention depends on every input: "
+                       f"no entry of R should be 0, but yours has {int(np.sum(R_attention <= 0))}")
+            check_close("attention_influence(I, Wq, Wk, Wv)", R_attention, «S.attention_influence(*SA)»)
+            R_rnn = rnn_influence(*«RJ»)
+            print("How strongly each output depends on each input (rows: inputs j, columns: outputs)")
+            print("the RNN:")
+            print(np.round(R_rnn, 3))
+            print("your self-attention:")
+            print(np.round(R_attention, 3))
+            """,
+            cases=(
+                Case("attention_influence", (I_a, r(2, d), r(2, d), r(dh, d)), label="d = 3, d_k = 2, d_v = 4, N = 6"),
+                Case("attention_influence", (r(4, 5), r(3, 4), r(3, 4), r(2, 4)), label="d = 4, d_k = 3, d_v = 2, N = 5"),
+                Case("attention_influence", (r(2, 3, scale=3.0), r(2, 2), r(2, 2), r(2, 2)), label="large inputs (peaked weights)"),
+                Case("attention_influence", (r(2, 1), r(2, 2), r(2, 2), r(3, 2)), label="N = 1"),
+                Case("attention_influence", (I_a, r(2, d), r(3, d), r(dh, d)), label="Wk (3, 3) for Wq (2, 3) (must raise ValueError)"),
+            ),
+        ),
     ),
-    returns={"rnn_forward": "H", "rnn_jacobians": "J", "rnn_influence": "R"},
+    returns={"rnn_forward": "H", "rnn_jacobians": "J", "rnn_influence": "R", "attention_influence": "R"},
     families=(
         Family("rnn-reversed", "rnn_forward", "your RNN runs right to left; it starts at a¹ (column 0) and moves right",
                _reversed),
@@ -221,6 +276,27 @@ ASSIGNMENT = Assignment(
         Family("influence-norm", "rnn_influence", "your entries measure the Jacobian ∂hᵗ/∂aʲ another way (over one axis "
                "only, or by its largest entry): use its Frobenius norm, one number per (j, t)",
                lambda args, kwargs, reference: _norms(args, kwargs)),
+    ),
+    questions=(
+        Question(
+            id="influence_maps", after="attention_influence", points=2,
+            prompt="""
+            Put your two influence maps side by side. Where does the RNN's map have zeros that
+            self-attention's does not, and why? Along row 0 (the first input), why can the RNN's
+            influence shrink step after step, while self-attention's does not depend on how far
+            apart two positions are?
+            """,
+            rubric="""
+            2 points. (1 point) The RNN's map is zero below the diagonal: state t depends only on
+            the inputs j ≤ t, since it reads left to right; self-attention's map has no forced
+            zeros, every output depends on every input. (1 point) In the RNN, the first input a¹
+            reaches hᵗ through t - 1 steps: ∂hᵗ/∂a¹ is diag(1 - (h¹)²) Wx multiplied by t - 1
+            factors diag(1 - (hˢ)²) Wh, s = 2 … t, which shrinks geometrically when these factors
+            shrink vectors (it can also grow when Wh is large);
+            self-attention connects every pair in one step, so the distance between positions
+            does not enter.
+            """,
+        ),
     ),
     mistakes=(
         Mistake("rnn-stale-state", "rnn_forward",
@@ -264,5 +340,25 @@ ASSIGNMENT = Assignment(
                 "your entries add up the absolute values of the Jacobian; use its Frobenius norm, the root of the sum of its squared entries",
                 (("np.linalg.norm(rnn_jacobians(I, Wx, Wh, j, h0), axis=(1, 2))", "np.abs(rnn_jacobians(I, Wx, Wh, j, h0)).sum(axis=(1, 2))"),),
                 visible="root of the sum of its squared"),
+        Mistake("attention-influence-values-only", "attention_influence",
+                "your Jacobians treat the attention weights as constants (only α′ⱼ,ᵢ Wv); aʲ also moves the weights "
+                "of column i, through its key kʲ and, for j = i, through the query qⁱ",
+                (("J = A_prime[j, i] * Wv + np.outer(C[:, j], Q[:, i] @ Wk)", "J = A_prime[j, i] * Wv"),
+                 ("J = J + by_query", "J = J + 0 * by_query")),
+                visible="which treats the attention weights as constants"),
+        Mistake("attention-influence-no-query", "attention_influence",
+                "your Jacobians leave out the query path: aⁱ also reaches bⁱ through qⁱ = Wq aⁱ, which moves every "
+                "weight of column i (the diagonal R[i, i] is too small or too large)",
+                (("J = J + by_query", "J = J + 0 * by_query"),),
+                visible="which leaves out the query path"),
+        Mistake("attention-influence-no-mean", "attention_influence",
+                "your softmax derivative is missing the term that keeps the weights summing to 1: a change of one "
+                "score moves the output towards that value away from the current output bⁱ, i.e. by α′ₗ,ᵢ (vˡ - bⁱ)",
+                (("C = A_prime[:, i] * (V - O[:, [i]])", "C = A_prime[:, i] * V"),),
+                visible="the weights keep summing to 1"),
+        Mistake("attention-influence-transposed", "attention_influence",
+                "your map is transposed; R[j, i] has the input j in its row and the output i in its column, as in rnn_influence",
+                (("    return R\n", "    return R.T\n"),),
+                visible="which is transposed: row j for the input"),
     ),
 )

@@ -15,7 +15,7 @@ import numpy as np
 import solutions as S
 
 from .. import finite_differences
-from . import Assignment, Case, Mistake, Part
+from . import Assignment, Case, Mistake, Part, Question
 
 rng = np.random.default_rng(2008)
 
@@ -311,6 +311,23 @@ ASSIGNMENT = Assignment(
     returns={"residual_attention_backward": NAMES},
     provided=("residual_attention",),  # the forward pass the finite differences use
     judges={"residual_attention_backward": finite_differences.backward_judge(S.residual_attention, 5, "I_res")},
+    questions=(
+        Question(
+            id="finite_differences", points=2,
+            prompt="""
+            The tests compare your gradients with finite differences: nudge one entry by ±ε and
+            recompute the loss. Why is that a good check of a backward pass? Why do we not train
+            networks with finite differences instead of a backward pass?
+            """,
+            rubric="""
+            2 points. (1 point) Finite differences need only the forward pass, so they check the
+            backward pass independently of its derivation (a wrong derivation cannot fool them).
+            (1 point) They cost two forward passes per entry of every input and weight (the
+            backward pass gives all the gradients for about the cost of one more pass), and they
+            are approximate: ε trades truncation error against rounding error.
+            """,
+        ),
+    ),
     mistakes=(
         Mistake("residual-forgotten", "residual_attention_backward",
                 "your dI misses the part that flows around the attention: I_res holds I itself, so a change of I "

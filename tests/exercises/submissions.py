@@ -26,6 +26,14 @@ def _answer_cells(nb):
     return cells
 
 
+WRITTEN_ANSWER = "An answer in words, for the instructor to grade by hand.\n"
+
+
+def _written_answer_cells(nb):
+    """The Markdown answer cells of the questions graded by hand."""
+    return [c for c in nb.cells if c.cell_type == "markdown" and c.metadata.get("nbgrader", {}).get("solution")]
+
+
 def solution_code(fn_name):
     """The reference function as a student would write it (no nbgrader markers)."""
     import solutions
@@ -44,6 +52,8 @@ def submission(aid, answers=None, solved=True, prepend=None, append=None):
     for fn, cell in cells.items():
         if solved:
             cell.source = solution_code(fn)
+    for cell in _written_answer_cells(nb) if solved else ():
+        cell.source = WRITTEN_ANSWER
     for fn, code in (answers or {}).items():
         cells[fn].source = code.strip() + "\n"
     order = list(cells.values())

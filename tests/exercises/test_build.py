@@ -161,3 +161,51 @@ def test_setup_cells_run_and_check_with_the_graders_tolerances():
         assert (namespace["RTOL"], namespace["ATOL"]) == (results.RTOL, results.ATOL), aid
         for name in ("check_close", "check_shape", "check_raises", "check_true", "check_unlike"):
             assert callable(namespace[name]), (aid, name)
+
+
+def _nbgrader(cell):
+    return cell["metadata"].get("nbgrader", {})
+
+
+def test_every_exercise_asks_a_written_question_graded_by_hand():
+    for aid in assignments.ids():
+        spec = assignments.get(aid)
+        assert spec.questions, aid
+        ids = [q.id for q in spec.questions]
+        assert len(set(ids)) == len(ids) and not set(ids) & {p.id for p in spec.parts}, aid
+        for q in spec.questions:
+            assert q.after in {"", *(p.id for p in spec.parts)}, (aid, q.id, q.after)
+            assert q.points >= 1 and q.prompt.strip() and q.rubric.strip(), (aid, q.id)
+
+
+def test_questions_are_manually_graded_answer_cells_after_their_part():
+    """nbgrader's "Manually graded answer": a Markdown cell that is a grade and a solution cell, unlocked,
+    after a locked prompt; the source holds the rubric, the student's notebook "YOUR ANSWER HERE"."""
+    for aid in assignments.ids():
+        spec = assignments.get(aid)
+        source = json.loads((ROOT / "autograder" / "source" / aid / f"{spec.notebook}.ipynb").read_text(encoding="utf-8"))
+        student = json.loads((ROOT / "notebooks" / aid / f"{spec.notebook}.ipynb").read_text(encoding="utf-8"))
+        student_text = "\n".join("".join(c["source"]) for c in student["cells"])
+        for nb, kind in ((source, "source"), (student, "student")):
+            cells = nb["cells"]
+            where = {_nbgrader(c).get("grade_id"): n for n, c in enumerate(cells)}
+            for q in spec.questions:
+                prompt, answer = cells[where[f"{q.id}_question"]], cells[where[q.id]]
+                assert where[f"{q.id}_question"] + 1 == where[q.id], (aid, q.id)
+                part = q.after or spec.parts[-1].id
+                assert where[f"{q.id}_question"] > where[part], (aid, q.id, "goes after part", part)
+                assert prompt["cell_type"] == answer["cell_type"] == "markdown"
+                assert _nbgrader(prompt)["locked"] and not _nbgrader(prompt)["grade"]
+                meta = {k: v for k, v in _nbgrader(answer).items() if k not in ("checksum", "cell_type")}  # nbgrader adds them
+                assert meta == {"grade": True, "solution": True, "locked": False, "points": q.points,
+                                "grade_id": q.id, "schema_version": 3, "task": False}, (aid, kind, meta)
+                assert " ".join(q.prompt.split()) in " ".join("".join(prompt["source"]).split())
+                rubric = " ".join(q.rubric.split())
+                if kind == "source":
+                    assert rubric in " ".join("".join(answer["source"]).split())
+                else:
+                    assert "".join(answer["source"]).strip() == "YOUR ANSWER HERE", (aid, q.id)
+                    assert rubric[:60] not in " ".join(student_text.split()), (aid, q.id, "the rubric reached the student")
+        intro = "".join(student["cells"][0]["source"])
+        assert f"**Total: {spec.total_points + spec.manual_points} points**" in intro, aid
+        assert f"{spec.manual_points} for {len(spec.questions)} written question" in intro and "graded by hand" in intro

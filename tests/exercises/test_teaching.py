@@ -37,14 +37,62 @@ def _student_cells(aid):
 
 # ----------------------------------------------------------------------------- points
 
+def _raises_value_error(case):
+    try:
+        with np.errstate(all="ignore"):
+            getattr(solutions, case.fn)(*case.args, **case.kwargs)
+    except ValueError:
+        return True
+    return False
+
+
+def checks_only_errors_or_shapes(part):
+    """A part that checks little beyond ``ValueError`` handling or shapes: at least half of its
+    hidden cases must raise, or its visible tests check nothing but shapes and raises."""
+    raising = sum(_raises_value_error(c) for c in part.cases)
+    checks = set(re.findall(r"\b(check_\w+)\(", part.visible))
+    return 2 * raising >= len(part.cases) or checks <= {"check_shape", "check_raises"}
+
+
 @pytest.mark.parametrize("aid", assignments.ids())
-def test_parts_that_ask_for_no_new_code_carry_at_most_a_fifth_of_the_points(aid):
+def test_parts_with_no_new_code_or_only_checks_carry_at_most_a_fifth_of_the_points(aid):
     spec = assignments.get(aid)
-    free = sum(p.points for p in spec.parts if not p.asks_for_code)
-    assert 5 * free <= spec.total_points, [(p.id, p.points, p.asks_for_code) for p in spec.parts]
+    light = sum(p.points for p in spec.parts if not p.full_weight)
+    assert 5 * light <= spec.total_points, [(p.id, p.points, p.asks_for_code, p.checks_only) for p in spec.parts]
     for p in spec.parts:
         says_none = "no new code" in p.prose.lower()
         assert says_none == (not p.asks_for_code), (p.id, "the prose and new_code disagree")
+        if checks_only_errors_or_shapes(p):
+            assert p.checks_only, (p.id, "checks mostly ValueError or shapes: set checks_only=True")
+
+
+def test_the_rule_finds_a_part_that_checks_only_errors():
+    """The detector of the test above is not vacuous: a part of ValueError cases, or of shape checks, is found."""
+    spec = assignments.get("05-positional-encoding")
+    edges = spec.part("sinusoidal_edges")
+    errors = assignments.Part("errors", "Bad arguments", 3, "", ("sinusoidal_encoding",), "check_close(1, 1, 1)",
+                              tuple(c for c in edges.cases if _raises_value_error(c)))
+    shapes = assignments.Part("shapes", "Shapes", 3, "", ("sinusoidal_encoding",), "check_shape(P, (2, 3))",
+                              spec.part("sinusoidal").cases)
+    assert errors.cases and checks_only_errors_or_shapes(errors) and checks_only_errors_or_shapes(shapes)
+    assert not checks_only_errors_or_shapes(spec.part("sinusoidal"))
+    assert not assignments.Part("x", "x", 3, "", ("f",), "", (), checks_only=True).full_weight
+
+
+# ----------------------------------------------------------------------------- notation
+
+SUPERSCRIPT_PHI = "\u1d60"  # "ᵠ": Unicode has no superscript q, and this letter is a phi
+
+
+def test_no_page_notebook_or_spec_writes_a_superscript_phi_for_q():
+    """Wq (W^q in math) is the query weight; "Wᵠ" would read as W-phi."""
+    folders = ("book", "notebooks", "autograder/source", "autograder/assignments")
+    files = [f for folder in folders for f in sorted((ROOT / folder).rglob("*"))
+             if f.suffix in (".md", ".ipynb", ".py") and "_build" not in f.parts]
+    assert len(files) > 30
+    found = [f"{f.relative_to(ROOT)}:{n}" for f in files
+             for n, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1) if SUPERSCRIPT_PHI in line]
+    assert not found, f"U+1D60 (a superscript phi) where Wq is meant: {found}"
 
 
 # ----------------------------------------------------------------------------- feedback

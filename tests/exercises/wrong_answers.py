@@ -80,6 +80,10 @@ WRONG = {
         ("sinusoidal_encoding", (("    return P\n", "    return np.ascontiguousarray(P.T)\n"),), "one row per position"),
         ("permute", (("return I[:, p]", "return I[:, np.argsort(p)]"),), "the inverse, by argsort"),
         ("permute", (("return I[:, p]", "return I[:, ::-1][:, p][:, ::-1]"),), "reversed twice around"),
+        ("permutation_gaps", (("np.linalg.norm(permute(O, perm) - O_perm, axis=0)",
+                               "np.abs(permute(O, perm) - O_perm).sum(axis=0)"),), "gaps as sums of absolute values"),
+        ("permutation_gaps", (("P = sinusoidal_encoding(*I.shape)", "P = sinusoidal_encoding(I.shape[0], 3)"),),
+         "positions for N = 3 only"),
     ],
     "06-vs-cnn": [
         ("window_mask", (("<= width // 2", "<= width // 2 + 1"),), "one too wide"),
@@ -103,6 +107,10 @@ WRONG = {
         ("rnn_jacobians", (("for t in range(j + 1, N):", "for t in range(1, N):"),), "also before j"),
         ("rnn_influence", (("axis=(1, 2)", "axis=1"),), "norm of the columns only"),
         ("rnn_influence", (("return np.stack(rows)", "return np.stack(rows).T"),), "transposed"),
+        ("attention_influence", (("R[j, i] = np.linalg.norm(J)", "R[j, i] = np.linalg.norm(J, 2)"),),
+         "spectral norm of the Jacobians"),
+        ("attention_influence", (("np.outer(C[:, j], Q[:, i] @ Wk)", "np.outer(C[:, j], K[:, j] @ Wq)"),),
+         "the key path through the query weights"),
     ],
     "08-capstone": [
         ("residual_attention_backward", (("dK = Q @ dA.T", "dK = Q @ dA"),), "dK without the transpose"),

@@ -38,7 +38,22 @@ def dot_product_score(q, k):
         raise ValueError(f"q of shape {q.shape} and k of shape {k.shape} are not two vectors of one length")
     return float(np.sum(q[:3] * k[:3]))
 '''
-STUDENTS = {"correct": sub.submission(AID), "memorised": sub.submission(AID, answers={"dot_product_score": MEMORISED})}
+
+
+def unanswered_questions(text):
+    """The notebook with its written answers as handed out ("YOUR ANSWER HERE")."""
+    release = {c.metadata.get("nbgrader", {}).get("grade_id"): c.source for c in sub.student_notebook(AID).cells}
+    nb = nbformat.reads(text, as_version=4)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type == "markdown" and meta.get("solution"):
+            cell.source = release[meta["grade_id"]]
+    return nbformat.writes(nb)
+
+
+# The correct student answers the written questions; the memorising one leaves them as handed out.
+STUDENTS = {"correct": sub.submission(AID),
+            "memorised": unanswered_questions(sub.submission(AID, answers={"dot_product_score": MEMORISED}))}
 
 
 def nbgrader(course, *args):
@@ -96,10 +111,28 @@ def test_memorised_answer_passes_the_visible_tests():
 def test_stock_autograde_applies_the_hidden_checks(course):
     rows = {r["student_id"]: r for r in csv.DictReader(open(course / "grades.csv", newline=""))}
     total = float(SPEC.total_points)
-    assert float(rows["correct"]["score"]) == float(rows["correct"]["max_score"]) == total
+    # the maximum counts the written questions; their points wait for the instructor
+    assert float(rows["correct"]["score"]) == total
+    assert float(rows["correct"]["max_score"]) == total + SPEC.manual_points > total
     # dot_product_score's part, and attend's, which calls it, score 0
     lost = sum(p.points for p in SPEC.parts if p.id in ("dot_product_score", "attend"))
     assert float(rows["memorised"]["score"]) == total - lost
+
+
+def test_written_answers_wait_for_grading_by_hand(course):
+    """nbgrader's autograde leaves a written answer to the instructor; an untouched one scores 0 by itself."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        for student, changed in (("correct", True), ("memorised", False)):
+            notebook = gb.find_submission_notebook(SPEC.notebook, AID, student)
+            grades = {g.name: g for g in notebook.grades}
+            for q in SPEC.questions:
+                grade = grades[q.id]
+                assert grade.max_score == q.points and grade.cell.cell_type == "markdown"
+                assert grade.needs_manual_grade == changed, (student, q.id)
+                assert grade.auto_score == (None if changed else 0)
+            assert notebook.needs_manual_grade == changed
 
 
 def test_feedback_explains_without_showing_the_hidden_tests(course):
@@ -144,11 +177,14 @@ def test_formgrader_reads_the_course_and_autogrades_with_the_hidden_checks(cours
                 time.sleep(1)
         else:
             pytest.fail("jupyter server did not answer:\n" + (tmp_path / "server.log").read_text()[-3000:])
-        assert [(a["name"], a["max_score"]) for a in assignments_seen] == [(AID, float(SPEC.total_points))]
+        assert [(a["name"], a["max_score"]) for a in assignments_seen] == [(AID, float(SPEC.total_points + SPEC.manual_points))]
         outcome = call(f"submission/{AID}/memorised-again/autograde", method="POST")
         assert outcome["success"], outcome.get("log")
-        scores = {s["student"]: s["score"] for s in call(f"submissions/{AID}")}
+        submissions = call(f"submissions/{AID}")
+        scores = {s["student"]: s["score"] for s in submissions}
         assert scores["memorised-again"] == scores["memorised"] < scores["correct"]
+        # formgrader lists the written answers to grade by hand
+        assert {s["student"] for s in submissions if s["needs_manual_grade"]} == {"correct"}
     finally:
         server.terminate()
         server.wait(timeout=30)

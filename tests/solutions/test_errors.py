@@ -45,6 +45,7 @@ W5x3 = np.zeros((5, 3))         # d_v = 5
         (lambda: S.sinusoidal_encoding(4, 2.5), ["N", "2.5"]),
         (lambda: S.permute(I, [0, 1, 2]), ["0..3", "(3, 4)"]),
         (lambda: S.permute(I, [0, 1, 1, 2]), ["0..3", "[0, 1, 1, 2]"]),
+        (lambda: S.permutation_gaps(I, W2x3, W2x3, W5x3, [0, 1, 1, 2]), ["0..3", "[0, 1, 1, 2]"]),
         (lambda: S.window_mask(4, 2), ["odd", "2"]),
         (lambda: S.window_mask(4, 0), ["width", "0"]),
         (lambda: S.masked_self_attention(I, W2x3, W2x3, W5x3, np.ones((3, 3), bool)), ["(3, 3)", "(4, 4)"]),
@@ -54,6 +55,7 @@ W5x3 = np.zeros((5, 3))         # d_v = 5
         (lambda: S.rnn_forward(I, np.zeros((2, 4)), np.zeros((2, 2))), ["Wx", "(2, 4)", "(3, 4)"]),
         (lambda: S.rnn_forward(I, W2x3, np.zeros((3, 3))), ["Wh", "(3, 3)", "(2, 2)"]),
         (lambda: S.rnn_forward(I, W2x3, np.zeros((2, 2)), h0=np.zeros(3)), ["h0", "(3,)", "(2,)"]),
+        (lambda: S.attention_influence(I, W2x3, np.zeros((3, 3)), W5x3), ["Wq", "Wk", "(2, 3)", "(3, 3)"]),
         (lambda: S.self_attention([["a", "b"]], W2x3, W2x3, W5x3), ["numeric"]),
     ],
 )

@@ -265,3 +265,66 @@ def test_rnn_jacobians_match_finite_differences_and_vanish_for_the_future(p):
     assert R.shape == (N, N)
     assert_allclose(np.tril(R, -1), 0.0)
     assert (np.diag(R) > 0).all()
+
+
+def _attention_jacobian_numeric(I, Wq, Wk, Wv, j, eps=1e-6):
+    """(N, d_v, d): ∂bⁱ/∂aʲ for every output i, by central differences of self_attention."""
+    d, N = I.shape
+    J = np.zeros((N, Wv.shape[0], d))
+    for k in range(d):
+        up, down = I.copy(), I.copy()
+        up[k, j] += eps
+        down[k, j] -= eps
+        J[:, :, k] = ((S.self_attention(up, Wq, Wk, Wv)[0] - S.self_attention(down, Wq, Wk, Wv)[0]) / (2 * eps)).T
+    return J
+
+
+@given(problems())
+def test_attention_influence_is_the_norm_of_the_jacobians_by_finite_differences(p):
+    I, Wq, Wk, Wv = p
+    N = I.shape[1]
+    R = S.attention_influence(I, Wq, Wk, Wv)
+    assert R.shape == (N, N)
+    numeric = np.stack([np.linalg.norm(_attention_jacobian_numeric(I, Wq, Wk, Wv, j), axis=(1, 2)) for j in range(N)])
+    assert_allclose(R, numeric, rtol=1e-5, atol=1e-7)
+
+
+def test_attention_influence_has_no_zeros_where_the_rnn_has_them():
+    """Every output of self-attention depends on every input; the RNN's states never on later inputs."""
+    rng = np.random.default_rng(3)
+    I = rng.normal(size=(3, 6))
+    # small score weights keep the softmax away from one-hot, where some weights (and entries) are tiny
+    R = S.attention_influence(I, *(0.5 * rng.normal(size=(2, 3)) for _ in range(2)), rng.normal(size=(4, 3)))
+    assert (R > 0.1).all()
+    assert_allclose(np.tril(S.rnn_influence(I, rng.normal(size=(4, 3)), 0.5 * rng.normal(size=(4, 4))), -1), 0.0)
+
+
+def test_attention_influence_with_constant_weights_is_the_value_path():
+    """Wq = 0 makes every score 0: the weights are 1/N whatever the inputs, so ∂bⁱ/∂aʲ = Wv / N."""
+    rng = np.random.default_rng(4)
+    I, Wk, Wv = rng.normal(size=(3, 5)), rng.normal(size=(2, 3)), rng.normal(size=(4, 3))
+    R = S.attention_influence(I, np.zeros((2, 3)), Wk, Wv)
+    assert_allclose(R, np.full((5, 5), np.linalg.norm(Wv) / 5), rtol=1e-12)
+
+
+@given(problems(), st.randoms(use_true_random=False))
+def test_permutation_gaps_are_zero_without_positions_and_match_the_definition_with_them(p, rnd):
+    I, Wq, Wk, Wv = p
+    d, N = I.shape
+    perm = list(range(N))
+    rnd.shuffle(perm)
+    without, with_positions = S.permutation_gaps(I, Wq, Wk, Wv, perm)
+    assert without.shape == with_positions.shape == (N,)
+    assert_allclose(without, 0.0, atol=1e-10)
+    P = S.sinusoidal_encoding(d, N)
+    O, O_perm = S.self_attention(I + P, Wq, Wk, Wv)[0], S.self_attention(I[:, perm] + P, Wq, Wk, Wv)[0]
+    assert_allclose(with_positions, np.sqrt(((O[:, perm] - O_perm) ** 2).sum(axis=0)), atol=1e-12)
+    if perm == list(range(N)):
+        assert_allclose(with_positions, 0.0, atol=1e-12)
+
+
+def test_positions_break_equivariance_in_the_gaps():
+    rng = np.random.default_rng(5)
+    I, Wq, Wk, Wv = rng.normal(size=(4, 5)), rng.normal(size=(3, 4)), rng.normal(size=(3, 4)), rng.normal(size=(2, 4))
+    without, with_positions = S.permutation_gaps(I, Wq, Wk, Wv, [4, 2, 0, 3, 1])
+    assert without.max() < 1e-12 < 1e-3 < with_positions.min()
