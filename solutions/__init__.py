@@ -6,10 +6,11 @@ backward pass, the corpus and the tagger); every public function is re-exported 
 are the columns of ``I`` (d, N), ``A = K.T @ Q`` and the softmax runs over axis 0.
 """
 
-from .ch01_vector_sets import cosine_similarity, embed, one_hot, position_wise
+from .ch01_vector_sets import E_SAW, SAW_SENTENCE, SAW_VOCAB, cosine_similarity, embed, one_hot, position_wise
 from .ch02_dot_product import additive_score, attend, dot_product_score, softmax
 from .ch03_matrix_form import (
-    qkv, scores, self_attention, self_attention_by_query, self_attention_loop, self_attention_row_major,
+    previous_word_weights, qkv, scores, self_attention, self_attention_by_query, self_attention_loop,
+    self_attention_row_major, with_positions,
 )
 from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
 from .ch05_positional_encoding import permute, sinusoidal_encoding
@@ -21,10 +22,10 @@ from .ch08_masked_multi_head import masked_multi_head_self_attention
 from .ch08_tagger import TaggerConfig
 
 __all__ = [
-    "one_hot", "embed", "cosine_similarity", "position_wise",
+    "one_hot", "embed", "cosine_similarity", "position_wise", "SAW_SENTENCE", "SAW_VOCAB", "E_SAW",
     "dot_product_score", "additive_score", "softmax", "attend",
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
-    "self_attention_row_major",
+    "self_attention_row_major", "with_positions", "previous_word_weights",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
     "sinusoidal_encoding", "permute",
     "window_mask", "masked_self_attention",
