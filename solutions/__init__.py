@@ -12,7 +12,10 @@ from .ch03_matrix_form import (
     previous_word_weights, qkv, scores, self_attention, self_attention_by_query, self_attention_loop,
     self_attention_row_major, with_positions,
 )
-from .ch04_multi_head import multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights
+from .ch04_multi_head import (
+    multi_head_self_attention, multi_head_self_attention_batched, multi_head_weights, type_group_input,
+    type_group_weights,
+)
 from .ch05_positional_encoding import permute, sinusoidal_encoding
 from .ch06_vs_cnn import masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
@@ -27,6 +30,7 @@ __all__ = [
     "qkv", "scores", "self_attention", "self_attention_by_query", "self_attention_loop",
     "self_attention_row_major", "with_positions", "previous_word_weights",
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
+    "type_group_input", "type_group_weights",
     "sinusoidal_encoding", "permute",
     "window_mask", "masked_self_attention",
     "rnn_forward", "rnn_jacobians", "rnn_influence",
