@@ -17,7 +17,7 @@ from .ch04_multi_head import (
     type_group_weights,
 )
 from .ch05_positional_encoding import permute, sinusoidal_encoding
-from .ch06_vs_cnn import masked_self_attention, window_mask
+from .ch06_vs_cnn import conv1d, conv_as_heads, heads_with_masks, masked_self_attention, window_mask
 from .ch07_vs_rnn import rnn_forward, rnn_influence, rnn_jacobians
 from .ch08_attention_backward import multi_head_self_attention_backward, self_attention_backward
 from .ch08_corpus import make_corpus
@@ -32,7 +32,7 @@ __all__ = [
     "multi_head_weights", "multi_head_self_attention", "multi_head_self_attention_batched",
     "type_group_input", "type_group_weights",
     "sinusoidal_encoding", "permute",
-    "window_mask", "masked_self_attention",
+    "window_mask", "masked_self_attention", "conv1d", "heads_with_masks", "conv_as_heads",
     "rnn_forward", "rnn_jacobians", "rnn_influence",
     "self_attention_backward", "multi_head_self_attention_backward", "masked_multi_head_self_attention",
     "make_corpus", "TaggerConfig",
