@@ -112,6 +112,12 @@ def _kernel_reversed(args, kwargs, reference):
     return [reference(np.asarray(W)[::-1], N, **kwargs)]
 
 
+def _output_scaled(args, kwargs, reference):
+    """The right heads with Wo scaled: the convolution times a constant."""
+    masks, Wv, Wo = reference(*args, **kwargs)
+    return [(masks, Wv, 2.0 * Wo)]
+
+
 ASSIGNMENT = Assignment(
     id="06-vs-cnn",
     notebook="vs_cnn",
@@ -267,7 +273,10 @@ ASSIGNMENT = Assignment(
     provided=("conv1d",),
     families=FAMILIES + (
         Family("kernel-reversed", "conv_as_heads", "your heads apply the kernel with its offsets reversed: in A's "
-               "layout, mask[j, i] lets query i see key j", _kernel_reversed),),
+               "layout, mask[j, i] lets query i see key j", _kernel_reversed),
+        Family("output-scaled", "conv_as_heads", "your layer gives the convolution times a constant: your values or "
+               "Wo scale what the heads pass on, while a convolution adds each offset's contribution once",
+               _output_scaled),),
     mistakes=(
         Mistake("window-off-by-one", "window_mask",
                 "your window leaves out its edges (abs(i - j) < width // 2); a window of width w covers abs(i - j) <= w // 2",
