@@ -9,6 +9,9 @@
 3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
    one the student's results match; failing that, names the family of the mistake
    (:mod:`autograder.families`: a transposed output, a wrong axis, a missing scale, ...);
+   a **construction part** (``Part.behaviour``) is judged instead on what self-attention
+   does with the student's results (:func:`behaviour_problem`), and a mistake or family is
+   named when its results fail the same cases with the same words;
 4. **replaces the cell's outputs**: one stdout line when the part passes (full points, even if
    the student's code wrote to stderr), one ``error`` output with the message otherwise
    (0 points, as nbgrader scores any error 0).

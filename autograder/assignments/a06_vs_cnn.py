@@ -64,16 +64,16 @@ def computes_the_convolution(case, result):
         return "should return a tuple (masks, Wv, Wo)"
     masks, Wv, Wo = result
     W, N = case.args
+    n = len(np.asarray(Wv))                       # the student's number of heads
+    if n > len(W):
+        return f"uses {n} heads for a kernel of width {len(W)}: the part asks for one head per offset"
     for I in case.data["inputs"]:
         outputs = []
         for Wq, Wk in case.data["queries_keys"]:
-            n = len(np.asarray(Wv))
             try:
                 O, _ = S.heads_with_masks(I, Wq[:n], Wk[:n], Wv, Wo, masks)
             except ValueError as exc:
                 return f"gives heads that cannot run on an input of N = {N} positions ({exc})"
-            if len(Wq) < n:
-                return f"uses {n} heads for a kernel of width {len(W)}"
             outputs.append(O)
         Y = S.conv1d(I, W)
         if not np.allclose(outputs[0], outputs[1], rtol=1e-9, atol=1e-12):
