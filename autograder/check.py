@@ -89,6 +89,15 @@ def _outputs_of(spec, fn):
     return spec.returns.get(fn, "the result")
 
 
+def _no_case_fails(title, part, cell_error, what):
+    """The verdict when every hidden case passes: full points, unless the cell raised."""
+    if cell_error:
+        return {"passed": False, "mistake": None,
+                "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
+    return {"passed": True, "mistake": None,
+            "message": f"{title}: {what} ({part.points} point{'s' if part.points != 1 else ''})."}
+
+
 def judge_part(spec, part, report, cell_error=None):
     """Verdict for one part: dict with ``passed``, ``message``, ``mistake``."""
     title = f"Part {part.title!r}"
@@ -108,12 +117,7 @@ def judge_part(spec, part, report, cell_error=None):
     problems = [compare(e, g, _outputs_of(spec, c.fn)) for c, e, g in zip(part.cases, expected, got)]
     failing = [i for i, p in enumerate(problems) if p]
     if not failing:
-        if cell_error:
-            return {"passed": False, "mistake": None,
-                    "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
-        return {"passed": True, "mistake": None,
-                "message": f"{title}: all {len(part.cases)} hidden cases match the reference "
-                           f"({part.points} point{'s' if part.points != 1 else ''})."}
+        return _no_case_fails(title, part, cell_error, f"all {len(part.cases)} hidden cases match the reference")
     first = failing[0]
     case = part.cases[first]
     detail = f"on the hidden case {case.label or case.fn}, {case.fn} {problems[first]}"
@@ -194,12 +198,8 @@ def _judge_behaviour(spec, part, expected, got, cell_error):
     problems = [behaviour_problem(spec, part, c, e, g) for c, e, g in zip(part.cases, expected, got)]
     failing = [i for i, p in enumerate(problems) if p]
     if not failing:
-        if cell_error:
-            return {"passed": False, "mistake": None,
-                    "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
-        return {"passed": True, "mistake": None,
-                "message": f"{title}: on all {len(part.cases)} hidden cases your construction does what the part "
-                           f"asks ({part.points} point{'s' if part.points != 1 else ''})."}
+        return _no_case_fails(title, part, cell_error,
+                              f"on all {len(part.cases)} hidden cases your construction does what the part asks")
     case = part.cases[failing[0]]
     summary = (f"{len(failing)} of {len(part.cases)} hidden cases fail; first, on the hidden case "
                f"{case.label or case.fn}, {case.fn} {problems[failing[0]]}.")

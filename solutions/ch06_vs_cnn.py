@@ -11,6 +11,7 @@ import numpy as np
 from ._validate import as_array, matrix, positive_int, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
+from .ch04_multi_head import multi_head_weights
 
 
 def window_mask(N, width):
@@ -121,15 +122,12 @@ def heads_with_masks(I, Wq, Wk, Wv, Wo, masks, scale=False):
         :math:`O = W^o [O^1; \\dots; O^h]`, head ℓ computed by ``masked_self_attention``.
     A_primes : (h, N, N) ndarray
     """
-    Wq, Wk, Wv = as_array("Wq", Wq, 3), as_array("Wk", Wk, 3), as_array("Wv", Wv, 3)
-    Wo, masks = matrix("Wo", Wo), np.asarray(masks)
-    if masks.ndim != 3 or len(masks) != len(Wq) or len(Wv) != len(Wq):
-        raise ValueError(f"masks has shape {shape_str(masks.shape)}, Wq {shape_str(Wq.shape)} and Wv "
-                         f"{shape_str(Wv.shape)}: one (N, N) mask, one Wq and one Wv per head")
+    I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)     # chapter 4's checks
+    masks = np.asarray(masks)
+    if masks.ndim != 3 or len(masks) != len(Wq):
+        raise ValueError(f"masks has shape {shape_str(masks.shape)} for {len(Wq)} heads: one (N, N) mask per head")
     heads = [masked_self_attention(I, Wq[h], Wk[h], Wv[h], masks[h], scale) for h in range(len(Wq))]
     stacked = np.concatenate([O_h for O_h, _ in heads], axis=0)   # (h*d_v, N)
-    if Wo.shape[1] != stacked.shape[0]:
-        raise ValueError(f"Wo has shape {shape_str(Wo.shape)} but the heads stack to {stacked.shape[0]} rows")
     return Wo @ stacked, np.stack([A_h for _, A_h in heads])
 
 
