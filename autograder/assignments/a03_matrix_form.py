@@ -271,8 +271,9 @@ ASSIGNMENT = Assignment(
                 "are too close together for the word before to lead clearly (how do larger scores change A′?)",
                 (("5.0 * np.eye(N, k=1)", "1.0 * np.eye(N, k=1)"),), visible="hardly more than"),
         Mistake("prev-reads-words", "previous_word_weights",
-                "your queries and keys read the word vectors, so each word attends to words like itself; the two "
-                "saws have the same word vector: only the position rows tell them apart",
+                "with your weights the words attend as they do when queries and keys read the word vectors: each "
+                "word favours words like itself. The two saws have the same word vector: only the position rows "
+                "tell them apart",
                 (("np.hstack([np.zeros((N, d_word)), np.eye(N)])", "np.hstack([np.eye(N, d_word), np.zeros((N, N))])"),
                  ("np.hstack([np.zeros((N, d_word)), 5.0 * np.eye(N, k=1)])",
                   "np.hstack([5.0 * np.eye(N, d_word), np.zeros((N, N))])")),

@@ -298,9 +298,9 @@ ASSIGNMENT = Assignment(
                 "has nothing to weigh; the convolution wraps around at the ends",
                 (("j == (i + delta) % N", "j == i + delta"),), visible="needs a key it may see"),
         Mistake("conv-one-head", "conv_as_heads",
-                "you used one head that sees the whole window: its output is one Wᵛ applied to a weighted average, "
-                "and the weights depend on the scores, so it cannot apply a different matrix to each offset. "
-                "A convolution needs one head per offset",
+                "your layer's output depends on the queries and keys, as that of one head seeing the whole window "
+                "does: such a head applies one Wᵛ to a weighted average whose weights come from the scores, so it "
+                "cannot apply a different matrix to each offset. A convolution needs one head per offset",
                 (("masks = np.stack([j == (i + delta) % N for delta in offsets])",
                   "masks = np.any([j == (i + delta) % N for delta in offsets], axis=0)[None]"),
                  ("Wv = np.stack([np.eye(d)] * width)", "Wv = np.eye(d)[None]"),
