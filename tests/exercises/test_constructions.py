@@ -242,3 +242,22 @@ def test_exercise_6_rejects_wrong_heads(what):
         assert "queries and keys change" in verdict["message"]
     if "reversed" in what:
         assert verdict.get("mistake") == "conv-mask-transposed"
+
+
+def test_the_book_shows_no_construction_it_asks_for():
+    """Chapter 6 checks the heads' construction at build time, in cells whose code the site hides."""
+    import re
+    from pathlib import Path
+
+    import solutions
+    from autograder import build
+
+    root = Path(__file__).resolve().parents[2]
+    bodies = [build.split_function(getattr(solutions, p.answers[0]))[1].strip()
+              for aid, pid in CONSTRUCTIONS for p in [assignments.get(aid).part(pid)]]
+    for page in sorted((root / "book").glob("*.md")):
+        text = page.read_text(encoding="utf-8")
+        assert not any(body in text for body in bodies), page.name
+        for cell in re.findall(r"```\{code-cell\} ipython3\n(.*?)```", text, flags=re.S):
+            if re.search(r"\b(conv_as_heads|previous_word_weights|type_group_weights)\(", cell):
+                assert cell.startswith(":tags: [remove-input]"), (page.name, cell[:80])
