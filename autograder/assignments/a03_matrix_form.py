@@ -23,7 +23,6 @@ I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
 # ----------------------------------------------------------------------------- the construction part
 
 SAW = list(S.SAW_SENTENCE)
-I_SAW = S.with_positions(S.embed(SAW, S.SAW_VOCAB, S.E_SAW))  # (3 + 4, 4): chapter 1's embeddings over positions
 MARGIN = 0.5  # the word before must lead every other word's weight by this much
 
 

@@ -7,7 +7,6 @@ fit only the visible input), with a message that names what the weights do.
 
 import textwrap
 
-import numpy as np
 import pytest
 
 from autograder import assignments
