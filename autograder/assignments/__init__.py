@@ -62,7 +62,8 @@ An :class:`Assignment` has:
   what they do instead, without the answer. Its sentences must not quote measured numbers:
   the grader names a catalogued mistake (or a :class:`Family`) when its result fails a
   hidden case with the same sentence as the student's, so equal behaviour gives equal
-  words. The reference must pass it; a case whose reference raises ``ValueError`` is
+  words (the generic families of :mod:`autograder.families` compare numbers with the
+  reference's and are not tried on these parts). The reference must pass it; a case whose reference raises ``ValueError`` is
   judged as in other parts. Grader-side inputs of the check (a sentence, an embedding)
   go into the case's ``data`` (never sent to the student's kernel), so a construction that
   fits only the visible input fails. The visible tests check the behaviour too, with the
