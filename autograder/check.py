@@ -10,6 +10,9 @@
 3. on a mismatch, recomputes the catalogued mistakes of the part's functions and names the
    one the student's results match; failing that, names the family of the mistake
    (:mod:`autograder.families`: a transposed output, a wrong axis, a missing scale, ...);
+   a **construction part** (``Part.behaviour``) is judged instead on what self-attention
+   does with the student's results (:func:`behaviour_problem`), and a mistake or family is
+   named when its results fail the same cases with the same words;
 4. **replaces the cell's outputs**: one stdout line when the part passes (full points, even if
    the student's code wrote to stderr), one ``error`` output with the message otherwise
    (0 points, as nbgrader scores any error 0).
@@ -39,7 +42,7 @@ import numpy as np
 from nbformat.notebooknode import NotebookNode, from_dict
 
 from . import assignments, families, probe
-from .results import compare, from_report, run_case, solutions_namespace
+from .results import Raised, compare, from_report, run_case, solutions_namespace
 
 MIME = probe.MIME
 # How a part's message names the catalogued mistake it matched; `named_mistake` reads it back.
@@ -91,6 +94,15 @@ def _outputs_of(spec, fn):
     return spec.returns.get(fn, "the result")
 
 
+def _no_case_fails(title, part, cell_error, what):
+    """The verdict when every hidden case passes: full points, unless the cell raised."""
+    if cell_error:
+        return {"passed": False, "mistake": None,
+                "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
+    return {"passed": True, "mistake": None,
+            "message": f"{title}: {what} ({part.points} point{'s' if part.points != 1 else ''})."}
+
+
 def judge_part(spec, part, report, cell_error=None):
     """Verdict for one part: dict with ``passed``, ``message``, ``mistake``."""
     title = f"Part {part.title!r}"
@@ -105,15 +117,12 @@ def judge_part(spec, part, report, cell_error=None):
                 "message": f"{title}: the hidden tests' report is malformed (was the output tampered with?)."}
     got = [from_report(r) for r in results]
     expected = expected_results(spec.id, part.id)
+    if part.behaviour is not None:
+        return _judge_behaviour(spec, part, expected, got, cell_error)
     problems = [compare(e, g, _outputs_of(spec, c.fn)) for c, e, g in zip(part.cases, expected, got)]
     failing = [i for i, p in enumerate(problems) if p]
     if not failing:
-        if cell_error:
-            return {"passed": False, "mistake": None,
-                    "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
-        return {"passed": True, "mistake": None,
-                "message": f"{title}: all {len(part.cases)} hidden cases match the reference "
-                           f"({part.points} point{'s' if part.points != 1 else ''})."}
+        return _no_case_fails(title, part, cell_error, f"all {len(part.cases)} hidden cases match the reference")
     first = failing[0]
     case = part.cases[first]
     detail = f"on the hidden case {case.label or case.fn}, {case.fn} {problems[first]}"
@@ -132,6 +141,84 @@ def judge_part(spec, part, report, cell_error=None):
         family_id, message = family
         return {"passed": False, "mistake": None, "family": family_id,
                 "message": f"{title}: {message} [mistake family: {family_id}] ({summary})"}
+    return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
+
+
+# ----------------------------------------------------------------------------- construction parts
+
+def behaviour_problem(spec, part, case, expected, got):
+    """What one result of a construction part does wrong on ``case`` (``None``: it does what is asked)."""
+    what = _outputs_of(spec, case.fn)
+    if isinstance(expected, Raised) or isinstance(got, Raised):
+        return compare(expected, got, what)
+    try:
+        with np.errstate(all="ignore"):
+            return part.behaviour(case, got)
+    except Exception as exc:  # noqa: BLE001 - a result the check cannot use is a wrong result
+        return f"returned {_shown(got)}, which the check could not use ({type(exc).__name__}: {str(exc)[:200]})"
+
+
+def _shown(x):
+    if isinstance(x, tuple):
+        return "(" + ", ".join(f"an array of shape {v.shape}" if isinstance(v, np.ndarray) else type(v).__name__
+                               for v in x) + ")"
+    return f"an array of shape {x.shape}" if isinstance(x, np.ndarray) else type(x).__name__
+
+
+@functools.lru_cache(maxsize=None)
+def _mistake_problems(assignment_id, part_id, mistake_id):
+    spec = assignments.get(assignment_id)
+    part = spec.part(part_id)
+    expected = expected_results(assignment_id, part_id)
+    wrong = expected_results(assignment_id, part_id, mistake_id)
+    return tuple(behaviour_problem(spec, part, c, e, w) for c, e, w in zip(part.cases, expected, wrong))
+
+
+def _behaviour_family(spec, part, expected, problems, failing):
+    """The assignment's :class:`Family` whose prediction fails every failing case as the student's does."""
+    import solutions
+
+    for family in spec.families:
+        if family.function not in part.functions:
+            continue
+        named = True
+        for i in failing:
+            case = part.cases[i]
+            try:
+                with np.errstate(all="ignore"):
+                    predicted = family.candidates(case.args, case.kwargs, getattr(solutions, case.fn))
+            except Exception:  # noqa: BLE001 - a family that cannot predict this case names nothing
+                predicted = []
+            if not any(behaviour_problem(spec, part, case, expected[i], p) == problems[i] for p in predicted):
+                named = False
+                break
+        if named:
+            return family
+    return None
+
+
+def _judge_behaviour(spec, part, expected, got, cell_error):
+    """Verdict for a construction part: the student's results judged by ``part.behaviour``."""
+    title = f"Part {part.title!r}"
+    problems = [behaviour_problem(spec, part, c, e, g) for c, e, g in zip(part.cases, expected, got)]
+    failing = [i for i, p in enumerate(problems) if p]
+    if not failing:
+        return _no_case_fails(title, part, cell_error,
+                              f"on all {len(part.cases)} hidden cases your construction does what the part asks")
+    case = part.cases[failing[0]]
+    summary = (f"{len(failing)} of {len(part.cases)} hidden cases fail; first, on the hidden case "
+               f"{case.label or case.fn}, {case.fn} {problems[failing[0]]}.")
+    for mistake in spec.mistakes:
+        if mistake.function not in part.functions:
+            continue
+        wrong = _mistake_problems(spec.id, part.id, mistake.id)
+        if all(wrong[i] is not None and wrong[i] == problems[i] for i in failing):
+            return {"passed": False, "mistake": mistake.id,
+                    "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
+    family = _behaviour_family(spec, part, expected, problems, failing)
+    if family is not None:
+        return {"passed": False, "mistake": None, "family": family.id,
+                "message": f"{title}: {family.message} [mistake family: {family.id}] ({summary})"}
     return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
 
 

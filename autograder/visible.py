@@ -95,3 +95,63 @@ def check_no_loop(what, fn, forbidden=(), hint=""):
     called = sorted(names & set(forbidden))
     if called:
         _fail(f"{what} calls {', '.join(called)}, which loop", hint)
+
+
+# Construction parts: what an attention pattern does, in words without measured numbers (the
+# grader names a mistake when its words equal the student's), and the checks built on them.
+
+def _word(n, names):
+    """Position n (from 0) as the notes count it, from 1, with its word if there is one."""
+    return f"{n + 1} ({names[n]!r})" if names is not None else f"{n + 1}"
+
+
+def attends_most_problem(A_prime, targets, margin, names=None):
+    """``None`` when, for each ``query: key`` of ``targets`` (positions from 0), column ``query``
+    of ``A_prime`` gives ``key`` the largest weight, ahead of every other key by ``margin``."""
+    A_prime = np.asarray(A_prime, dtype=float)
+    for query, key in targets.items():
+        column = A_prime[:, query]
+        if not np.all(np.isfinite(column)):
+            return f"the attention weights of query {_word(query, names)} are not finite"
+        top = int(np.argmax(column))
+        others = np.delete(column, key)
+        if top != key:
+            return (f"query {_word(query, names)} attends most to position {_word(top, names)}, "
+                    f"not to {_word(key, names)}")
+        if others.size and column[key] - others.max() < margin:
+            runner = int(np.flatnonzero(column == others.max())[0])
+            return (f"query {_word(query, names)} attends to {_word(key, names)} hardly more than to "
+                    f"{_word(runner, names)}: its weight must lead every other key's by at least {margin}")
+    return None
+
+
+def attends_within_problem(A_prime, groups, mass, what="group"):
+    """``None`` when every query (column) puts at least ``mass`` of its weight on the keys of its
+    own ``groups`` value, spread evenly over them (within 0.02)."""
+    A_prime = np.asarray(A_prime, dtype=float)
+    groups = np.asarray(groups)
+    for query in range(A_prime.shape[1]):
+        column = A_prime[:, query]
+        same = groups == groups[query]
+        if not np.all(np.isfinite(column)):
+            return f"the attention weights of query {query + 1} are not finite"
+        if column[same].sum() < mass:
+            return (f"query {query + 1} puts less than {mass} of its weight on the positions of its own {what}")
+        if column[same].max() - column[same].min() > 0.02:
+            return (f"query {query + 1} does not spread its weight evenly over the positions of its own {what}: "
+                    f"the head also reads something other than the {what}")
+    return None
+
+
+def check_attends_most(what, A_prime, targets, margin=0.5, names=None, hint=""):
+    """In ``A_prime``, each ``query: key`` of ``targets`` must be the query's clear favourite."""
+    problem = attends_most_problem(A_prime, targets, margin, names)
+    if problem:
+        _fail(f"{what}: {problem}. Your A′ is\n{_show(A_prime)}", hint)
+
+
+def check_attends_within(what, A_prime, groups, mass=0.9, label="group", hint=""):
+    """In ``A_prime``, each query must attend (evenly, with weight ``mass``) to the keys of its own group."""
+    problem = attends_within_problem(A_prime, groups, mass, label)
+    if problem:
+        _fail(f"{what}: {problem}. Your A′ is\n{_show(A_prime)}", hint)

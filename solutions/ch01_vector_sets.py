@@ -8,6 +8,14 @@ import numpy as np
 
 from ._validate import matrix, shape_str, vector, weights_for
 
+# Chapter 1's example: "I saw a saw" and a hand-made embedding of d = 3, one column per word
+# of SAW_VOCAB (the page's E_saw; a test checks the page shows these numbers).
+SAW_SENTENCE = ("I", "saw", "a", "saw")
+SAW_VOCAB = ("I", "a", "saw")
+E_SAW = np.array([[0.9, 0.1, 0.3],
+                  [0.2, 0.8, 0.5],
+                  [0.1, 0.3, 0.9]])
+
 
 def _index(tokens, vocab):
     """Positions in ``vocab`` of every token; unknown tokens raise ``ValueError``."""

@@ -235,3 +235,50 @@ def self_attention_row_major(I_r, Wq, Wk, Wv, scale=False):
         A_r = A_r / np.sqrt(Q_r.shape[1])
     A_prime_r = softmax(A_r, axis=1)  # (N, N), rows sum to 1
     return A_prime_r @ V_r, A_prime_r  # (N, d_v), (N, N)
+
+
+def with_positions(X):
+    """Word vectors over their positions: the input of the "attend to the word before" construction.
+
+    Parameters
+    ----------
+    X : (d_word, N) array_like
+        One word vector per column (chapter 1's embeddings, for example).
+
+    Returns
+    -------
+    I : (d_word + N, N) ndarray
+        Rows ``0 … d_word-1`` hold ``X``; rows ``d_word …`` a one-hot position: column i has a 1
+        in row ``d_word + i``.
+    """
+    X = matrix("X", X)
+    return np.vstack([X, np.eye(X.shape[1])])  # (d_word + N, N)
+
+
+def previous_word_weights(d_word, N):
+    """Query and key weights with which every word attends most to the word just before it.
+
+    Parameters
+    ----------
+    d_word : int
+        Number of word-feature rows at the top of the input.
+    N : int
+        Number of positions. The input is ``with_positions(X)``, shape (d_word + N, N).
+
+    Returns
+    -------
+    Wq, Wk : (d_k, d_word + N) ndarray
+        With ``A = (Wk I)ᵀ (Wq I)``, column i of ``A′`` (i ≥ 1) gives position i-1 by far
+        the largest weight, whatever the words are.
+
+    Notes
+    -----
+    Both read only the position rows: the key of position j is the one-hot of j, the query
+    of position i is 5 times the one-hot of i-1. So ``A[j, i] = 5`` for ``j = i-1`` and 0
+    otherwise, and ``A′[i-1, i] = e⁵ / (e⁵ + N - 1)``. The two *saw*s have the same word
+    vector: only the position rows can send them to different words.
+    """
+    d_word, N = positive_int("d_word", d_word), positive_int("N", N)
+    Wk = np.hstack([np.zeros((N, d_word)), np.eye(N)])              # (N, d_word + N): kʲ = one-hot of j
+    Wq = np.hstack([np.zeros((N, d_word)), 5.0 * np.eye(N, k=1)])  # (N, d_word + N): qⁱ = 5 one-hot of i-1
+    return Wq, Wk

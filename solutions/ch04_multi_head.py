@@ -7,7 +7,7 @@ after the other (a loop) or all at once (one batched matrix product per step).
 
 import numpy as np
 
-from ._validate import as_array, matrix, shape_str
+from ._validate import as_array, matrix, positive_int, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import self_attention
 
@@ -103,3 +103,58 @@ def multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=False):
     heads = V @ A_primes                       # (h, d_v, N)
     stacked = heads.reshape(-1, I.shape[1])    # (h*d_v, N): the first head's rows on top
     return Wo @ stacked, A_primes
+
+
+def type_group_input(types, groups, n_types, n_groups):
+    """Chapter 4's toy input: each position's type and group as two one-hot blocks.
+
+    Parameters
+    ----------
+    types, groups : (N,) sequence of int
+        The type (``0 … n_types-1``) and the group (``0 … n_groups-1``) of every position.
+    n_types, n_groups : int
+
+    Returns
+    -------
+    I : (n_types + n_groups, N) ndarray
+        Column i has a 1 in row ``types[i]`` and a 1 in row ``n_types + groups[i]``.
+    """
+    types, groups = np.asarray(types, dtype=int), np.asarray(groups, dtype=int)
+    if types.shape != groups.shape or types.ndim != 1:
+        raise ValueError(f"types and groups must be two sequences of the same length, got {types.shape} and {groups.shape}")
+    if types.min(initial=0) < 0 or types.max(initial=0) >= n_types or groups.min(initial=0) < 0 \
+            or groups.max(initial=0) >= n_groups:
+        raise ValueError(f"types must lie in 0..{n_types - 1} and groups in 0..{n_groups - 1}")
+    N = len(types)
+    I = np.zeros((n_types + n_groups, N))     # (d, N), d = n_types + n_groups
+    I[types, np.arange(N)] = 1.0
+    I[n_types + groups, np.arange(N)] = 1.0
+    return I
+
+
+def type_group_weights(n_types, n_groups):
+    """Query and key weights of two heads: head 1 finds the positions of the same type, head 2 of the same group.
+
+    Parameters
+    ----------
+    n_types, n_groups : int
+        Sizes of the two one-hot blocks of the input (``type_group_input``), d = n_types + n_groups.
+
+    Returns
+    -------
+    Wq, Wk : (2, d_k, d) ndarray
+        In head 1, every query puts at least 0.9 of its weight on the positions of its own
+        type, evenly; in head 2, on the positions of its own group.
+
+    Notes
+    -----
+    Head 1's query and key read only the type block, head 2's only the group block, so the
+    score is 9 when the feature matches and 0 otherwise (``e⁹ ≈ 8100``: the weight on the
+    matching positions is at least 0.9 for N up to 900).
+    """
+    n_types, n_groups = positive_int("n_types", n_types), positive_int("n_groups", n_groups)
+    reads_type = np.diag(np.r_[np.ones(n_types), np.zeros(n_groups)])    # (d, d): keeps the type block
+    reads_group = np.diag(np.r_[np.zeros(n_types), np.ones(n_groups)])   # (d, d): keeps the group block
+    Wk = np.stack([reads_type, reads_group])                             # (2, d, d)
+    Wq = 9.0 * Wk
+    return Wq, Wk

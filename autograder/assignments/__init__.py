@@ -72,6 +72,21 @@ An :class:`Assignment` has:
 - ``sections``: for every answer function, the MyST label (``(ch03-qkv)=`` above a heading
   of the chapter's page) of the section that teaches it; the class report of ``export``
   links each catalogued mistake there;
+- ``behaviour`` (optional, per part): a **construction part**, graded on what self-attention
+  does with the student's result, never by comparing it with the reference's numbers. The
+  student's function returns weights (or masks, or inputs) of their choosing;
+  ``behaviour(case, result)`` runs the reference (``solutions``) with them on the case's
+  inputs and returns ``None`` when they do what the part asks, else one sentence saying
+  what they do instead, without the answer. Its sentences must not quote measured numbers:
+  the grader names a catalogued mistake (or a :class:`Family`) when its result fails a
+  hidden case with the same sentence as the student's, so equal behaviour gives equal
+  words (the generic families of :mod:`autograder.families` compare numbers with the
+  reference's and are not tried on these parts). The reference must pass it; a case whose reference raises ``ValueError`` is
+  judged as in other parts. Grader-side inputs of the check (a sentence, an embedding)
+  go into the case's ``data`` (never sent to the student's kernel), so a construction that
+  fits only the visible input fails. The visible tests check the behaviour too, with the
+  student's own functions and the helpers of :mod:`autograder.visible`
+  (``check_attends_most``, ``check_attends_within``).
 """
 
 from __future__ import annotations
@@ -101,12 +116,17 @@ WORKED_EXAMPLE = worked_example()
 
 @dataclass(frozen=True)
 class Case:
-    """One hidden input: ``fn(*args, **kwargs)``; ``label`` names it in feedback."""
+    """One hidden input: ``fn(*args, **kwargs)``; ``label`` names it in feedback.
+
+    ``data``: grader-side inputs of a construction part's ``behaviour`` check (see
+    :class:`Part`); never sent to the student's kernel.
+    """
 
     fn: str
     args: tuple
     kwargs: dict = field(default_factory=dict)
     label: str = ""
+    data: dict = field(default_factory=dict)
 
 
 def reference_source(function):
@@ -180,6 +200,8 @@ class Part:
     cases: tuple
     new_code: bool = None  # does the part ask for code? default: it has answer cells
     checks_only: bool = False  # do its cases check only ValueError handling or shapes?
+    # a construction part: behaviour(case, result) -> None, or what the result does wrong (module doc)
+    behaviour: object = None
 
     @property
     def asks_for_code(self):

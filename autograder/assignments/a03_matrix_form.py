@@ -2,8 +2,11 @@
 
 import numpy as np
 
+import solutions as S
+from autograder.visible import attends_most_problem
+
 from . import WORKED_EXAMPLE as WORKED
-from . import Assignment, Case, Mistake, Part, Question
+from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2003)
 
@@ -16,13 +19,66 @@ def r(*shape, scale=1.0):
 d, dk, dv, N = 3, 4, 5, 6
 I_a, Wq_a, Wk_a, Wv_a = r(d, N), r(dk, d), r(dk, d), r(dv, d)
 
+
+# ----------------------------------------------------------------------------- the construction part
+
+SAW = list(S.SAW_SENTENCE)
+MARGIN = 0.5  # the word before must lead every other word's weight by this much
+
+
+def _sentence(words, X, label):
+    """A hidden case: the sentence's word vectors X (d_word, N) over one-hot positions."""
+    X = np.asarray(X, dtype=float)
+    return Case("previous_word_weights", (X.shape[0], X.shape[1]), label=label,
+                data={"I": S.with_positions(X), "words": list(words)})
+
+
+def attends_to_previous(case, result):
+    """Behaviour: in A′ = softmax((Wk I)ᵀ (Wq I)) every word from the second on clearly favours the word before."""
+    if not isinstance(result, tuple) or len(result) != 2:
+        return "should return a tuple (Wq, Wk)"
+    Wq, Wk = result
+    I = case.data["I"]
+    _, A_prime = S.self_attention(I, Wq, Wk, np.eye(I.shape[0]))
+    N = I.shape[1]
+    return attends_most_problem(A_prime, {i: i - 1 for i in range(1, N)}, MARGIN, case.data["words"])
+
+
+def _vocab_embedding(words, d_word, scale=1.0):
+    """Word vectors for a sentence: one random column per distinct word (repeated words share it)."""
+    vocab = sorted(set(words))
+    E = r(d_word, len(vocab), scale=scale)
+    return S.embed(words, vocab, E)
+
+
+PREVIOUS_CASES = (
+    _sentence(SAW, S.embed(SAW, S.SAW_VOCAB, S.E_SAW), "I saw a saw, chapter 1's embeddings"),
+    _sentence(SAW, _vocab_embedding(SAW, 5, scale=3.0), "I saw a saw, another embedding (d_word = 5)"),
+    _sentence("the dog saw the cat".split(), _vocab_embedding("the dog saw the cat".split(), 3), "the dog saw the cat"),
+    _sentence("a saw a saw a saw".split(), S.embed("a saw a saw a saw".split(), S.SAW_VOCAB, S.E_SAW),
+              "a saw a saw a saw (words repeat)"),
+    _sentence("she saw the saw she had bought there".split(),
+              _vocab_embedding("she saw the saw she had bought there".split(), 2, scale=10.0),
+              "eight words, large word vectors (d_word = 2)"),
+    _sentence(["go", "home"], _vocab_embedding(["go", "home"], 4), "two words"),
+    # word vectors chosen so that reading the words and attending to oneself fail differently
+    _sentence(["x", "y", "z"], [[5.0, 1.0, 0.0], [0.0, 0.0, 1.0]], "three words, one with a long vector"),
+)
+
+
+def _swapped(args, kwargs, reference):
+    """Queries and keys exchanged: every word then points at the word after it."""
+    Wq, Wk = reference(*args, **kwargs)
+    return [(Wk, Wq)]
+
 ASSIGNMENT = Assignment(
     id="03-matrix-form",
     notebook="matrix_form",
     chapter=3,
     chapter_title="The matrix form",
     page="ch03-matrix-form",
-    sections={"qkv": "ch03-qkv", "scores": "ch03-scores", "self_attention": "ch03-outputs"},
+    sections={"qkv": "ch03-qkv", "scores": "ch03-scores", "self_attention": "ch03-outputs",
+              "previous_word_weights": "ch03-scores"},
     intro="""
     Chapter 3 computes every output bⁱ at once with matrices. With the inputs as the columns
     of `I` (d, N):
@@ -128,8 +184,50 @@ ASSIGNMENT = Assignment(
                 Case("self_attention", (I_a, r(4, 2), Wk_a, Wv_a), label="Wq (4, 2) for d = 3 (must raise ValueError)"),
             ),
         ),
+        Part(
+            id="previous_word", title="Construct: attend to the word before", points=4,
+            behaviour=attends_to_previous,
+            prose="""
+            Now **you** choose the weights. In *I saw a saw* the two *saw*s have the same word
+            vector (chapter 1), so the same weights give them the same query. Give each word its
+            position too: `with_positions(X)` (in the set-up cell) puts the word vectors `X`
+            (d_word, N) over a one-hot position, so the input has d_word + N rows, and column i
+            has a 1 in row d_word + i.
+
+            Write `previous_word_weights(d_word, N)`: return `(Wq, Wk)` with which, in
+            A′ = softmax(KᵀQ), **every word from the second on attends most to the word just
+            before it**: the first *saw* to *I*, the second to *a*. That word's weight must beat
+            every other word's by at least 0.5 in A′. Your weights may depend on d_word and N
+            only, not on the words: the hidden cases use other sentences and other embeddings.
+            The grader checks what self-attention does with your weights, not the weights.
+
+            <details><summary>Hint</summary>
+
+            A score A[j, i] = kʲ·qⁱ is large when the query of word i points the same way as the
+            key of word j. Which rows of the input tell the two *saw*s apart? And what decides how
+            far the winner leads after the softmax?
+            </details>
+            """,
+            answers=("previous_word_weights",),
+            visible="""
+            # "I saw a saw" with chapter 1's embeddings (d_word = 3) over one-hot positions
+            I = with_positions(«S.embed(list(S.SAW_SENTENCE), S.SAW_VOCAB, S.E_SAW)»)   # (7, 4)
+            result = previous_word_weights(3, 4)
+            check_true(isinstance(result, tuple) and len(result) == 2, "previous_word_weights should return a tuple (Wq, Wk)")
+            Wq, Wk = result
+            _, A_prime = self_attention(I, Wq, Wk, np.eye(7))   # your own self_attention
+            check_attends_most("A′ of 'I saw a saw'", A_prime, {1: 0, 2: 1, 3: 2}, 0.5, ["I", "saw", "a", "saw"],
+                               "the two saws differ only in their position rows")
+            """,
+            cases=PREVIOUS_CASES,
+        ),
     ),
-    returns={"qkv": ("Q", "K", "V"), "self_attention": ("O", "A_prime"), "scores": "A"},
+    returns={"qkv": ("Q", "K", "V"), "self_attention": ("O", "A_prime"), "scores": "A",
+             "previous_word_weights": ("Wq", "Wk")},
+    provided=("with_positions",),
+    families=(Family("query-key-swapped", "previous_word_weights",
+                     "with your weights each word attends most to the word after it: a query and a key have "
+                     "swapped roles (A[j, i] = kʲ·qⁱ: column i holds what word i looks for)", _swapped),),
     questions=(
         Question(
             id="why_scale", after="scores", points=2,
@@ -176,6 +274,26 @@ ASSIGNMENT = Assignment(
         Mistake("sa-O-transposed-A", "self_attention",
                 "your O = V @ A′ᵀ; the outputs are O = V @ A′, column i of A′ weighting the values for bⁱ",
                 (("O = V @ A_prime", "O = V @ A_prime.T"),), visible="which is V @ A′ᵀ"),
+        Mistake("prev-next-word", "previous_word_weights",
+                "with your weights each word attends most to the word after it, not the one before: the query of "
+                "word i must match the key of word i-1 (which way does your shift go?)",
+                (("5.0 * np.eye(N, k=1)", "5.0 * np.eye(N, k=-1)"),), visible="attends most to position 3 ('a')"),
+        Mistake("prev-itself", "previous_word_weights",
+                "with your weights each word attends most to itself: the query of word i must match the key of "
+                "another position, the one before it",
+                (("5.0 * np.eye(N, k=1)", "5.0 * np.eye(N)"),), visible="attends most to position 2 ('saw')"),
+        Mistake("prev-too-soft", "previous_word_weights",
+                "your weights point each word at the word before, but the softmax spreads the weight: the scores "
+                "are too close together for the word before to lead clearly (how do larger scores change A′?)",
+                (("5.0 * np.eye(N, k=1)", "1.0 * np.eye(N, k=1)"),), visible="hardly more than"),
+        Mistake("prev-reads-words", "previous_word_weights",
+                "with your weights the words attend as they do when queries and keys read the word vectors: each "
+                "word favours words like itself. The two saws have the same word vector: only the position rows "
+                "tell them apart",
+                (("np.hstack([np.zeros((N, d_word)), np.eye(N)])", "np.hstack([np.eye(N, d_word), np.zeros((N, N))])"),
+                 ("np.hstack([np.zeros((N, d_word)), 5.0 * np.eye(N, k=1)])",
+                  "np.hstack([5.0 * np.eye(N, d_word), np.zeros((N, N))])")),
+                visible="attends most to position 2 ('saw')"),
         Mistake("sa-scale-ignored", "self_attention",
                 "your self_attention ignores scale=True; pass it on so the scores are divided by √d_k",
                 (("scores(Q, K, scale)", "scores(Q, K)"),), visible="with scale=True the scores are divided"),

@@ -2,6 +2,9 @@
 
 import numpy as np
 
+import solutions as S
+from autograder.visible import attends_within_problem
+
 from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2004)
@@ -72,6 +75,57 @@ HEAD_FAMILIES = (
     + _family("summed", "your heads are summed (or averaged); they are stacked, [O¹; …; Oʰ], and mixed by Wᵒ")
 )
 
+# ----------------------------------------------------------------------------- the construction part
+
+# Chapter 4's toy input ("What the heads see"): six positions, 2 types and 2 groups.
+TOY = ([0, 0, 1, 1, 0, 1], [0, 1, 0, 1, 1, 0], 2, 2)
+MASS = 0.9   # the weight a head puts on the positions of the query's own type (group)
+
+
+def _toy_case(types, groups, n_types, n_groups, label):
+    return Case("type_group_weights", (n_types, n_groups), label=label,
+                data={"I": S.type_group_input(types, groups, n_types, n_groups), "types": list(types),
+                      "groups": list(groups)})
+
+
+def _random_toy(N, n_types, n_groups, label):
+    return _toy_case(rng.integers(n_types, size=N).tolist(), rng.integers(n_groups, size=N).tolist(),
+                     n_types, n_groups, label)
+
+
+def type_and_group_heads(case, result):
+    """Behaviour: head 1 attends evenly to the query's own type, head 2 to its own group."""
+    if not isinstance(result, tuple) or len(result) != 2:
+        return "should return a tuple (Wq, Wk)"
+    Wq, Wk = (np.asarray(W, dtype=float) for W in result)
+    if Wq.ndim != 3 or len(Wq) != 2:
+        return f"should return weights of two heads, Wq of shape (2, d_k, d); yours has shape {Wq.shape}"
+    I = case.data["I"]
+    d = I.shape[0]
+    _, A_primes = S.multi_head_self_attention(I, Wq, Wk, np.stack([np.eye(d)] * 2), np.eye(2 * d))
+    for head, key in ((0, "type"), (1, "group")):
+        problem = attends_within_problem(A_primes[head], case.data[key + "s"], MASS, key)
+        if problem:
+            return f"in head {head + 1}, {problem}"
+    return None
+
+
+TYPE_GROUP_CASES = (
+    _toy_case(*TOY, "chapter 4's six positions"),
+    _random_toy(8, 3, 2, "3 types, 2 groups, N = 8"),
+    _random_toy(9, 2, 4, "2 types, 4 groups, N = 9"),
+    _toy_case([0, 1, 1, 2, 1, 1, 2], [2, 0, 1, 0, 1, 2, 2], 3, 3, "a type held by one position only"),
+    _random_toy(12, 4, 1, "4 types, one group"),
+    _toy_case([0, 1], [1, 0], 2, 2, "N = 2"),
+)
+
+
+def _heads_swapped(args, kwargs, reference):
+    """The two heads in the other order."""
+    Wq, Wk = reference(*args, **kwargs)
+    return [(Wq[::-1], Wk[::-1])]
+
+
 ASSIGNMENT = Assignment(
     id="04-multi-head",
     notebook="multi_head",
@@ -79,7 +133,8 @@ ASSIGNMENT = Assignment(
     chapter_title="Multi-head self-attention",
     page="ch04-multi-head",
     sections={"multi_head_self_attention": "ch04-two-heads",
-              "multi_head_self_attention_batched": "ch04-two-heads"},
+              "multi_head_self_attention_batched": "ch04-two-heads",
+              "type_group_weights": "ch04-what-heads-see"},
     intro="""
     One set of (Wq, Wk, Wv) finds one kind of relevance. **Multi-head** self-attention runs h
     heads side by side, each with its own weights: head ℓ gives $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$).
@@ -219,9 +274,52 @@ ASSIGNMENT = Assignment(
                 Case("multi_head_self_attention_batched", (I_a, r(2, dk, d), r(2, dk, d), r(3, dv, d), r(3, 2 * dv)), label="Wv with 3 heads for 2 (must raise ValueError)"),
             ),
         ),
+        Part(
+            id="type_group", title="Construct: the type head and the group head", points=4,
+            behaviour=type_and_group_heads,
+            prose="""
+            Now **you** choose two heads' weights. Chapter 4's toy input gives each position a
+            **type** and a **group**: `type_group_input(types, groups, n_types, n_groups)` (in
+            the set-up cell) builds it, one-hot type in the first n_types rows, one-hot group in
+            the next n_groups rows.
+
+            Write `type_group_weights(n_types, n_groups)`: return `(Wq, Wk)`, each of shape
+            (2, d_k, d), with which **head 1** lets every position attend to the positions of its
+            own type, and **head 2** to those of its own group: in each head, every query puts at
+            least 0.9 of its weight on the positions that share its type (group), spread evenly
+            over them. The hidden cases use other numbers of types and groups and other
+            positions; the grader checks the attention pattern each head produces, not your weights.
+
+            <details><summary>Hint</summary>
+
+            In chapter 4, one head that read every feature put its weight where both type and
+            group matched. What should each head's queries and keys read, and what should they
+            leave out? And how large must the matching score be for 0.9 of the weight?
+            </details>
+            """,
+            answers=("type_group_weights",),
+            visible="""
+            # chapter 4's six positions: 2 types, 2 groups
+            types, groups = «TOY[0]», «TOY[1]»
+            I = type_group_input(types, groups, 2, 2)      # (4, 6)
+            result = type_group_weights(2, 2)
+            check_true(isinstance(result, tuple) and len(result) == 2, "type_group_weights should return a tuple (Wq, Wk)")
+            Wq, Wk = result
+            _, A_primes = multi_head_self_attention(I, Wq, Wk, np.stack([np.eye(4)] * 2), np.eye(8))  # your own function
+            check_attends_within("head 1 (the type head)", A_primes[0], types, 0.9, "type",
+                                 "each head's queries and keys should read one feature only")
+            check_attends_within("head 2 (the group head)", A_primes[1], groups, 0.9, "group",
+                                 "each head's queries and keys should read one feature only")
+            """,
+            cases=TYPE_GROUP_CASES,
+        ),
     ),
-    returns={"multi_head_self_attention": ("O", "A_primes"), "multi_head_self_attention_batched": ("O", "A_primes")},
-    families=HEAD_FAMILIES,
+    returns={"multi_head_self_attention": ("O", "A_primes"), "multi_head_self_attention_batched": ("O", "A_primes"),
+             "type_group_weights": ("Wq", "Wk")},
+    provided=("type_group_input",),
+    families=HEAD_FAMILIES + (
+        Family("type-group-swapped", "type_group_weights",
+               "your heads are in the other order: head 1 should find the type, head 2 the group", _heads_swapped),),
     questions=(
         Question(
             id="why_heads", after="batched", points=2,
@@ -259,6 +357,24 @@ ASSIGNMENT = Assignment(
         Mistake("mh-scale-ignored", "multi_head_self_attention",
                 "your heads ignore scale=True; pass scale on to every head's self_attention",
                 (("Wv[head], scale)", "Wv[head])"),), visible="pass scale on to every head"),
+        Mistake("tg-heads-swapped", "type_group_weights",
+                "your first head finds the positions of the same group and your second those of the same type: "
+                "head 1 is the type head",
+                (("np.stack([reads_type, reads_group])", "np.stack([reads_group, reads_type])"),),
+                visible="on the positions of its own type"),
+        Mistake("tg-reads-everything", "type_group_weights",
+                "your heads read both features, so each query favours the positions where type and group both "
+                "match: each head must read only its own feature",
+                (("Wk = np.stack([reads_type, reads_group])", "Wk = np.stack([np.eye(n_types + n_groups)] * 2)"),),
+                visible="spread its weight evenly"),
+        Mistake("tg-too-soft", "type_group_weights",
+                "your heads read the right features, but the matching scores are too small: the softmax still gives "
+                "the other positions much of the weight (how large must a score be to win 0.9 of it?)",
+                (("Wq = 9.0 * Wk", "Wq = 1.0 * Wk"),), visible="puts less than 0.9"),
+        Mistake("tg-type-twice", "type_group_weights",
+                "both of your heads find the positions of the same type; the second head must read the group",
+                (("np.stack([reads_type, reads_group])", "np.stack([reads_type, reads_type])"),),
+                visible="on the positions of its own group"),
         Mistake("batched-softmax-rows", "multi_head_self_attention_batched",
                 "your A′ normalises each row of every head (the last axis); the softmax runs over the keys, axis 1 of the (h, N, N) scores",
                 (("softmax(A, axis=1)", "softmax(A, axis=2)"),), visible="which normalises each row of every head"),

@@ -2,6 +2,8 @@
 
 import numpy as np
 
+import solutions as S
+
 from . import Assignment, Case, Family, Mistake, Part, Question
 
 rng = np.random.default_rng(2006)
@@ -47,13 +49,83 @@ FAMILIES = (
            "convolution's window is centred, width // 2 positions on each side of the query", _windows("causal")),
 )
 
+# ----------------------------------------------------------------------------- the construction part
+
+def _conv_case(width, d_out, d, N, label):
+    """A kernel of this shape for the student; two inputs and two draws of queries and keys for the check."""
+    data = {"inputs": [r(d, N) for _ in range(2)],
+            "queries_keys": [(r(width, 2, d), r(width, 2, d)) for _ in range(2)]}
+    return Case("conv_as_heads", (r(width, d_out, d), N), label=label, data=data)
+
+
+def computes_the_convolution(case, result):
+    """Behaviour: with any queries and keys, the masked heads and Wo output conv1d(I, W) on every input."""
+    if not isinstance(result, tuple) or len(result) != 3:
+        return "should return a tuple (masks, Wv, Wo)"
+    masks, Wv, Wo = result
+    W, N = case.args
+    n = len(np.asarray(Wv))                       # the student's number of heads
+    if n > len(W):
+        return f"uses {n} heads for a kernel of width {len(W)}: the part asks for one head per offset"
+    for I in case.data["inputs"]:
+        outputs = []
+        for Wq, Wk in case.data["queries_keys"]:
+            try:
+                O, _ = S.heads_with_masks(I, Wq[:n], Wk[:n], Wv, Wo, masks)
+            except ValueError as exc:
+                return f"gives heads that cannot run on an input of N = {N} positions ({exc})"
+            outputs.append(O)
+        Y = S.conv1d(I, W)
+        if not np.allclose(outputs[0], outputs[1], rtol=1e-9, atol=1e-12):
+            return ("gives a layer whose output changes when the queries and keys change: a head that may see "
+                    "several keys weighs them by their scores, which depend on the input")
+        O = outputs[0]
+        if O.shape != Y.shape:
+            return f"gives a layer whose output has shape {O.shape}; the convolution's has shape {Y.shape}"
+        if np.allclose(O, Y, rtol=1e-9, atol=1e-12):
+            continue
+        if np.allclose(O, S.conv1d(I, W[::-1]), rtol=1e-9, atol=1e-12):
+            return ("gives a layer that applies the kernel reversed: the weight matrix of the offset +1 reaches "
+                    "the key before each position, and that of -1 the key after it")
+        ratio = np.vdot(Y, O) / max(np.vdot(Y, Y), 1e-300)
+        if np.allclose(O, ratio * Y, rtol=1e-9, atol=1e-12):
+            return "gives a layer whose output is the convolution's times a constant"
+        column = int(np.flatnonzero(~np.isclose(O, Y, rtol=1e-9, atol=1e-12).all(axis=0))[0])
+        return f"gives a layer whose output differs from the convolution's, first at position {column + 1}"
+    return None
+
+
+CONV_CASES = (
+    _conv_case(3, 3, 2, 6, "width 3, d = 2, d_out = 3, N = 6"),
+    _conv_case(3, 1, 3, 5, "width 3, d_out = 1, N = 5"),
+    _conv_case(5, 2, 2, 7, "width 5 (five heads), N = 7"),
+    _conv_case(1, 2, 3, 4, "width 1 (one head)"),
+    _conv_case(3, 2, 2, 2, "width 3, N = 2 (both neighbours are the same position)"),
+    _conv_case(3, 2, 2, 1, "N = 1"),
+    Case("conv_as_heads", (r(4, 2, 2), 5), label="even width 4 (must raise ValueError)"),
+)
+
+
+def _kernel_reversed(args, kwargs, reference):
+    """The construction of the reversed kernel: the offsets taken the other way round."""
+    W, N = args
+    return [reference(np.asarray(W)[::-1], N, **kwargs)]
+
+
+def _output_scaled(args, kwargs, reference):
+    """The right heads with Wo scaled: the convolution times a constant."""
+    masks, Wv, Wo = reference(*args, **kwargs)
+    return [(masks, Wv, 2.0 * Wo)]
+
+
 ASSIGNMENT = Assignment(
     id="06-vs-cnn",
     notebook="vs_cnn",
     chapter=6,
     chapter_title="Self-attention and CNNs",
     page="ch06-vs-cnn",
-    sections={"window_mask": "ch06-receptive-field", "masked_self_attention": "ch06-receptive-field"},
+    sections={"window_mask": "ch06-receptive-field", "masked_self_attention": "ch06-receptive-field",
+              "conv_as_heads": "ch06-conv-heads"},
     intro="""
     A convolution looks at a **receptive field**: a window of `width` positions around each
     position. Self-attention looks at every position, and learns which ones matter. Restrict it
@@ -148,9 +220,64 @@ ASSIGNMENT = Assignment(
                 Case("masked_self_attention", (I_a, Wq_a, Wk_a, Wv_a, np.ones((N, N))), label="a float mask (must raise ValueError)"),
             ),
         ),
+        Part(
+            id="conv_heads", title="Construct: a convolution from masked heads", points=5,
+            behaviour=computes_the_convolution,
+            prose="""
+            Chapter 6 states that multi-head self-attention **can express** a convolution, with
+            one head per offset of the kernel. Build it. `conv1d(I, W)` (in the set-up cell) is a
+            1-d convolution of odd width w that wraps around at the ends: `W` has shape
+            (w, d_out, d), `W[m]` is the weight matrix of the offset δ = m - w // 2, and column i
+            of the result is the sum over m of `W[m] @ I[:, (i + δ) % N]`.
+
+            Write `conv_as_heads(W, N)`: return `(masks, Wv, Wo)` for **w masked heads**: `masks`
+            (w, N, N) boolean, one mask per head in A's layout; `Wv` (w, d_v, d); `Wo`
+            (d_out, w·d_v). Head ℓ is `masked_self_attention(I, Wq[ℓ], Wk[ℓ], Wv[ℓ], masks[ℓ])`,
+            the heads are stacked in order and multiplied by `Wo`, and the result must equal
+            `conv1d(I, W)` **exactly** (up to rounding), for every input I of N columns and for
+            **any** queries and keys: the grader picks them, not you. An even width raises
+            `ValueError`. The hidden cases use other widths, sizes and kernels.
+
+            <details><summary>Hint</summary>
+
+            A masked head's output is a weighted average of its values, with weights decided
+            by the scores. When do the scores stop mattering? Which matrix may differ from
+            head to head, and which one sees all heads at once?
+            </details>
+            """,
+            answers=("conv_as_heads",),
+            visible="""
+            rng = np.random.default_rng(6)
+            W = rng.normal(size=(3, 2, 3))                  # width 3, d_out = 2, d = 3
+            I = rng.normal(size=(3, 5))                     # d = 3, N = 5
+            result = conv_as_heads(W, 5)
+            check_true(isinstance(result, tuple) and len(result) == 3, "conv_as_heads should return a tuple (masks, Wv, Wo)")
+            masks, Wv, Wo = result
+            check_shape("masks for width 3, N = 5", masks, (3, 5, 5), "one (N, N) mask per head, one head per offset")
+            check_true(np.asarray(masks).any(axis=1).all(),
+                       "every query of every head needs a key it may see: a mask column with no True leaves the "
+                       "softmax nothing to weigh (the convolution wraps around at the ends)")
+            for trial in range(2):                          # any queries and keys: they must not matter
+                Wq, Wk = rng.normal(size=(2, 3, 4, 3))
+                heads = [masked_self_attention(I, Wq[h], Wk[h], Wv[h], masks[h])[0] for h in range(3)]   # your own
+                O = np.asarray(Wo) @ np.concatenate(heads)
+                check_unlike("your layer's output", O, conv1d(I, W[::-1]),
+                             "which is the convolution with the kernel reversed: mask[j, i] lets query i see key j")
+                check_close("your layer's output (the convolution conv1d(I, W))", O, conv1d(I, W),
+                            "the grader picks the queries and keys: your heads must give the same output for any")
+            check_raises("conv_as_heads with an even width", conv_as_heads, np.ones((2, 2, 3)), 5)
+            """,
+            cases=CONV_CASES,
+        ),
     ),
-    returns={"masked_self_attention": ("O", "A_prime")},
-    families=FAMILIES,
+    returns={"masked_self_attention": ("O", "A_prime"), "conv_as_heads": ("masks", "Wv", "Wo")},
+    provided=("conv1d",),
+    families=FAMILIES + (
+        Family("kernel-reversed", "conv_as_heads", "your heads apply the kernel with its offsets reversed: in A's "
+               "layout, mask[j, i] lets query i see key j", _kernel_reversed),
+        Family("output-scaled", "conv_as_heads", "your layer gives the convolution times a constant: your values or "
+               "Wo scale what the heads pass on, while a convolution adds each offset's contribution once",
+               _output_scaled),),
     questions=(
         Question(
             id="one_head_not_a_convolution", after="masked_self_attention", points=2,
@@ -200,6 +327,33 @@ ASSIGNMENT = Assignment(
                  ("    if m.shape != (N, N):", "    if False:"),
                  ("    if m.dtype != bool:", "    if False:"),
                  ("    if empty.size:", "    if False:")),
+                visible="should raise ValueError"),
+        Mistake("conv-mask-transposed", "conv_as_heads",
+                "your heads apply the kernel reversed: each head's mask points at the key on the wrong side. In "
+                "A's layout, mask[j, i] lets query i (column) see key j (row)",
+                (("j == (i + delta) % N", "i == (j + delta) % N"),), visible="with the kernel reversed"),
+        Mistake("conv-no-wrap", "conv_as_heads",
+                "your masks leave the first and last positions of some heads with no key to see, so their softmax "
+                "has nothing to weigh; the convolution wraps around at the ends",
+                (("j == (i + delta) % N", "j == i + delta"),), visible="needs a key it may see"),
+        Mistake("conv-one-head", "conv_as_heads",
+                "your layer's output depends on the queries and keys, as that of one head seeing the whole window "
+                "does: such a head applies one Wᵛ to a weighted average whose weights come from the scores, so it "
+                "cannot apply a different matrix to each offset. A convolution needs one head per offset",
+                (("masks = np.stack([j == (i + delta) % N for delta in offsets])",
+                  "masks = np.any([j == (i + delta) % N for delta in offsets], axis=0)[None]"),
+                 ("Wv = np.stack([np.eye(d)] * width)", "Wv = np.eye(d)[None]"),
+                 ("Wo = np.concatenate(list(W), axis=1)", "Wo = W.sum(axis=0)")),
+                visible="one head per offset"),
+        Mistake("conv-heads-averaged", "conv_as_heads",
+                "your output projection averages the heads, so your layer gives the convolution divided by the "
+                "width; a convolution adds its offsets' contributions",
+                (("Wo = np.concatenate(list(W), axis=1)", "Wo = np.concatenate(list(W), axis=1) / width"),),
+                visible="your layer's output (the convolution"),
+        Mistake("conv-even-allowed", "conv_as_heads",
+                "your conv_as_heads accepts an even width, which has no centre offset; it must raise ValueError",
+                (("    if width % 2 == 0:\n        raise ValueError(f\"W has shape {shape_str(W.shape)}: the kernel width (axis 0) must be odd\")\n    j, i",
+                  "    j, i"),),
                 visible="should raise ValueError"),
     ),
 )

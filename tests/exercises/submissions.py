@@ -179,11 +179,15 @@ def depends(spec):
 
 def mistake_rounds(spec):
     """Group the catalogue into as few notebooks as possible: one mistake per function per
-    notebook, and never two mistakes whose parts would see each other's functions."""
+    notebook, and never two mistakes whose parts would see each other's functions (a
+    construction part's visible test runs the student's own functions too)."""
+    import re
+
     deps = depends(spec)
 
     def touches(part, fn):
-        return any(fn == h or fn in deps.get(h, ()) for h in part.functions)
+        visible = {g for g in spec.answer_functions if re.search(rf"\b{g}\(", part.visible)}
+        return any(fn == h or fn in deps.get(h, ()) for h in set(part.functions) | visible)
 
     def compatible(f, g):
         return not any(touches(p, g) for p in spec.parts if f in p.functions) and \

@@ -49,6 +49,9 @@ WRONG = {
          "the softmax of Aᵀ"),
         ("self_attention", (("A = scores(Q, K, scale)", "A = scores(Q, K, True)"),), "always scaled"),
         ("self_attention", (("O = V @ A_prime", "O = (A_prime @ V.T).T"),), "A′ on the wrong side"),
+        ("previous_word_weights", (("return Wq, Wk", "return Wk, Wq"),),
+         "construction: query and key weights returned in the other order"),
+        ("previous_word_weights", (("5.0 * np.eye(N, k=1)", "2.0 * np.eye(N, k=1)"),), "construction: scores too close"),
     ],
     "04-multi-head": [
         ("multi_head_self_attention", (("Wk[head], Wv[head], scale)", "Wk[0], Wv[head], scale)"),),
@@ -69,6 +72,8 @@ WRONG = {
         ("multi_head_self_attention_batched", (("A = A / np.sqrt(Q.shape[1])", "A = A / np.sqrt(Q.shape[2])"),),
          "√N instead of √d_k"),
         ("multi_head_self_attention_batched", (("softmax(A, axis=1)", "softmax(A, axis=0)"),), "softmax across heads"),
+        ("type_group_weights", (("Wk = np.stack([reads_type, reads_group])", "Wk = np.stack([reads_group, reads_type])"),),
+         "construction: the heads in the other order"),
     ],
     "05-positional-encoding": [
         ("sinusoidal_encoding", (("P[0::2] = np.sin(angles)\n    P[1::2] = np.cos(angles[: d // 2])",
@@ -97,6 +102,10 @@ WRONG = {
         ("masked_self_attention", (("np.where(m, scores(Q, K, scale), -np.inf)", "np.where(m, scores(K, Q, scale), -np.inf)"),),
          "Q and K swapped"),
         ("masked_self_attention", (("return V @ A_prime, A_prime", "return V @ A_prime.T, A_prime"),), "O from A′ᵀ"),
+        ("conv_as_heads", (("offsets = np.arange(width) - width // 2", "offsets = width // 2 - np.arange(width)"),),
+         "construction: offsets counted the other way"),
+        ("conv_as_heads", (("Wo = np.concatenate(list(W), axis=1)", "Wo = np.concatenate(list(W), axis=1) * 2"),),
+         "construction: Wo doubled"),
     ],
     "07-vs-rnn": [
         ("rnn_forward", (("Wh @ h", "h @ Wh"),), "h @ Wh"),
