@@ -1,0 +1,169 @@
+"""A failing visible check, as a student sees it in a real JupyterLab.
+
+JupyterLab is started on 127.0.0.1 with a token, in a temporary folder holding two
+notebooks of exercise 3, and opened in headless Chromium. In the first, ``self_attention``
+takes the softmax over the rows: "Run All Cells" must show the part, what was expected, what
+came back and the hint, and no frame of the course's checks (``check_close``, ``_fail``).
+In the second, the student's own ``qkv`` raises (numpy's ``ValueError``): that error keeps its full traceback.
+"""
+
+import json
+import os
+import secrets
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
+from tests.conftest import course_env
+from tests.grading.downloads import mistake, notebook
+
+pytestmark = pytest.mark.slow
+
+A3 = "03-matrix-form"
+START_S = 90  # JupyterLab's start on a loaded 2-core machine
+RUN_MS = 120_000  # a kernel start plus every cell of the notebook
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory):
+    """(base URL, token) of a JupyterLab serving a folder with wrong.ipynb and raises.ipynb."""
+    base = tmp_path_factory.mktemp("lab")
+    work, home = base / "work", base / "home"
+    work.mkdir()
+    home.mkdir()
+    (work / "wrong.ipynb").write_text(notebook(A3, mistake(A3, "sa-softmax-rows")), encoding="utf-8")
+    raises = {"qkv_answer": "def qkv(I, Wq, Wk, Wv):\n    return Wq @ I, Wk @ I, Wv @ I.T\n"}  # numpy raises
+    (work / "raises.ipynb").write_text(notebook(A3, raises), encoding="utf-8")
+    port, token = _free_port(), secrets.token_hex(16)
+    env = course_env()
+    # Jupyter's and IPython's own folders in the temporary folder: nothing of the machine's
+    # settings, nothing written outside it.
+    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"), HOME=str(home))
+    cmd = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
+           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
+           *(["--allow-root"] if os.geteuid() == 0 else [])]
+    log = open(base / "lab.log", "w")
+    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + START_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
+                    json.load(r)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("jupyter lab did not start:\n" + (base / "lab.log").read_text()[-4000:], pytrace=False)
+                time.sleep(0.2)  # polling the server's status: no event to wait on from outside
+        yield url, token
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        b = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        yield b
+        b.close()
+
+
+#: The notebook panel that shows the file ``path``, or undefined (the start of each function below).
+PANEL_JS = """
+  const nb = window.jupyterapp &&
+    [...window.jupyterapp.shell.widgets('main')].find(w => w.context && w.context.path === path && w.content);
+"""
+
+#: True once the notebook's kernel is idle and no code cell is queued or running ("[*]").
+DONE_JS = "path => {" + PANEL_JS + """
+  if (!nb || !nb.sessionContext) return false;
+  const kernel = nb.sessionContext.session && nb.sessionContext.session.kernel;
+  if (!kernel || kernel.status !== 'idle') return false;
+  const prompts = [...nb.node.querySelectorAll('.jp-CodeCell .jp-InputPrompt')];
+  return prompts.length > 0 && !prompts.some(p => p.textContent.includes('*'));
+}"""
+
+#: Runs every cell of the notebook, once its kernel is ready.
+RUN_ALL_JS = "async path => {" + PANEL_JS + """
+  await nb.sessionContext.ready;
+  window.jupyterapp.shell.activateById(nb.id);
+  await window.jupyterapp.commands.execute('notebook:run-all-cells');
+}"""
+
+#: Per code cell with an error output: its first line and the error's rendered text.
+ERRORS_JS = "path => {" + PANEL_JS + """
+  return [...nb.content.widgets]
+    .filter(cell => cell.model.type === 'code')
+    .map(cell => ({first: cell.model.sharedModel.getSource().split('\\n')[0],
+                   errors: [...cell.node.querySelectorAll(
+                       '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
+                     .map(e => e.innerText)}))
+    .filter(cell => cell.errors.length);
+}"""
+
+
+def run_all(browser, lab, name):
+    """Open ``name`` in JupyterLab, run all its cells, wait until done; return ERRORS_JS's list."""
+    url, token = lab
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(f"{url}/lab/tree/{name}?token={token}")
+        page.wait_for_function(DONE_JS, arg=name, timeout=RUN_MS)  # open, and its kernel started
+        page.evaluate(RUN_ALL_JS, name)
+        page.wait_for_function(DONE_JS, arg=name, timeout=RUN_MS)
+        return page.evaluate(ERRORS_JS, name)
+    finally:
+        context.close()
+
+
+def test_a_failing_check_shows_part_expected_got_and_hint_without_a_traceback(browser, lab):
+    errors = run_all(browser, lab, "wrong.ipynb")
+    assert len(errors) == 1, errors  # run-all stops at the first error: the test cell of part 3
+    cell = errors[0]
+    assert cell["first"].startswith("# Part 3 ("), cell
+    text = "\n".join(cell["errors"])
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    assert lines[0] == "Part 3: a check failed.", text
+    assert lines[1] == "the column sums of A′ should be", text
+    assert lines[2] == "[1. 1. 1. 1.]", text
+    assert lines[3] == "but yours is", text
+    assert lines[5].startswith("Hint: A′ is the softmax of each column of A (axis=0): did you normalise the rows?"), text
+    assert len(lines) == 6, text
+    for frame in ("check_close", "_fail", "check_shape", "Traceback", "File ", "Cell In", "CheckFailed"):
+        assert frame not in text, f"{frame!r} in the rendered error:\n{text}"
+
+
+def test_an_error_in_the_students_own_code_keeps_its_traceback(browser, lab):
+    errors = run_all(browser, lab, "raises.ipynb")
+    assert len(errors) == 1, errors
+    assert errors[0]["first"].startswith("# Part 1 ("), errors[0]
+    text = "\n".join(errors[0]["errors"])
+    assert "ValueError" in text and "matmul" in text, text
+    assert "in qkv" in text and "Wv @ I.T" in text, text  # the student's own frame and line
+    assert "a check failed" not in text, text
