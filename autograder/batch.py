@@ -46,6 +46,7 @@ from .pool import run_tasks
 from .progress import Progress
 from .report import write_report
 from .sandbox import Limits
+from .sections import reread_links
 
 GRADER_VERSION = "1"
 
@@ -55,8 +56,11 @@ class GraderBusy(RuntimeError):
 
 
 def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
-                layout=None, scheduler=None, in_flight=None, db_url=None):
+                layout=None, scheduler=None, in_flight=None, db_url=None, book_url=None):
     """Grade every student of ``submissions``; returns the list of results (one per student).
+
+    ``book_url``: the course website's address, for the feedback pages' "Reread:" links
+    (:func:`autograder.sections.reread_links`; None: links relative to the site's root).
 
     ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None).
     ``scheduler``: a Dask scheduler's address (grade there, at most ``in_flight`` tasks at a
@@ -82,20 +86,22 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
             raise
         in_flight = in_flight or 2 * threads
     try:
-        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                       book_url)
     finally:
         if client is not None:
             client.close()
 
 
-def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, book_url):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url)
+        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                            book_url)
     except SQLAlchemyError as exc:  # the database server went away during the run
         if not db_url:
             raise
@@ -107,14 +113,16 @@ def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, clien
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url):
+def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
+                 book_url):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
     intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout)
     snap = prepare_course(out, spec, stream, db_url)
+    reread = reread_links(spec, book_url)  # in the feedback pages: another site regrades
     config_digest = hashlib.sha256(json.dumps(
-        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
+        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox, reread], sort_keys=True).encode()).hexdigest()
 
     students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings
@@ -135,7 +143,7 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
         for sub, digest in todo:
             yield {"assignment": spec.id, "notebook": notebook, "student_id": sub.student_id,
                    "path": str(sub.path) if sub.path else None, "out": str(out), "limits": limits.as_dict(),
-                   "sandbox": sandbox, "source": snap, "digest": digest, "notes": sub.notes}
+                   "sandbox": sandbox, "source": snap, "digest": digest, "notes": sub.notes, "reread": reread}
 
     def on_result(result):
         writer.add(result)

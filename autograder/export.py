@@ -24,8 +24,9 @@ identities: the SIS ids and the section for Canvas, the email address and ID num
 Moodle, and adds the students who handed in nothing.
 
 ``report.html``
-    One page, offline: the class's most common catalogued mistakes across the assignments,
-    each with the number of students who made it and a link to the section of the chapter
+    One page, offline: the class's most common mistakes across the assignments (families of
+    mistakes, each counted once per student however it was made, and catalogued mistakes
+    outside any family), each with the number of students who made it and a link to the section of the chapter
     that teaches it again; then each assignment's score distribution.
 """
 
@@ -42,6 +43,7 @@ from pathlib import Path
 from . import assignments, roster
 from .check import named_mistake
 from .roster import FIELDS
+from .sections import mistake_function, section_link, section_title  # noqa: F401 - section_title: the tests
 
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -172,43 +174,79 @@ def moodle_csv(graded, students):
 
 # ----------------------------------------------------------------------------- what to reteach
 
-def section_title(page, label):
-    """The heading under ``(label)=`` in ``book/<page>.md`` as plain text, or None."""
-    try:
-        text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
-    except OSError:
-        return None
-    m = re.search(rf"^\({re.escape(label)}\)=\s*\n#+\s+(.+)$", text, re.MULTILINE)
-    return m.group(1).replace("$", "").strip() if m else None  # the report shows no math: $A = K^T Q$ as text
+#: Short names of the families of mistakes (:mod:`autograder.families`) for the class report.
+FAMILY_NAMES = {
+    "missing-check": "a missing input check (no ValueError)",
+    "missing-transpose": "a transpose missing",
+    "extra-transpose": "a transpose too many",
+    "transposed": "a result transposed",
+    "missing-term": "a term of a sum missing",
+    "wrong-axis": "a sum or softmax over the wrong axis",
+    "scale": "a scale missing, extra or wrong (√d_k)",
+    "wrong-size": "a size read from the wrong axis",
+    "operator": "a wrong arithmetic operation",
+    "roles": "the roles of Q, K and V mixed up",
+    "sin-cos": "sin and cos swapped",
+    "off-by-one": "an off-by-one bound",
+    "overflow": "an overflowing softmax (the maximum not subtracted)",
+    "no-tanh": "the tanh missing",
+}
+
+
+@dataclasses.dataclass
+class Mistake:
+    """A mistake the class made, counted once per student: a family of mistakes (however each
+    student came to it: a catalogued mistake or another code path), else a catalogued one."""
+
+    spec: object
+    function: str
+    family: str | None
+    mistakes: set  # the catalogued mistakes among the students' answers
+    students: set
+
+    @property
+    def ids(self):
+        caught = ", ".join(sorted(self.mistakes))
+        if self.family is None:
+            return caught
+        return f"family {self.family}" + (f": {caught}" if caught else "")
+
+    @property
+    def message(self):
+        if self.family is None:
+            return self.spec.mistake(next(iter(sorted(self.mistakes)))).message
+        family = next((f for f in self.spec.families if f.id == self.family), None)
+        return FAMILY_NAMES.get(self.family) or (family.message if family else self.family)
+
+
+def named(part):
+    """(catalogued mistake id or None, family id or None) of a part in the journal; results
+    written before the parts carried them name the catalogued mistake in the message only."""
+    return part.get("mistake") or named_mistake(part.get("message")), part.get("family")
 
 
 def common_mistakes(graded):
-    """[(students, spec, mistake)], most common first: each catalogued mistake and who made it."""
-    found = []
+    """[Mistake], most common first; a student counts once per family (or catalogued mistake)."""
+    found = {}
     for g in graded:
-        who = {}
         for sid, result in g.results.items():
-            for part in (result or {}).get("parts", {}).values():
-                mid = named_mistake(part.get("message"))
+            for pid, part in (result or {}).get("parts", {}).items():
+                mid, family = named(part)
                 if mid:
-                    who.setdefault(mid, set()).add(sid)
-        for mid, sids in who.items():
-            try:
-                found.append((len(sids), g.spec, g.spec.mistake(mid)))
-            except KeyError:
-                continue  # a mistake no longer in the catalogue
+                    try:
+                        g.spec.mistake(mid)
+                    except KeyError:
+                        mid = None  # a mistake no longer in the catalogue
+                if not (mid or family):
+                    continue
+                function = mistake_function(g.spec, pid, mid)
+                key = (g.spec.id, function, family or f"mistake {mid}")
+                m = found.setdefault(key, Mistake(g.spec, function, family, set(), set()))
+                m.students.add(sid)
+                if mid:
+                    m.mistakes.add(mid)
     order = {aid: i for i, aid in enumerate(assignments.ids())}
-    return sorted(found, key=lambda f: (-f[0], order[f[1].id], f[2].id))
-
-
-def section_link(spec, function, site):
-    """(URL, text) of the book section that teaches ``function``."""
-    label = spec.sections.get(function)
-    url = f"{site.rstrip('/')}/book/{spec.page}.html"
-    title = section_title(spec.page, label) if label else None
-    if title:
-        return f"{url}#{label}", f"Chapter {spec.chapter}, {title}"
-    return url, f"Chapter {spec.chapter}: {spec.chapter_title}"
+    return sorted(found.values(), key=lambda m: (-len(m.students), order[m.spec.id], m.function or "", m.ids))
 
 
 def report_html(graded, students, site):
@@ -217,12 +255,12 @@ def report_html(graded, students, site):
     esc = html.escape
     mistakes = common_mistakes(graded)
     rows = "".join(
-        f"<tr><td>{n}</td><td><code>{esc(spec.id)}</code> <code>{esc(m.function)}</code></td>"
-        f"<td>{esc(m.message)} <small>({esc(m.id)})</small></td>"
+        f"<tr><td>{len(m.students)}</td><td><code>{esc(m.spec.id)}</code> <code>{esc(m.function)}</code></td>"
+        f"<td>{esc(m.message)} <small>({esc(m.ids)})</small></td>"
         f"<td><a href=\"{esc(url)}\">{esc(text)}</a></td></tr>"
-        for n, spec, m in mistakes for url, text in [section_link(spec, m.function, site)])
+        for m in mistakes for url, text in [section_link(m.spec, m.function, site)])
     reteach = (f"<table id='mistakes'><tr><th>students</th><th>where</th><th>mistake</th><th>reteach</th></tr>{rows}</table>"
-               if mistakes else "<p id='mistakes'>No submission matched a catalogued mistake.</p>")
+               if mistakes else "<p id='mistakes'>No submission matched a catalogued mistake or a family of mistakes.</p>")
     parts = []
     for g in graded:
         results = [g.results[r["student_id"]] or {"status": r["status"], "score": float(r["score"]), "parts": {}}
@@ -241,8 +279,10 @@ figure{{margin:1em 0}}</style></head><body>
 <h1>Class report</h1>
 <p>{len(students)} student(s), {len(graded)} assignment(s): {", ".join(esc(g.spec.id) for g in graded)}.</p>
 <h2>What to reteach</h2>
-<p>The catalogued mistakes the class made, most common first: how many students made each, and the
-section of the chapter that teaches that step.</p>
+<p>The mistakes the class made, most common first: how many students made each, and the section of
+the chapter that teaches that step. A family of mistakes (a softmax over the wrong axis, a transpose
+missing, ...) counts each student once, whichever code led there; the catalogued mistakes in it are
+named after it.</p>
 {reteach}
 <h2>Scores</h2>
 {"".join(parts)}

@@ -16,11 +16,14 @@ Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
 :func:`carry_notebook`), ``out`` (the OUT folder; only :func:`grade` needs it), ``limits``
 (dict of :class:`autograder.sandbox.Limits`), ``sandbox`` (bool), ``prefetch`` (bool, default
 true: start the next kernel during this notebook), ``source`` (the snapshot), ``digest`` and
-``notes`` (carried through to the result).
+``notes`` (carried through to the result), ``reread`` (``{function: [URL, text]}``, the
+book's section that teaches each function, :func:`autograder.sections.reread_links`; a failed
+part whose mistake is named gets a "Reread:" line with that link on the feedback page).
 
 Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
 :data:`STATUSES`), ``score``, ``max_score``, ``parts`` (``{part id: {"score", "max_score",
-"message"}}``), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
+"message", "mistake", "family"}}``: the catalogued mistake and the family of mistakes the part's
+answer matched, or None; when one is named, also ``"function"``: the function it was made in), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
 relative to OUT, or None), ``seconds``; from :func:`run` also ``files`` (``{path relative to
 OUT: text}``).
 
@@ -287,6 +290,10 @@ def feedback_page(nb, result, task):
         if meta.get("grade") and gid in result["parts"]:
             meta["score"] = result["parts"][gid]["score"]
             meta["points"] = result["parts"][gid]["max_score"]
+            line = reread_line(result["parts"][gid], task.get("reread") or {})
+            if line and cell.cell_type == "code":
+                cell.outputs.append(nbformat.from_dict(
+                    {"output_type": "display_data", "metadata": {}, "data": {"text/html": line}}))
         if meta.get("solution"):
             meta["comment"] = None
     resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
@@ -301,6 +308,21 @@ def feedback_page(nb, result, task):
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
     return body
+
+
+def reread_line(part, reread):
+    """The line under a failed part whose mistake is named (catalogued or a family): "Reread:"
+    and a link to the book's section that teaches the function it was made in, or None.
+    ``reread`` is the task's ``{function: [URL, text]}`` (:func:`autograder.sections.reread_links`)."""
+    if part.get("score", 0) >= part.get("max_score", 0) or not (part.get("mistake") or part.get("family")):
+        return None
+    link = reread.get(part.get("function") or "")
+    if not link:
+        return None
+    url, text = link
+    chapter, _, section = text.partition(", ")
+    shown = f"{html.escape(chapter)}, <em>{html.escape(section)}</em>" if section else html.escape(text)
+    return f'<p class="reread">Reread: <a href="{html.escape(url)}">{shown}</a></p>'
 
 
 _EXPORTER = None
@@ -403,8 +425,10 @@ def _grade_notebook(nb, task, result):
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
 
+    from . import assignments
     from .check import ProbeCheck
     from .execute import SandboxExecute
+    from .sections import mistake_function
 
     result["notes"] += sanitise(nb, task["source"])
     limits = Limits(**task["limits"])
@@ -422,6 +446,7 @@ def _grade_notebook(nb, task, result):
     nb, resources = ProbeCheck().preprocess(nb, resources)
     nb, resources = LimitOutput().preprocess(nb, resources)
     verdicts = (resources.get("probe_check") or {}).get("parts", {})
+    spec = assignments.get(task["assignment"])
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
@@ -429,7 +454,11 @@ def _grade_notebook(nb, task, result):
             score, max_score = determine_grade(cell)
             part = result["parts"][gid]
             part["score"] = float(score or 0)
-            part["message"] = verdicts.get(gid, {}).get("message", "")
+            verdict = verdicts.get(gid, {})
+            part["message"] = verdict.get("message", "")
+            part["mistake"], part["family"] = verdict.get("mistake"), verdict.get("family")
+            if part["mistake"] or part["family"]:
+                part["function"] = mistake_function(spec, gid, part["mistake"])
     result["score"] = sum(p["score"] for p in result["parts"].values())
     result["status"] = _status(nb, events, resources, result)
     return nb
