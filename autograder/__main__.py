@@ -233,7 +233,7 @@ def _export(args):
         print(f"python -m autograder export: {exc}", file=sys.stderr)
         return 2
     for note in notes:
-        print(f"roster: {note}", file=sys.stderr)
+        print(note if note.startswith("manual grading: ") else f"roster: {note}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 

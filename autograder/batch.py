@@ -47,6 +47,7 @@ from .progress import Progress
 from .report import write_report
 from .sandbox import Limits
 from .sections import reread_links
+from .task import is_manual
 
 GRADER_VERSION = "1"
 
@@ -182,9 +183,16 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
     write_if_changed(out / STATE / "intake.json", json.dumps(
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
          "rejected": intake.rejected}, indent=1, sort_keys=True, ensure_ascii=False))
-    write_grades_csv(out / "grades.csv", results, spec, identities)
+    manual_cells = {c["name"]: c["points"] for c in snap["cells"] if is_manual(c)}
+    manual = gradebook.manual_grades(gradebook.url(out, db_url), spec) if manual_cells else {}
+    if manual is None:
+        stream.write(f"the gradebook {gradebook.shown(gradebook.url(out, db_url))} could not be read: the points "
+                     "given by hand are left out of grades.csv and counted as still to grade\n")
+        manual = {r["student_id"]: {} for r in results if r["status"] != "missing"}
+    write_grades_csv(out / "grades.csv", results, spec, identities, manual_cells, manual)
     write_report(out / "report.html", results, spec,
-                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
+                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched],
+                 manual_cells, manual)
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results

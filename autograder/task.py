@@ -21,7 +21,10 @@ book's section that teaches each function, :func:`autograder.sections.reread_lin
 part whose mistake is named gets a "Reread:" line with that link on the feedback page).
 
 Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
-:data:`STATUSES`), ``score``, ``max_score``, ``parts`` (``{part id: {"score", "max_score",
+:data:`STATUSES`), ``score`` and ``max_score`` (the automatic parts only), ``manual``
+(``{cell id: {"max_score", "answered"}}``: the cells graded by hand, in formgrader, whose
+points are never in ``score``; an answer left as handed out gets 0 from nbgrader),
+``parts`` (``{part id: {"score", "max_score",
 "message", "mistake", "family"}}``: the catalogued mistake and the family of mistakes the part's
 answer matched, or None; when one is named, also ``"function"``: the function it was made in), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
 relative to OUT, or None), ``seconds``; from :func:`run` also ``files`` (``{path relative to
@@ -69,14 +72,21 @@ STATUSES = {
 }
 
 
+def is_manual(cell):
+    """Is this source cell graded by hand (nbgrader's "Manually graded answer": grade and solution)?"""
+    return bool(cell["grade"] and cell["solution"])
+
+
 def result_skeleton(task):
+    cells = task["source"]["cells"]
     parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
-             for c in task["source"]["cells"] if c["grade"]}
+             for c in cells if c["grade"] and not is_manual(c)}
+    manual = {c["name"]: {"max_score": float(c["points"]), "answered": False} for c in cells if is_manual(c)}
     return {
         "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
         "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
-        "parts": parts, "notes": list(task.get("notes", [])), "feedback": None, "autograded": None,
-        "seconds": 0.0,
+        "parts": parts, "manual": manual, "notes": list(task.get("notes", [])), "feedback": None,
+        "autograded": None, "seconds": 0.0,
     }
 
 
@@ -287,6 +297,12 @@ def feedback_page(nb, result, task):
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result.get("manual", {}):
+            # not scored yet: shown as a plain cell with a line that says so, not as "0 / P"
+            meta["grade"] = False
+            points = result["manual"][gid]["max_score"]
+            cell.source = (f"*Graded by hand ({points:g} point{'s' if points != 1 else ''}): your instructor "
+                           "grades this answer; its points are not in the score above.*\n\n" + cell.source)
         if meta.get("grade") and gid in result["parts"]:
             meta["score"] = result["parts"][gid]["score"]
             meta["points"] = result["parts"][gid]["max_score"]
@@ -450,6 +466,10 @@ def _grade_notebook(nb, task, result):
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result["manual"]:
+            # graded by hand; nbgrader gives 0 now only to an answer left as it was handed out
+            score, _ = determine_grade(cell)
+            result["manual"][gid]["answered"] = score is None
         if meta.get("grade") and gid in result["parts"]:
             score, max_score = determine_grade(cell)
             part = result["parts"][gid]
