@@ -11,13 +11,19 @@ cell with nbgrader's grade and solution flags, 2 points), as the exercises will 
 - ``vkeys``: V computed with Wk, a mistake of no catalogue, named by its family ("roles").
 """
 
+import contextlib
 import copy
 import csv
 import json
+import os
 import re
+import secrets
 import shutil
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -87,6 +93,52 @@ def export(*outs, to):
                              "--site", SITE], cwd=ROOT, env=course_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     return result
+
+
+@contextlib.contextmanager
+def formgrader(out, home):
+    """``api(method, path, data=None, raw=False)`` of a Jupyter server with nbgrader's formgrader,
+    started in OUT (its nbgrader_config.py makes OUT the course folder), on 127.0.0.1 with a token."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    token = secrets.token_hex(16)
+    env = course_env()
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"))
+    home.mkdir(parents=True, exist_ok=True)
+    cmd = [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
+           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+           *(["--allow-root"] if os.geteuid() == 0 else [])]
+    with open(home / "server.log", "w") as log:
+        proc = subprocess.Popen(cmd, cwd=out, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+
+    def api(method, path, data=None, raw=False):
+        body = json.dumps(data).encode() if data is not None else None
+        req = urllib.request.Request(base + path, data=body, method=method,
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+        with urllib.request.urlopen(req, timeout=60) as r:
+            return r.read() if raw else json.load(r)
+
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                api("GET", "/api/status")
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("jupyter server did not start:\n" + (home / "server.log").read_text()[-3000:])
+                time.sleep(0.2)  # polling the server's status: no event to wait on from outside
+        yield api
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
 
 
 def rows(path):
@@ -258,17 +310,15 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     assert (e["right"][A3], e["right"][f"{A3} manual"], e["right"][f"{A3} manual ungraded"], e["right"]["total"],
             e["right"]["manual ungraded"]) == ("10", "", "2", "10", "2")
 
-    # The instructor grades the answer in formgrader: what its API does (apihandlers.GradeHandler.put).
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{out / 'gradebook.db'}", "self-attention") as gb:
-        grade = gb.find_grade(QUESTION, "matrix_form", A3, "right")
-        assert grade.needs_manual_grade and grade.auto_score is None
-        grade.manual_score = 1.5
-        grade.needs_manual_grade = False
-        gb.db.commit()
-        untouched = gb.find_grade("self_attention", "matrix_form", A3, "right")
-        assert untouched.auto_score == 4 and not untouched.needs_manual_grade
+    # The instructor grades the answer in formgrader, served from OUT as the course folder.
+    with formgrader(out, tmp_path / "home") as api:
+        subs_ = {s["student"]: s for s in api("GET", f"/formgrader/api/submitted_notebooks/{A3}/matrix_form")}
+        grades = {g["name"]: g for g in api("GET", f"/formgrader/api/grades?submission_id={subs_['right']['id']}")}
+        assert grades[QUESTION]["needs_manual_grade"] and grades[QUESTION]["auto_score"] is None
+        assert grades["self_attention"]["auto_score"] == 4 and not grades["self_attention"]["needs_manual_grade"]
+        saved = api("PUT", f"/formgrader/api/grade/{grades[QUESTION]['id']}", {"manual_score": 1.5, "extra_credit": None})
+        assert saved["manual_score"] == 1.5 and not saved["needs_manual_grade"]
+        assert api("GET", f"/formgrader/submissions/{subs_['right']['id']}/", raw=True)  # the page to grade on
 
     export(out, to=tmp_path / "after")
     e = rows(tmp_path / "after" / "grades.csv")
