@@ -31,8 +31,8 @@ Moodle, and adds the students who handed in nothing.
 ``report.html``
     One page, offline: the class's most common mistakes across the assignments (families of
     mistakes, each counted once per student however it was made, and catalogued mistakes
-    outside any family), each with the number of students who made it and a link to the section of the chapter
-    that teaches it again; then each assignment's score distribution.
+    outside any family), each with the number of students who made it and a link to the
+    section of the chapter that teaches it again; then each assignment's score distribution.
 """
 
 from __future__ import annotations
@@ -48,7 +48,7 @@ from pathlib import Path
 from . import assignments, gradebook, roster
 from .check import named_mistake
 from .roster import FIELDS
-from .sections import mistake_function, section_link, section_title  # noqa: F401 - section_title: the tests
+from .sections import mistake_function, section_link
 
 ROOT = Path(__file__).resolve().parents[1]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -67,8 +67,7 @@ def mistake_function(spec, part_id, mistake_id=None):
 
 def reread_links(spec, site=None):
     """{function: [URL, text]} for every function of ``spec`` with a section (JSON-ready, for a task)."""
-    functions = {f for p in spec.parts for f in p.functions} | set(spec.sections)
-    return {f: list(section_link(spec, f, site)) for f in sorted(functions) if f in spec.sections}
+    return {f: list(section_link(spec, f, site)) for f in sorted(spec.sections)}
 
 
 def configured_site(config=ROOT / "_config.yml"):

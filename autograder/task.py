@@ -24,11 +24,11 @@ Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, s
 :data:`STATUSES`), ``score`` and ``max_score`` (the automatic parts only), ``manual``
 (``{cell id: {"max_score", "answered"}}``: the cells graded by hand, in formgrader, whose
 points are never in ``score``; an answer left as handed out gets 0 from nbgrader),
-``parts`` (``{part id: {"score", "max_score",
-"message", "mistake", "family"}}``: the catalogued mistake and the family of mistakes the part's
-answer matched, or None; when one is named, also ``"function"``: the function it was made in), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
-relative to OUT, or None), ``seconds``; from :func:`run` also ``files`` (``{path relative to
-OUT: text}``).
+``parts`` (``{part id: {"score", "max_score", "message", "mistake", "family"}}``: the
+catalogued mistake and the family of mistakes the part's answer matched, or None; when one is
+named, also ``"function"``: the function it was made in), ``notes`` (list of sentences),
+``feedback`` and ``autograded`` (paths relative to OUT, or None), ``seconds``; from
+:func:`run` also ``files`` (``{path relative to OUT: text}``).
 
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
