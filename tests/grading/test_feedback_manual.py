@@ -334,3 +334,24 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     grades = rows(out / "grades.csv")
     assert (grades["right"]["score"], grades["right"]["manual_score"], grades["right"]["manual_ungraded"]) == \
         ("10", "1.5", "0")
+
+
+def test_a_failing_visible_check_is_an_error_output_that_nbgrader_scores_0(tmp_path):
+    """The kernel's error message for a failing check: the short lines of ``_render_traceback_``
+    in ``traceback`` (what JupyterLab, the classic Notebook and VS Code show), and an error
+    output, which nbgrader's ``determine_grade`` scores 0."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbgrader.utils import determine_grade
+
+    nb = nbformat.reads(notebook(A3, mistake(A3, "sa-softmax-rows")), as_version=4)
+    NotebookClient(nb, allow_errors=True, kernel_name="python3", timeout=120,
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    cell = next(c for c in nb.cells if (c.metadata.get("nbgrader") or {}).get("grade_id") == "self_attention")
+    errors = [o for o in cell.outputs if o.output_type == "error"]
+    assert len(errors) == 1 and errors[0].ename == "CheckFailed", cell.outputs
+    shown = "\n".join(errors[0].traceback)
+    assert shown.splitlines()[0] == "\x1b[1;31mPart 3: a check failed.\x1b[0m"
+    assert "the column sums of A′ should be" in shown and "Hint: A′ is the softmax of each column" in shown
+    assert not any(frame in shown for frame in ("check_close", "_fail", "Traceback", "File "))
+    assert determine_grade(cell) == (0, 4)
