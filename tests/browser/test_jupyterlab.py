@@ -4,36 +4,20 @@ JupyterLab is started on 127.0.0.1 with a token, in a temporary folder holding t
 notebooks of exercise 3, and opened in headless Chromium. In the first, ``self_attention``
 takes the softmax over the rows: "Run All Cells" must show the part, what was expected, what
 came back and the hint, and no frame of the course's checks (``check_close``, ``_fail``).
-In the second, the student's own ``qkv`` raises (numpy's ``ValueError``): that error keeps its full traceback.
+In the second, the student's own ``qkv`` raises (numpy's ``ValueError``): that error keeps its
+full traceback.
 """
-
-import json
-import os
-import secrets
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
 from tests.browser.conftest import CHROMIUM, CHROMIUM_FLAGS
-from tests.conftest import course_env
 from tests.grading.downloads import mistake, notebook
+from tests.grading.servers import jupyter
 
 pytestmark = pytest.mark.slow
 
 A3 = "03-matrix-form"
-START_S = 90  # JupyterLab's start on a loaded 2-core machine
 RUN_MS = 120_000  # a kernel start plus every cell of the notebook
-
-
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -42,45 +26,14 @@ def lab(tmp_path_factory):
     base = tmp_path_factory.mktemp("lab")
     work, home = base / "work", base / "home"
     work.mkdir()
-    home.mkdir()
     (work / "wrong.ipynb").write_text(notebook(A3, mistake(A3, "sa-softmax-rows")), encoding="utf-8")
     raises = {"qkv_answer": "def qkv(I, Wq, Wk, Wv):\n    return Wq @ I, Wk @ I, Wv @ I.T\n"}  # numpy raises
     (work / "raises.ipynb").write_text(notebook(A3, raises), encoding="utf-8")
-    port, token = _free_port(), secrets.token_hex(16)
-    env = course_env()
-    # Jupyter's and IPython's own folders in the temporary folder: nothing of the machine's
-    # settings, nothing written outside it.
-    env.update(JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"), HOME=str(home))
-    cmd = [str(Path(sys.executable).parent / "jupyter-lab"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}", "--ServerApp.port_retries=0",
-           "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-           "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-           f"--LabApp.user_settings_dir={home / 'settings'}", f"--LabApp.workspaces_dir={home / 'workspaces'}",
-           *(["--allow-root"] if os.geteuid() == 0 else [])]
-    log = open(base / "lab.log", "w")
-    proc = subprocess.Popen(cmd, cwd=work, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + START_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/api/status?token={token}", timeout=5) as r:
-                    json.load(r)
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("jupyter lab did not start:\n" + (base / "lab.log").read_text()[-4000:], pytrace=False)
-                time.sleep(0.2)  # polling the server's status: no event to wait on from outside
-        yield url, token
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
+    with jupyter("lab", work, home, "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+                 f"--LabApp.user_settings_dir={home / 'settings'}",
+                 f"--LabApp.workspaces_dir={home / 'workspaces'}") as server:
+        yield server
 
 
 @pytest.fixture(scope="module")

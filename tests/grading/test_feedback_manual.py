@@ -15,14 +15,10 @@ import contextlib
 import copy
 import csv
 import json
-import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
@@ -35,6 +31,7 @@ from autograder.sections import reread_links, section_link
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import mistake, notebook
+from tests.grading.servers import jupyter
 
 pytestmark = pytest.mark.slow
 
@@ -98,47 +95,16 @@ def export(*outs, to):
 @contextlib.contextmanager
 def formgrader(out, home):
     """``api(method, path, data=None, raw=False)`` of a Jupyter server with nbgrader's formgrader,
-    started in OUT (its nbgrader_config.py makes OUT the course folder), on 127.0.0.1 with a token."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    token = secrets.token_hex(16)
-    env = course_env()
-    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
-               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"))
-    home.mkdir(parents=True, exist_ok=True)
-    cmd = [str(Path(sys.executable).parent / "jupyter-server"), "--no-browser", "--ip=127.0.0.1", f"--port={port}",
-           "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
-           *(["--allow-root"] if os.geteuid() == 0 else [])]
-    with open(home / "server.log", "w") as log:
-        proc = subprocess.Popen(cmd, cwd=out, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
+    started in OUT (its nbgrader_config.py makes OUT the course folder)."""
+    with jupyter("server", out, home) as (base, token):
+        def api(method, path, data=None, raw=False):
+            body = json.dumps(data).encode() if data is not None else None
+            req = urllib.request.Request(base + path, data=body, method=method, headers={
+                "Authorization": f"token {token}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.read() if raw else json.load(r)
 
-    def api(method, path, data=None, raw=False):
-        body = json.dumps(data).encode() if data is not None else None
-        req = urllib.request.Request(base + path, data=body, method=method,
-                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
-        with urllib.request.urlopen(req, timeout=60) as r:
-            return r.read() if raw else json.load(r)
-
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                api("GET", "/api/status")
-                break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    pytest.fail("jupyter server did not start:\n" + (home / "server.log").read_text()[-3000:])
-                time.sleep(0.2)  # polling the server's status: no event to wait on from outside
         yield api
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 def rows(path):
