@@ -3,7 +3,8 @@
 A histogram of scores and the pass rate of each part (matplotlib, embedded as inline SVG),
 a table of status counts, the list of flagged submissions (every status but ``graded``,
 and graded ones with notes) each with its reason, the intake's rejected entries and the
-files that matched no student. The page has no timestamps and no external requests, so the
+files that matched no student; for an assignment with written answers graded by hand, the
+students whose answers still wait for it. The page has no timestamps and no external requests, so the
 same results give the same bytes.
 """
 
@@ -65,8 +66,8 @@ def figures(results, spec):
 
 
 def manual_section(results, manual_cells, manual, auto_points):
-    """The report's "Graded by hand" section: the points of the cells graded by hand, who still
-    waits for them, and how to grade them; "" when the assignment has none."""
+    """The report's "Graded by hand" section: the points of the cells graded by hand (in formgrader)
+    and who still waits for them; "" when the assignment has none."""
     from .gradebook import manual_points
 
     if not manual_cells:
