@@ -4,8 +4,8 @@ A histogram of scores and the pass rate of each part (matplotlib, embedded as in
 a table of status counts, the list of flagged submissions (every status but ``graded``,
 and graded ones with notes) each with its reason, the intake's rejected entries and the
 files that matched no student; for an assignment with written answers graded by hand, the
-students whose answers still wait for it. The page has no timestamps and no external requests, so the
-same results give the same bytes.
+students whose answers still wait for it. The page has no timestamps and no external
+requests, so the same results give the same bytes.
 """
 
 from __future__ import annotations
