@@ -1,7 +1,9 @@
-"""A failing visible check, as a student sees it in a real JupyterLab.
+"""A failing visible check, as a student sees it in a real JupyterLab and Notebook 7.
 
-JupyterLab is started on 127.0.0.1 with a token, in a temporary folder holding two
-notebooks of exercise 3, and opened in headless Chromium. In the first, ``self_attention``
+JupyterLab, then Notebook 7 (the classic Notebook's successor), is started on 127.0.0.1 with
+a token, in a temporary folder holding two notebooks of exercise 3, and opened in headless
+Chromium. Both render the kernel's error message, whose ``traceback`` IPython fills from
+``_render_traceback_`` (VS Code renders the same field; it is not tested here). In the first, ``self_attention``
 takes the softmax over the rows: "Run All Cells" must show the part, what was expected, what
 came back and the hint, and no frame of the course's checks (``check_close``, ``_fail``).
 In the second, the student's own ``qkv`` raises (numpy's ``ValueError``): that error keeps its
@@ -20,20 +22,28 @@ A3 = "03-matrix-form"
 RUN_MS = 120_000  # a kernel start plus every cell of the notebook
 
 
-@pytest.fixture(scope="module")
-def lab(tmp_path_factory):
-    """(base URL, token) of a JupyterLab serving a folder with wrong.ipynb and raises.ipynb."""
-    base = tmp_path_factory.mktemp("lab")
+#: The two front ends: JupyterLab, and Notebook 7 (the classic Notebook's successor, built on
+#: JupyterLab's components): (jupyter command, its app's options, the path that opens a notebook).
+APPS = {
+    "lab": ("lab", ["--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
+                    "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"], "lab/tree"),
+    "notebook": ("notebook", ["--JupyterNotebookApp.expose_app_in_browser=True"], "notebooks"),
+}
+
+
+@pytest.fixture(scope="module", params=list(APPS))
+def lab(request, tmp_path_factory):
+    """(base URL, token, path that opens a notebook) of a Jupyter front end serving a folder with
+    wrong.ipynb and raises.ipynb."""
+    app, options, opens = APPS[request.param]
+    base = tmp_path_factory.mktemp(app)
     work, home = base / "work", base / "home"
     work.mkdir()
     (work / "wrong.ipynb").write_text(notebook(A3, mistake(A3, "sa-softmax-rows")), encoding="utf-8")
     raises = {"qkv_answer": "def qkv(I, Wq, Wk, Wv):\n    return Wq @ I, Wk @ I, Wv @ I.T\n"}  # numpy raises
     (work / "raises.ipynb").write_text(notebook(A3, raises), encoding="utf-8")
-    with jupyter("lab", work, home, "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
-                 f"--LabApp.user_settings_dir={home / 'settings'}",
-                 f"--LabApp.workspaces_dir={home / 'workspaces'}") as server:
-        yield server
+    with jupyter(app, work, home, *options) as (url, token):  # settings and workspaces under home
+        yield url, token, opens
 
 
 @pytest.fixture(scope="module")
@@ -82,11 +92,11 @@ ERRORS_JS = "path => {" + PANEL_JS + """
 
 def run_all(browser, lab, name):
     """Open ``name`` in JupyterLab, run all its cells, wait until done; return ERRORS_JS's list."""
-    url, token = lab
+    url, token, opens = lab
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
-        page.goto(f"{url}/lab/tree/{name}?token={token}")
+        page.goto(f"{url}/{opens}/{name}?token={token}")
         page.wait_for_function(DONE_JS, arg=name, timeout=RUN_MS)  # open, and its kernel started
         page.evaluate(RUN_ALL_JS, name)
         page.wait_for_function(DONE_JS, arg=name, timeout=RUN_MS)
