@@ -123,7 +123,8 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
     snap = prepare_course(out, spec, stream, db_url)
     reread = reread_links(spec, book_url)  # in the feedback pages: another site regrades
     config_digest = hashlib.sha256(json.dumps(
-        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox, reread], sort_keys=True).encode()).hexdigest()
+        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox, reread],
+        sort_keys=True).encode()).hexdigest()
 
     students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings

@@ -303,7 +303,8 @@ def report_html(graded, students, site):
         f"<td><a href=\"{esc(url)}\">{esc(text)}</a></td></tr>"
         for m in mistakes for url, text in [section_link(m.spec, m.function, site)])
     reteach = (f"<table id='mistakes'><tr><th>students</th><th>where</th><th>mistake</th><th>reteach</th></tr>{rows}</table>"
-               if mistakes else "<p id='mistakes'>No submission matched a catalogued mistake or a family of mistakes.</p>")
+               if mistakes else
+               "<p id='mistakes'>No submission matched a catalogued mistake or a family of mistakes.</p>")
     parts = []
     for g in graded:
         results = [g.results[r["student_id"]] or {"status": r["status"], "score": float(r["score"]), "parts": {}}

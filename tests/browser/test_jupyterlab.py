@@ -116,7 +116,7 @@ def test_a_failing_check_shows_part_expected_got_and_hint_without_a_traceback(br
     assert lines[1] == "the column sums of A′ should be", text
     assert lines[2] == "[1. 1. 1. 1.]", text
     assert lines[3] == "but yours is", text
-    assert lines[5].startswith("Hint: A′ is the softmax of each column of A (axis=0): did you normalise the rows?"), text
+    assert lines[5] == "Hint: A′ is the softmax of each column of A (axis=0): did you normalise the rows?", text
     assert len(lines) == 6, text
     for frame in ("check_close", "_fail", "check_shape", "Traceback", "File ", "Cell In", "CheckFailed"):
         assert frame not in text, f"{frame!r} in the rendered error:\n{text}"

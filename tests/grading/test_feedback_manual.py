@@ -206,7 +206,8 @@ def test_each_named_mistake_sends_the_student_to_its_section(graded):
     outputs_url, outputs_text = section_link(spec, "self_attention", SITE)
     qkv_url, qkv_text = section_link(spec, "qkv", SITE)
     assert outputs_text == "Chapter 3, Step 3: all outputs at once, O = VA′"
-    assert reread(feedback(out, "rows")) == [(outputs_url, f"Reread: {outputs_text}", "Step 3: all outputs at once, O = VA′")]
+    assert reread(feedback(out, "rows")) == [
+        (outputs_url, f"Reread: {outputs_text}", "Step 3: all outputs at once, O = VA′")]
     assert reread(feedback(out, "ownrows")) == reread(feedback(out, "rows"))
     # qkv is wrong: its own part, and self_attention (which calls it) fails too, by no name
     assert [x[0] for x in reread(feedback(out, "vkeys"))][:1] == [qkv_url] and qkv_text.startswith("Chapter 3, ")
@@ -216,7 +217,8 @@ def test_each_named_mistake_sends_the_student_to_its_section(graded):
 def test_without_a_site_the_link_is_relative_and_still_names_the_section(tmp_path):
     spec = assignments.get(A3)
     links = reread_links(spec)
-    assert links["scores"] == ["book/ch03-matrix-form.html#ch03-scores", "Chapter 3, Step 2: all scores at once, A = KᵀQ"]
+    assert links["scores"] == ["book/ch03-matrix-form.html#ch03-scores",
+                               "Chapter 3, Step 2: all scores at once, A = KᵀQ"]
     assert set(links) == {f for p in spec.parts for f in p.functions}
 
 
@@ -268,7 +270,8 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     assert (grades["rows"]["manual_score"], grades["rows"]["manual_ungraded"]) == ("0", "0")
     assert "Graded by hand (2 points)" in feedback(out, "right") and "Score: 0.0 / 2.0" not in feedback(out, "right")
     report = (out / "report.html").read_text(encoding="utf-8")
-    assert "1 student(s) still have points to be graded by hand:</p><ul id='manual-pending'><li>right: 2 point(s)" in report
+    assert ("1 student(s) still have points to be graded by hand:</p>"
+            "<ul id='manual-pending'><li>right: 2 point(s)") in report
 
     before = export(out, to=tmp_path / "before")
     assert "manual grading: 03-matrix-form: 1 student(s) have answers not graded by hand yet (right)" in before.stderr
@@ -282,7 +285,8 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
         grades = {g["name"]: g for g in api("GET", f"/formgrader/api/grades?submission_id={subs_['right']['id']}")}
         assert grades[QUESTION]["needs_manual_grade"] and grades[QUESTION]["auto_score"] is None
         assert grades["self_attention"]["auto_score"] == 4 and not grades["self_attention"]["needs_manual_grade"]
-        saved = api("PUT", f"/formgrader/api/grade/{grades[QUESTION]['id']}", {"manual_score": 1.5, "extra_credit": None})
+        saved = api("PUT", f"/formgrader/api/grade/{grades[QUESTION]['id']}",
+                    {"manual_score": 1.5, "extra_credit": None})
         assert saved["manual_score"] == 1.5 and not saved["needs_manual_grade"]
         assert api("GET", f"/formgrader/submissions/{subs_['right']['id']}/", raw=True)  # the page to grade on
 
