@@ -3,7 +3,7 @@ build the exercise notebooks, or write a stock nbgrader course.
 
     python -m autograder grade ASSIGNMENT SUBMISSIONS --out OUT [--jobs N] [--layout L] [--zip-encoding NAME]
                                [limits] [--no-sandbox]
-                               [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL]
+                               [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL] [--book-url URL]
     python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
     python -m autograder build [--check] [ASSIGNMENT ...]
     python -m autograder course DIR [ASSIGNMENT ...]
@@ -91,6 +91,11 @@ def parser():
     lim.add_argument("--disk", type=size, default=D.disk, metavar="BYTES",
                      help="size of the kernel's writable folders (/tmp and its working folder) and of any file "
                           "it writes (default: 64 MiB)")
+    g.add_argument("--book-url", metavar="URL", default=None,
+                   help="address of the course website: each failed part whose mistake is named gets a line "
+                        "\"Reread: Chapter N, <section>\" on the student's feedback page, linked to that section "
+                        "(default: html.baseurl of the book's _config.yml when it is set; else the link is the "
+                        "page's path relative to the site, e.g. book/ch03-matrix-form.html#ch03-scores)")
     g.add_argument("--layout", choices=LAYOUTS, default=None,
                    help="how SUBMISSIONS is organised: a Moodle download (moodle), a Canvas download (canvas) or one "
                         "folder per student (folders); detected when not given")
@@ -216,7 +221,8 @@ def main(argv=None):
     try:
         results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
                               sandbox=not args.no_sandbox, layout=args.layout, scheduler=args.scheduler,
-                              in_flight=args.in_flight, db_url=args.db, zip_encoding=args.zip_encoding)
+                              in_flight=args.in_flight, db_url=args.db, zip_encoding=args.zip_encoding,
+                              book_url=_book_url(args.book_url))
     except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable, ZipNameError) as exc:
         print(f"python -m autograder grade: {exc}", file=sys.stderr)
         return 2
@@ -229,6 +235,13 @@ def main(argv=None):
     return 0
 
 
+def _book_url(given):
+    """``--book-url``, else the site's address in the book's ``_config.yml``, else None."""
+    from .sections import configured_site
+
+    return given or configured_site()
+
+
 def _export(args):
     from .export import ExportError, export
 
@@ -238,7 +251,7 @@ def _export(args):
         print(f"python -m autograder export: {exc}", file=sys.stderr)
         return 2
     for note in notes:
-        print(f"roster: {note}", file=sys.stderr)
+        print(note if note.startswith("manual grading: ") else f"roster: {note}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 

@@ -46,6 +46,8 @@ from .pool import run_tasks
 from .progress import Progress
 from .report import write_report
 from .sandbox import Limits
+from .sections import reread_links
+from .task import is_manual
 
 GRADER_VERSION = "1"
 
@@ -55,8 +57,11 @@ class GraderBusy(RuntimeError):
 
 
 def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
-                layout=None, scheduler=None, in_flight=None, db_url=None, zip_encoding=None):
+                layout=None, scheduler=None, in_flight=None, db_url=None, zip_encoding=None, book_url=None):
     """Grade every student of ``submissions``; returns the list of results (one per student).
+
+    ``book_url``: the course website's address, for the feedback pages' "Reread:" links
+    (:func:`autograder.sections.reread_links`; None: links relative to the site's root).
 
     ``layout`` forces one of :data:`autograder.lms.LAYOUTS` (detected when None);
     ``zip_encoding`` the encoding of a zip's names without the UTF-8 flag (detected when None).
@@ -84,13 +89,14 @@ def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox
         in_flight = in_flight or 2 * threads
     try:
         return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                       zip_encoding)
+                       zip_encoding, book_url)
     finally:
         if client is not None:
             client.close()
 
 
-def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, zip_encoding):
+def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, zip_encoding,
+            book_url):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
@@ -98,7 +104,7 @@ def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, clien
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
         return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                            zip_encoding)
+                            zip_encoding, book_url)
     except SQLAlchemyError as exc:  # the database server went away during the run
         if not db_url:
             raise
@@ -111,14 +117,16 @@ def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, clien
 
 
 def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                 zip_encoding=None):
+                 zip_encoding=None, book_url=None):
     limits = limits or Limits()
     jobs = jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
     intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout, zip_encoding=zip_encoding)
     snap = prepare_course(out, spec, stream, db_url)
+    reread = reread_links(spec, book_url)  # in the feedback pages: another site regrades
     config_digest = hashlib.sha256(json.dumps(
-        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox], sort_keys=True).encode()).hexdigest()
+        [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox, reread],
+        sort_keys=True).encode()).hexdigest()
 
     students, todo, identities = [], [], {}
     for sub in intake:  # only ids and paths are kept: O(class) small strings
@@ -139,7 +147,7 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
         for sub, digest in todo:
             yield {"assignment": spec.id, "notebook": notebook, "student_id": sub.student_id,
                    "path": str(sub.path) if sub.path else None, "out": str(out), "limits": limits.as_dict(),
-                   "sandbox": sandbox, "source": snap, "digest": digest, "notes": sub.notes}
+                   "sandbox": sandbox, "source": snap, "digest": digest, "notes": sub.notes, "reread": reread}
 
     def on_result(result):
         writer.add(result)
@@ -179,9 +187,16 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
         {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
          "rejected": intake.rejected, "names": intake.names.summary() if intake.names else ""},
         indent=1, sort_keys=True, ensure_ascii=False))
-    write_grades_csv(out / "grades.csv", results, spec, identities)
+    manual_cells = {c["name"]: c["points"] for c in snap["cells"] if is_manual(c)}
+    manual = gradebook.manual_grades(gradebook.url(out, db_url), spec) if manual_cells else {}
+    if manual is None:
+        stream.write(f"the gradebook {gradebook.shown(gradebook.url(out, db_url))} could not be read: the points "
+                     "given by hand are left out of grades.csv and counted as still to grade\n")
+        manual = {r["student_id"]: {} for r in results if r["status"] != "missing"}
+    write_grades_csv(out / "grades.csv", results, spec, identities, manual_cells, manual)
     write_report(out / "report.html", results, spec,
-                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched])
+                 intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched],
+                 manual_cells, manual)
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
     return results

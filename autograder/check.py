@@ -30,7 +30,8 @@ The verdicts are also stored in ``nb.metadata["probe_check"]`` and
     {"assignment": id, "status": "graded" | "flagged", "reasons": [...],
      "parts": {part_id: {"passed": bool, "points": max points, "message": str,
                          "mistake": catalogued mistake id or None,
-                         "family": mistake family id (only when one is named)}}}
+                         "family": mistake family id or None (also for a catalogued mistake,
+                                   when its results belong to a family)}}}
 """
 
 from __future__ import annotations
@@ -134,14 +135,16 @@ def judge_part(spec, part, report, cell_error=None):
         if any(compare(expected[i], wrong[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             continue  # the mistake is right where the student is wrong: not this one
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
-            return {"passed": False, "mistake": mistake.id,
+            # the family too, so that the same mistake made another way is counted with this one
+            family = families.diagnose(spec, part, expected, got, failing)
+            return {"passed": False, "mistake": mistake.id, "family": family[0] if family else None,
                     "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
     family = families.diagnose(spec, part, expected, got, failing)
     if family is not None:
         family_id, message = family
         return {"passed": False, "mistake": None, "family": family_id,
                 "message": f"{title}: {message} [mistake family: {family_id}] ({summary})"}
-    return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
+    return {"passed": False, "mistake": None, "family": None, "message": f"{title}: {summary}"}
 
 
 # ----------------------------------------------------------------------------- construction parts
@@ -290,7 +293,7 @@ def check_notebook(nb, assignment_id):
     status = "flagged" if reasons else "graded"
     if reasons:
         for v in verdicts.values():
-            v.update(passed=False, mistake=None,
+            v.update(passed=False, mistake=None, family=None,
                      message="Flagged, no points for this notebook: " + "; ".join(reasons) + ".")
     for part in spec.parts:
         if part.id not in cells:

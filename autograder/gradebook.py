@@ -107,13 +107,80 @@ class GradebookWriter:
             except MissingEntry:
                 gb.add_submission(aid, sid)
             for pid, part in r["parts"].items():
-                grade = gb.find_grade(pid, nbname, aid, sid)
-                grade.auto_score = part["score"]
+                _auto_score(gb.find_grade(pid, nbname, aid, sid), part["score"])
+            for cid, cell in r.get("manual", {}).items():
+                # graded by hand: no automatic score, except 0 for an answer left as handed out
+                _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell["answered"] else 0.0)
         gb.db.commit()
 
     def close(self):
         self.flush()
         self.gb.close()
+
+
+def _auto_score(grade, score):
+    """Set a grade's automatic score as nbgrader's ``SaveAutoGrades`` does: a grade with no automatic
+    score, or with a manual one already, needs (another) look by hand in formgrader."""
+    grade.auto_score = score
+    grade.needs_manual_grade = grade.manual_score is not None or score is None
+
+
+def out_url(out):
+    """The gradebook of an OUT folder: the ``db_url`` its ``nbgrader_config.py`` names (``grade
+    --db``), else ``OUT/gradebook.db``."""
+    import ast
+    import re
+
+    try:
+        text = (Path(out) / "nbgrader_config.py").read_text(encoding="utf-8")
+    except OSError:
+        text = ""
+    m = re.search(r"^c\.CourseDirectory\.db_url = (.+)$", text, re.MULTILINE)
+    try:
+        return url(out, ast.literal_eval(m.group(1)) if m else None)
+    except (ValueError, SyntaxError):
+        return url(out)
+
+
+def manual_grades(db_url, spec):
+    """``{student id: {cell id: points or None}}``: the points of each cell graded by hand, as
+    formgrader wrote them (``Grade.manual_score``; else the automatic 0 of an answer left as
+    handed out; None while nobody graded it). None when the gradebook cannot be read."""
+    from nbgrader.api import Gradebook, MissingEntry
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from .course import COURSE_ID
+
+    if db_url.startswith("sqlite:///") and not Path(db_url[len("sqlite:///"):]).is_file():
+        return None  # opening it would create an empty one
+    found = {}
+    try:
+        with warnings.catch_warnings(), Gradebook(db_url, COURSE_ID) as gb:
+            warnings.simplefilter("ignore")
+            try:
+                notebook = gb.find_notebook(spec.notebook, spec.id)
+            except MissingEntry:
+                return {}
+            manual = {c.name for c in notebook.grade_cells} & {c.name for c in notebook.solution_cells}
+            if not manual:
+                return {}
+            for sub in gb.notebook_submissions(spec.notebook, spec.id):
+                found[sub.student.id] = {
+                    g.name: g.manual_score if g.manual_score is not None else g.auto_score
+                    for g in sub.grades if g.name in manual}
+    except (SQLAlchemyError, OSError):
+        return None
+    return found
+
+
+def manual_points(cells, graded):
+    """``(given, ungraded)`` of one student: the points given by hand so far (None while none
+    is) and the points still to be graded, from ``cells`` ({cell id: points}) and ``graded``
+    (the student's entry of `manual_grades`; None: no submission, nothing to grade)."""
+    if graded is None:
+        return None, 0.0
+    given = [graded[c] for c in cells if graded.get(c) is not None]
+    return (sum(given) if given else None), sum(p for c, p in cells.items() if graded.get(c) is None)
 
 
 def problem(out, spec, db_url=None):

@@ -3,8 +3,9 @@
 A histogram of scores and the pass rate of each part (matplotlib, embedded as inline SVG),
 a table of status counts, the list of flagged submissions (every status but ``graded``,
 and graded ones with notes) each with its reason, the intake's rejected entries and the
-files that matched no student. The page has no timestamps and no external requests, so the
-same results give the same bytes.
+files that matched no student; for an assignment with written answers graded by hand, the
+students whose answers still wait for it. The page has no timestamps and no external
+requests, so the same results give the same bytes.
 """
 
 from __future__ import annotations
@@ -64,7 +65,29 @@ def figures(results, spec):
     return hist, bars, dict(zip(names, rates))
 
 
-def render(results, spec, rejected=()):
+def manual_section(results, manual_cells, manual, auto_points):
+    """The report's "Graded by hand" section: the points of the cells graded by hand (in formgrader)
+    and who still waits for them; "" when the assignment has none."""
+    from .gradebook import manual_points
+
+    if not manual_cells:
+        return ""
+    esc = html.escape
+    points = sum(manual_cells.values())
+    waiting = []
+    for r in sorted(results, key=lambda r: r["student_id"]):
+        given, ungraded = manual_points(manual_cells, (manual or {}).get(r["student_id"]))
+        if ungraded:
+            waiting.append(f"<li>{esc(r['student_id'])}: {ungraded:g} point(s) to grade"
+                           + (f", {given:g} given" if given is not None else "") + "</li>")
+    todo = (f"<p>{len(waiting)} student(s) still have points to be graded by hand:</p><ul id='manual-pending'>"
+            + "".join(waiting) + "</ul>") if waiting else "<p id='manual-pending'>Every answer has been graded.</p>"
+    return (f"<h2>Graded by hand</h2><p>{len(manual_cells)} written answer(s) worth {points:g} point(s) are graded by "
+            f"hand in formgrader, and are not in the scores above (out of {auto_points:g}); grades.csv shows "
+            f"them in <code>manual_score</code> and <code>manual_ungraded</code>.</p>{todo}")
+
+
+def render(results, spec, rejected=(), manual_cells=None, manual=None):
     from .task import STATUSES
 
     esc = html.escape
@@ -99,10 +122,11 @@ figure{{margin:1em 0}}</style></head><body>
 <h2>Flagged submissions</h2>
 <p>Every submission whose status is not <code>graded</code>, or that has a note.</p>
 <table id="flagged"><tr><th>student</th><th>status</th><th>score</th><th>reason</th></tr>{rows}</table>
+{manual_section(results, manual_cells, manual, spec.total_points)}
 {rejected_html}
 </body></html>
 """
 
 
-def write_report(path, results, spec, rejected=()):
-    return write_if_changed(path, render(results, spec, rejected))
+def write_report(path, results, spec, rejected=(), manual_cells=None, manual=None):
+    return write_if_changed(path, render(results, spec, rejected, manual_cells, manual))

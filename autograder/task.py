@@ -16,13 +16,19 @@ Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
 :func:`carry_notebook`), ``out`` (the OUT folder; only :func:`grade` needs it), ``limits``
 (dict of :class:`autograder.sandbox.Limits`), ``sandbox`` (bool), ``prefetch`` (bool, default
 true: start the next kernel during this notebook), ``source`` (the snapshot), ``digest`` and
-``notes`` (carried through to the result).
+``notes`` (carried through to the result), ``reread`` (``{function: [URL, text]}``, the
+book's section that teaches each function, :func:`autograder.sections.reread_links`; a failed
+part whose mistake is named gets a "Reread:" line with that link on the feedback page).
 
 Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
-:data:`STATUSES`), ``score``, ``max_score``, ``parts`` (``{part id: {"score", "max_score",
-"message"}}``), ``notes`` (list of sentences), ``feedback`` and ``autograded`` (paths
-relative to OUT, or None), ``seconds``; from :func:`run` also ``files`` (``{path relative to
-OUT: text}``).
+:data:`STATUSES`), ``score`` and ``max_score`` (the automatic parts only), ``manual``
+(``{cell id: {"max_score", "answered"}}``: the cells graded by hand, in formgrader, whose
+points are never in ``score``; an answer left as handed out gets 0 from nbgrader),
+``parts`` (``{part id: {"score", "max_score", "message", "mistake", "family"}}``: the
+catalogued mistake and the family of mistakes the part's answer matched, or None; when one is
+named, also ``"function"``: the function it was made in), ``notes`` (list of sentences),
+``feedback`` and ``autograded`` (paths relative to OUT, or None), ``seconds``; from
+:func:`run` also ``files`` (``{path relative to OUT: text}``).
 
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
@@ -66,15 +72,21 @@ STATUSES = {
 }
 
 
+def is_manual(cell):
+    """Is this source cell graded by hand (nbgrader's "Manually graded answer": grade and solution)?"""
+    return bool(cell["grade"] and cell["solution"])
+
+
 def result_skeleton(task):
-    # the automatic parts; a grade cell that is also a solution cell is a written answer, graded by hand
+    cells = task["source"]["cells"]
     parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
-             for c in task["source"]["cells"] if c["grade"] and not c["solution"]}
+             for c in cells if c["grade"] and not is_manual(c)}
+    manual = {c["name"]: {"max_score": float(c["points"]), "answered": False} for c in cells if is_manual(c)}
     return {
         "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
         "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
-        "parts": parts, "notes": list(task.get("notes", [])), "feedback": None, "autograded": None,
-        "seconds": 0.0,
+        "parts": parts, "manual": manual, "notes": list(task.get("notes", [])), "feedback": None,
+        "autograded": None, "seconds": 0.0,
     }
 
 
@@ -287,15 +299,21 @@ def feedback_page(nb, result, task):
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result.get("manual", {}):
+            # not scored yet: shown as a plain cell with a line that says so, not as "0 / P"
+            meta["grade"] = False
+            points = result["manual"][gid]["max_score"]
+            cell.source = (f"*Graded by hand ({points:g} point{'s' if points != 1 else ''}): your instructor "
+                           "grades this answer; its points are not in the score above.*\n\n" + cell.source)
         if meta.get("grade") and gid in result["parts"]:
             meta["score"] = result["parts"][gid]["score"]
             meta["points"] = result["parts"][gid]["max_score"]
+            line = reread_line(result["parts"][gid], task.get("reread") or {})
+            if line and cell.cell_type == "code":
+                cell.outputs.append(nbformat.from_dict(
+                    {"output_type": "display_data", "metadata": {}, "data": {"text/html": line}}))
         if meta.get("solution"):
             meta["comment"] = None
-        if meta.get("grade") and meta.get("solution"):   # a written answer: no score here, said so
-            meta["grade"] = False
-            meta["comment"] = (f"Graded by hand by your instructor ({meta.get('points', 0):g} points), "
-                               "not included in the score above.")
     resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
                               "max_score": result["max_score"], "late_penalty": 0,
                               "student": task["student_id"], "assignment": task["assignment"]}}
@@ -308,6 +326,21 @@ def feedback_page(nb, result, task):
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
     return body
+
+
+def reread_line(part, reread):
+    """The line under a failed part whose mistake is named (catalogued or a family): "Reread:"
+    and a link to the book's section that teaches the function it was made in, or None.
+    ``reread`` is the task's ``{function: [URL, text]}`` (:func:`autograder.sections.reread_links`)."""
+    if part.get("score", 0) >= part.get("max_score", 0) or not (part.get("mistake") or part.get("family")):
+        return None
+    link = reread.get(part.get("function") or "")
+    if not link:
+        return None
+    url, text = link
+    chapter, _, section = text.partition(", ")
+    shown = f"{html.escape(chapter)}, <em>{html.escape(section)}</em>" if section else html.escape(text)
+    return f'<p class="reread">Reread: <a href="{html.escape(url)}">{shown}</a></p>'
 
 
 _EXPORTER = None
@@ -410,8 +443,10 @@ def _grade_notebook(nb, task, result):
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
 
+    from . import assignments
     from .check import ProbeCheck
     from .execute import SandboxExecute
+    from .sections import mistake_function
 
     result["notes"] += sanitise(nb, task["source"])
     limits = Limits(**task["limits"])
@@ -429,14 +464,23 @@ def _grade_notebook(nb, task, result):
     nb, resources = ProbeCheck().preprocess(nb, resources)
     nb, resources = LimitOutput().preprocess(nb, resources)
     verdicts = (resources.get("probe_check") or {}).get("parts", {})
+    spec = assignments.get(task["assignment"])
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result["manual"]:
+            # graded by hand; nbgrader gives 0 now only to an answer left as it was handed out
+            score, _ = determine_grade(cell)
+            result["manual"][gid]["answered"] = score is None
         if meta.get("grade") and gid in result["parts"]:
             score, max_score = determine_grade(cell)
             part = result["parts"][gid]
             part["score"] = float(score or 0)
-            part["message"] = verdicts.get(gid, {}).get("message", "")
+            verdict = verdicts.get(gid, {})
+            part["message"] = verdict.get("message", "")
+            part["mistake"], part["family"] = verdict.get("mistake"), verdict.get("family")
+            if part["mistake"] or part["family"]:
+                part["function"] = mistake_function(spec, gid, part["mistake"])
     result["score"] = sum(p["score"] for p in result["parts"].values())
     result["status"] = _status(nb, events, resources, result)
     return nb

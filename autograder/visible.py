@@ -1,8 +1,12 @@
 """Checks used by the visible tests; the build copies this file, from the tolerances on, into
 each notebook's set-up cell. ``autograder.check`` grades with the same tolerances.
 
-Every failing check raises ``AssertionError`` with a sentence that says what was expected
-and what came back, plus an optional hint that points at the likely mistake.
+Every failing check raises `CheckFailed` (an ``AssertionError``) with a sentence that says what
+was expected and what came back, plus an optional hint that points at the likely mistake.
+IPython, and so JupyterLab, the classic Notebook and VS Code, shows an exception through its
+``_render_traceback_()`` when it has one: a failing check shows the student the part, the
+message and the hint, and no traceback through these functions. An error raised by the
+student's own code is not a `CheckFailed` and keeps its full traceback.
 """
 
 import numpy as np
@@ -20,8 +24,38 @@ def _show(x):
         return repr(x)
 
 
+class CheckFailed(AssertionError):
+    """A visible check that failed; shown as its message alone (see ``_render_traceback_``)."""
+
+    def __init__(self, message, where=""):
+        super().__init__(message)
+        self.where = where
+
+    def _render_traceback_(self):
+        """The lines IPython shows instead of a traceback: the part, then the message and hint."""
+        head = f"{self.where}: a check failed." if self.where else "A check failed."
+        return ["\x1b[1;31m" + head + "\x1b[0m", *str(self).splitlines()]
+
+
+def _where():
+    """The part whose test cell called the check ("Part 3", from the cell's first line
+    "# Part 3 (4 points): ..."), or "" when the check was called from elsewhere."""
+    import linecache
+    import re
+    import sys
+
+    frame = sys._getframe(1)
+    while frame is not None:
+        found = re.match(r"# (Part \d+)|# Checks (your answers from earlier exercises)",
+                         linecache.getline(frame.f_code.co_filename, 1))
+        if found:
+            return found.group(1) or found.group(2).capitalize()
+        frame = frame.f_back
+    return ""
+
+
 def _fail(message, hint):
-    raise AssertionError(message + (f"\nHint: {hint}" if hint else ""))
+    raise CheckFailed(message + (f"\nHint: {hint}" if hint else ""), _where()) from None
 
 
 def check_shape(what, got, expected, hint=""):

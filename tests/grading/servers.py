@@ -1,16 +1,22 @@
-"""Real servers for the cluster tests: a Dask scheduler with its workers, and a PostgreSQL server.
+"""Real servers for the tests: a Dask scheduler with its workers, a PostgreSQL server, and a
+Jupyter server (JupyterLab, or formgrader).
 
 Each starts on 127.0.0.1 on free ports, in its own process group, and `stop` ends exactly
 the processes it started (their groups), whatever state they are in.
 """
 
+import contextlib
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import time
+import urllib.request
 from pathlib import Path
 
 from tests.conftest import ROOT, course_env
@@ -128,3 +134,43 @@ class Postgres:
         except subprocess.CalledProcessError:
             pass
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def jupyter(app, cwd, home, *options, start_s=90):
+    """``(base URL, token)`` of ``jupyter <app>`` (``lab``, ``server``) serving ``cwd`` on 127.0.0.1
+    with a token; Jupyter's and IPython's settings and state under ``home``. Ends it at exit
+    (its kernels with it)."""
+    home = Path(home)
+    home.mkdir(parents=True, exist_ok=True)
+    port, token = free_port(), secrets.token_hex(16)
+    env = course_env()
+    env.update(HOME=str(home), JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTER_DATA_DIR=str(home / "data"),
+               JUPYTER_RUNTIME_DIR=str(home / "runtime"), IPYTHONDIR=str(home / "ipython"))
+    command = [str(Path(sys.executable).parent / f"jupyter-{app}"), "--no-browser", "--ip=127.0.0.1",
+               f"--port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}",
+               *(["--allow-root"] if os.geteuid() == 0 else []), *options]
+    log_path = home / f"jupyter-{app}.log"
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(command, cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + start_s
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=5) as r:
+                    json.load(r)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"jupyter {app} did not start:\n{log_path.read_text()[-4000:]}") from None
+                time.sleep(0.2)  # polling the server's status: no event to wait on from outside
+        yield base, token
+    finally:
+        proc.terminate()  # the server shuts its kernels down
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pass
+        stop(proc)

@@ -5,7 +5,8 @@ import csv
 import pytest
 
 from autograder import assignments
-from autograder.export import ExportError, export, section_link, section_title
+from autograder.export import ExportError, export
+from autograder.sections import section_link, section_title
 
 
 @pytest.mark.parametrize("aid", assignments.ids())
