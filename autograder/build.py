@@ -57,9 +57,9 @@ WEBSITE = "Self-attention, step by step"
 # - decides whether a committed notebook is stale by comparing it with today's build with
 #   every number read as a number (:func:`same_notebook`): the text between the numbers must
 #   be identical, and the numbers equal within NUMBERS_RTOL, far above a rounding flip and far
-#   below any change a spec or ``solutions/`` makes. A notebook that is the same in this sense
-#   is not rewritten, so regenerating on another machine leaves the committed files as they
-#   are.
+#   below any change a spec or ``solutions/`` makes. A source notebook that is the same in this
+#   sense is kept, and the student notebook is made from it (:func:`outputs`), so regenerating
+#   on another machine leaves the committed files as they are.
 
 SIGNIFICANT = 10
 ZERO = 1e-12
@@ -431,8 +431,20 @@ def student_notebooks(sources):
 
 
 def outputs(ids):
-    """``{path: text}`` of every file the build writes for these assignments."""
-    sources = {aid: render(source_notebook(assignments.get(aid))) for aid in ids}
+    """``{path: text}`` of every file the build writes for these assignments.
+
+    A committed source notebook that differs from today's only in its numbers, within
+    NUMBERS_RTOL (see the top of this module), is kept as it is, and the student notebook is
+    made from it: so the two files of an assignment always agree to the digit (the grader
+    compares a student's test cells with the released ones as text), whichever machine built
+    them.
+    """
+    sources = {}
+    for aid in ids:
+        fresh = render(source_notebook(assignments.get(aid)))
+        path = SOURCE / aid / f"{assignments.get(aid).notebook}.ipynb"
+        committed = path.read_text(encoding="utf-8") if path.exists() else None
+        sources[aid] = committed if committed is not None and _same_notebook(committed, fresh) else fresh
     students = student_notebooks(sources)
     files = {}
     for aid in ids:
@@ -516,9 +528,16 @@ def difference(committed, built):
     return _same_json(old_rest, new_rest, "notebook metadata")
 
 
+def _same_notebook(committed, built):
+    try:
+        return committed == built or difference(committed, built) is None
+    except (ValueError, nbformat.reader.NotJSONError):  # not a notebook any more
+        return False
+
+
 def stale_files(files):
-    """``{path: why}`` for every file of ``files`` (``{path: text}``) that is missing or not what
-    the build makes."""
+    """``{path: why}`` for every file of ``files`` (``{path: text}``, from :func:`outputs`) that
+    is missing or not what the build makes."""
     stale = {}
     for path, text in files.items():
         if not path.exists():
@@ -527,11 +546,10 @@ def stale_files(files):
         committed = path.read_text(encoding="utf-8")
         if committed != text:
             try:
-                why = difference(committed, text)
-            except (ValueError, nbformat.reader.NotJSONError) as exc:  # not a notebook any more
+                why = difference(committed, text) or "not what its committed source notebook makes, to the digit"
+            except (ValueError, nbformat.reader.NotJSONError) as exc:
                 why = f"not a notebook ({exc})"
-            if why:
-                stale[path] = why
+            stale[path] = why
     return stale
 
 

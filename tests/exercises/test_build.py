@@ -3,8 +3,10 @@
 import dataclasses
 import functools
 import json
+import shutil
 from pathlib import Path
 
+import nbformat
 import numpy as np
 import pytest
 
@@ -96,6 +98,31 @@ def test_a_change_of_a_spec_makes_the_notebooks_stale(monkeypatch):
     changed = dataclasses.replace(spec, parts=(part,) + spec.parts[1:])
     stale = _stale_after(monkeypatch, lambda mp: mp.setattr(module, "ASSIGNMENT", changed))
     assert len(stale) == 2 and all("the text differs" in why for why in stale.values()), stale
+
+
+def test_a_student_notebook_that_differs_from_its_source_in_one_digit_is_stale(tmp_path, monkeypatch):
+    """The grader compares a student's test cells with the released ones as text: the student
+    notebook must be what the committed source notebook makes, to the digit."""
+    from nbgrader.utils import compute_checksum
+
+    aid, name = "02-dot-product", "dot_product.ipynb"
+    for folder, where in (("source", build.SOURCE), ("notebooks", build.NOTEBOOKS)):
+        (tmp_path / folder / aid).mkdir(parents=True)
+        shutil.copy(where / aid / name, tmp_path / folder / aid / name)
+    monkeypatch.setattr(build, "SOURCE", tmp_path / "source")
+    monkeypatch.setattr(build, "NOTEBOOKS", tmp_path / "notebooks")
+    student = tmp_path / "notebooks" / aid / name
+    nb = json.loads(student.read_text(encoding="utf-8"))
+    cell = next(c for c in nb["cells"] if "checksum" in c["metadata"].get("nbgrader", {})
+                and build.NUMBER.search("".join(c["source"])) and "." in build.NUMBER.search("".join(c["source"])).group())
+    text = "".join(cell["source"])
+    number = build.NUMBER.search(text)
+    moved = repr(float(number.group()) * (1 + 1e-12) + 1e-15)
+    cell["source"] = text[:number.start()] + moved + text[number.end():]
+    cell["metadata"]["nbgrader"]["checksum"] = compute_checksum(nbformat.from_dict(cell))
+    student.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    stale = build.stale_files(build.outputs([aid]))
+    assert list(stale) == [student] and "to the digit" in stale[student], stale
 
 
 def test_a_checksum_that_does_not_match_its_cell_is_stale(tmp_path):

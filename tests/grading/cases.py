@@ -49,7 +49,8 @@ PATCH_NUMPY = (
     "import builtins\n"
     "builtins.AssertionError = type('Nothing', (Exception,), {})\n"
 )
-PATCH_BUILTINS = (  # breaks the kernel's own machinery too: it stops answering
+PATCH_BUILTINS = (  # breaks the kernel's own machinery too: it stops answering, or dies, by which
+    # of ipykernel's threads trips over it first (the load decides): "timeout" or "crashed", 0 points
     "import builtins\n"
     "builtins.isinstance = lambda *a: True\n"
 )
@@ -102,7 +103,7 @@ CLASS = {
     "s32-read-reference": (nb(solved=False, after={"setup": "exec(open('/work/main/solutions/ch02_dot_product.py').read())\n"}), "graded", 0),
     "s33-read-others": (nb(solved=False, after={"setup": "import glob\nfor p in [f for top in ('/work', '/tmp', '/home', '/root') for f in glob.glob(top + '/**', recursive=True)]:\n    print(p)\n"}), "graded", 0),
     "s34-patch-numpy": (nb(answers=WRONG, after={"setup": PATCH_NUMPY}), "graded", 0),
-    "s35-patch-builtins": (nb(answers=WRONG, after={"setup": PATCH_BUILTINS}), "timeout", 0),
+    "s35-patch-builtins": (nb(answers=WRONG, after={"setup": PATCH_BUILTINS}), ("timeout", "crashed"), 0),
     "s36-numpy-shadow": ({**nb(answers=WRONG, after={"intro": SHADOW}), "numpy.py": "def allclose(*a, **k):\n    return True\n"}, "graded", 0),
     "s37-forged-report": (nb(solved=False, answers={"softmax_answer": FORGED}), "graded", 0),
     "s38-fake-solutions-module": (nb(after={"setup": "import sys, types\nsys.modules['solutions'] = types.ModuleType('solutions')\n"}), "flagged", 0),
@@ -111,6 +112,12 @@ CLASS = {
     "s40-no-notebook": ({"answers.py": "def softmax(x): pass\n", "report.pdf": b"%PDF-1.4"}, "missing", 0),
 }
 assert len(CLASS) == 40
+
+
+def status_expected(sid, status):
+    """Is ``status`` what the class's student ``sid`` should get? (A few may get either of two.)"""
+    want = CLASS[sid][1]
+    return status in want if isinstance(want, tuple) else status == want
 
 
 def write_class(folder, students=None):
