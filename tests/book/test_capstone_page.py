@@ -72,7 +72,7 @@ def test_causes_not_tested_are_called_hypotheses():
     text = source()
     prose = re.sub(r"```.*?```", "", text, flags=re.S)
     assert prose.count("hypothesis") >= 2
-    for sentence in re.findall(r"[^.]*\bbecause\b[^.]*\.", prose):
+    for sentence in re.findall(r"[^.]*\bbecause\b[^.]*\.", prose, re.I):
         assert re.search(r"hypothesis|Answer|weights of a column sum", sentence), (
             f"an untested cause stated as fact: {sentence.strip()!r}")
 
