@@ -77,6 +77,16 @@ def test_causes_not_tested_are_called_hypotheses():
             f"an untested cause stated as fact: {sentence.strip()!r}")
 
 
+def test_the_notation_page_defines_chapter_8s_position_symbols():
+    notation = (ROOT / "book" / "notation.md").read_text(encoding="utf-8")
+    section = notation.split("## The symbols", 1)[1].split("\n## ", 1)[0]
+    rows = [line.split("|")[1].strip() for line in section.splitlines() if line.startswith("| $")]
+    assert "$X_{\\text{pos}}$" in rows, "the notation page does not define X_pos"
+    assert any(row.startswith("$P = [e^1 \\cdots e^{N_{\\max}}]$") for row in rows), (
+        "the notation page does not define chapter 8's d x N_max table P")
+    assert "I = E X + P X_{\\text{pos}}" in source(), "chapter 8's input is not written with X_pos"
+
+
 # --------------------------------------------------------------------------- the built page
 
 def built_text(book_html):
