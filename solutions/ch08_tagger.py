@@ -65,8 +65,8 @@ def init_params(config, seed):
     dict of str to ndarray
         ``E`` (d, |VOCAB|); when there is attention ``Wq``, ``Wk``, ``Wv`` ((d_k, d),
         (d_k, d), (d, d)) or, for several heads, (h, d_k, d), (h, d_k, d), (h, d_v, d)
-        and ``Wo`` (d, h*d_v) with d_v = d // h; then ``W1`` (d_hidden, d), ``b1``,
-        ``W2`` (|TAGS|, d_hidden), ``b2``.
+        and ``Wo`` (d, h*d_v) with d_v = d // h; then ``W1`` (d_hidden, d), ``c1``,
+        ``W2`` (|TAGS|, d_hidden), ``c2`` (the biases are c, since b is an output of attention).
     """
     if config.attention not in ("none", "full", "window"):
         raise ValueError(f"attention must be 'none', 'full' or 'window', got {config.attention!r}")
@@ -88,8 +88,8 @@ def init_params(config, seed):
             d_v = d // h
             params.update(Wq=weights(h, d_k, d), Wk=weights(h, d_k, d), Wv=weights(h, d_v, d),
                           Wo=weights(d, h * d_v))
-    params.update(W1=weights(config.d_hidden, d), b1=np.zeros(config.d_hidden),
-                  W2=weights(len(TAGS), config.d_hidden), b2=np.zeros(len(TAGS)))
+    params.update(W1=weights(config.d_hidden, d), c1=np.zeros(config.d_hidden),
+                  W2=weights(len(TAGS), config.d_hidden), c2=np.zeros(len(TAGS)))
     return params
 
 
@@ -116,7 +116,7 @@ def sentence_mask(lengths, width=None):
 
 
 def linear_backward(I_in, W, dU):
-    """Backward pass of ``position_wise``, :math:`U = W I_{in} + b` applied to every column.
+    """Backward pass of ``position_wise``, :math:`U = W I_{in} + c` applied to every column.
 
     Returns
     -------
@@ -124,7 +124,7 @@ def linear_backward(I_in, W, dU):
         :math:`W^T dU`.
     dW : (d_out, d_in) ndarray
         :math:`dU\\,I_{in}^T`.
-    db : (d_out,) ndarray
+    dc : (d_out,) ndarray
         :math:`dU` summed over the columns.
     """
     return W.T @ dU, dU @ I_in.T, dU.sum(axis=1)
@@ -193,7 +193,7 @@ def forward(params, config, sentences):
     Notes
     -----
     :math:`I = E X (+ P X_{pos})`; :math:`I_{res} = I + O` with O the attention output (:math:`I_{res} = I`
-    without attention); :math:`U = W_1 I_{res} + b_1`, :math:`F = \\mathrm{relu}(U)`; logits :math:`= W_2 F + b_2`.
+    without attention); :math:`U = W_1 I_{res} + c_1`, :math:`F = \\mathrm{relu}(U)`; logits :math:`= W_2 F + c_2`.
     """
     tokens = [t for s in sentences for t in s]
     lengths = [len(s) for s in sentences]
@@ -213,9 +213,9 @@ def forward(params, config, sentences):
         O, cache["A_primes"] = _attention_forward(params, config, I, mask)  # (d, N)
         cache["mask"] = mask
         I_res = I + O                                    # residual: each vector keeps its own word
-    U = position_wise(I_res, params["W1"], params["b1"])  # (d_hidden, N)
+    U = position_wise(I_res, params["W1"], params["c1"])  # (d_hidden, N)
     F = np.maximum(U, 0.0)                           # (d_hidden, N)
-    logits = position_wise(F, params["W2"], params["b2"])  # (|TAGS|, N)
+    logits = position_wise(F, params["W2"], params["c2"])  # (|TAGS|, N)
     cache.update(I_res=I_res, U=U, F=F)
     return logits, cache
 
@@ -229,9 +229,9 @@ def backward(params, config, cache, dlogits):
         One entry per entry of ``params``, of the same shape.
     """
     grads = {}
-    dF, grads["W2"], grads["b2"] = linear_backward(cache["F"], params["W2"], dlogits)
+    dF, grads["W2"], grads["c2"] = linear_backward(cache["F"], params["W2"], dlogits)
     dU = dF * (cache["U"] > 0)                       # relu
-    dI_res, grads["W1"], grads["b1"] = linear_backward(cache["I_res"], params["W1"], dU)
+    dI_res, grads["W1"], grads["c1"] = linear_backward(cache["I_res"], params["W1"], dU)
     dI = dI_res                                          # I_res = I (+ O): the identity path
     if config.attention != "none":
         dI_attention, attention_grads = _attention_backward(params, config, cache["I"], cache["mask"], dI_res)

@@ -215,6 +215,7 @@ def test_linear_backward_matches_finite_differences():
 
 CONFIGS = {
     "baseline": T.TaggerConfig(attention="none", positions="none"),
+    "positions, no attention": T.TaggerConfig(attention="none", positions="learned"),
     "window": T.TaggerConfig(attention="window"),
     "full, no positions": T.TaggerConfig(positions="none"),
     "full, sinusoidal": T.TaggerConfig(positions="sinusoidal"),
@@ -325,6 +326,17 @@ def test_without_sentence_holds_out_i_saw_a_saw():
 
 
 # --- training: the done-when of the capstone ------------------------------------------------
+
+
+def test_positions_without_attention_tag_a_word_from_itself_and_its_position_only():
+    # Chapter 8's control: the same word at the same position gets the same scores in any
+    # sentence, and the same word at another position may get others.
+    config = T.TaggerConfig(attention="none", positions="learned")
+    params = T.init_params(config, seed=4)
+    logits, _ = T.forward(params, config, [("I", "saw", "a", "saw"), ("we", "saw", "the", "big", "dog")])
+    assert_allclose(logits[:, 1], logits[:, 5])      # "saw" at position 2 in both sentences
+    assert not np.allclose(logits[:, 1], logits[:, 3])  # "saw" at positions 2 and 4
+    assert set(params) == {"E", "P", "W1", "c1", "W2", "c2"}
 
 
 @pytest.fixture(scope="module")
