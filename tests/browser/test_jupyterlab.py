@@ -85,7 +85,7 @@ ERRORS_JS = "path => {" + PANEL_JS + """
     .map(cell => ({first: cell.model.sharedModel.getSource().split('\\n')[0],
                    errors: [...cell.node.querySelectorAll(
                        '.jp-OutputArea-output[data-mime-type="application/vnd.jupyter.stderr"]')]
-                     .map(e => e.innerText)}))
+                     .map(e => e.textContent)}))  // innerText is '' for a cell scrolled out of view
     .filter(cell => cell.errors.length);
 }"""
 

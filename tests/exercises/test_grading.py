@@ -84,5 +84,10 @@ def test_importing_or_exec_of_the_reference_is_flagged(graded, aid):
 @pytest.mark.parametrize("aid", IDS)
 def test_patching_numpy_on_a_wrong_answer_gains_nothing(graded, aid):
     patched, unpatched = graded[aid]["cheat-patch-numpy-wrong"], graded[aid]["mistakes-0"]
-    assert patched["scores"] == unpatched["scores"]
+    # no part scores more with numpy patched (a right part may score less: a visible check that
+    # tells a right answer from a wrong one with np.allclose is fooled into failing it)
+    assert patched["scores"].keys() == unpatched["scores"].keys()
+    gained = {part: (patched["scores"][part], unpatched["scores"][part]) for part in patched["scores"]
+              if patched["scores"][part][0] > unpatched["scores"][part][0]}
+    assert not gained, gained
     assert patched["score"] < assignments.get(aid).total_points

@@ -13,7 +13,7 @@ import sys
 
 import pytest
 
-from autograder import lms
+from autograder import assignments, lms
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import (NAMES, blank, canvas_files, canvas_name, mistake, moodle_files, notebook,
@@ -22,10 +22,11 @@ from tests.grading.downloads import (NAMES, blank, canvas_files, canvas_name, mi
 pytestmark = pytest.mark.slow
 
 A2, A3 = "02-dot-product", "03-matrix-form"
+FULL3 = assignments.get(A3).total_points  # full marks of exercise 3's automatic parts
 # Four kinds of work, cycled over the class: (answers, score of 02-dot-product out of 10).
 KINDS = [({}, 10), (mistake(A2, "additive-no-tanh"), 8), (mistake(A2, "attend-keys-as-values"), 7), (blank(A2), 0)]
 FEW = NAMES[:3]  # the ones who also hand in 03-matrix-form: the reference, then a catalogued mistake twice
-WORK3 = {FEW[0]: ({}, 10), FEW[1]: (mistake(A3, "scores-qtk"), None), FEW[2]: (mistake(A3, "scores-qtk"), None)}
+WORK3 = {FEW[0]: ({}, FULL3), FEW[1]: (mistake(A3, "scores-qtk"), None), FEW[2]: (mistake(A3, "scores-qtk"), None)}
 
 
 def expected(name):
@@ -124,7 +125,7 @@ def test_export_of_moodle_grades_carries_participant_ids(downloads, tmp_path):
     files = export(tmp_path, outs["moodle"], outs["moodle3"])
     grades = {r["name"]: r for r in files["grades.csv"]}
     assert len(grades) == 30 and list(files["grades.csv"][0])[8:10] == [A2, A3]
-    assert float(grades["张伟"][A2]) == 10 and float(grades["张伟"][A3]) == 10
+    assert float(grades["张伟"][A2]) == 10 and float(grades["张伟"][A3]) == FULL3
     assert grades["王芳"][A3] != "" and grades["Zhang Wei"][A3] == ""
     assert float(grades["王芳"]["total"]) == 8 + float(grades["王芳"][A3])
     moodle = {r["Full name"]: r for r in files["moodle.csv"]}
@@ -141,7 +142,7 @@ def test_export_of_canvas_grades_carries_canvas_ids_and_the_reteach_report(downl
     assert list(canvas[0]) == ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", A2, A3]
     by_id = {r["ID"]: r for r in canvas}
     assert {uid: float(r[A2]) for uid, r in by_id.items()} == {str(9000 + k): expected(n) for k, n in enumerate(NAMES)}
-    assert float(by_id["9000"][A3]) == 10 and by_id["9005"][A3] == ""
+    assert float(by_id["9000"][A3]) == FULL3 and by_id["9005"][A3] == ""
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
     links = [url for url in re.findall(r'(?:src|href)="([^"]*)"', page) if not url.startswith("#")]  # in-page
     assert links and all(url.startswith("https://course.example/site/book/") for url in links)  # nothing to fetch

@@ -38,6 +38,8 @@ pytestmark = pytest.mark.slow
 A3 = "03-matrix-form"
 SITE = "https://course.example/site"
 QUESTION = "written_question"
+FULL = assignments.get(A3).total_points   # the automatic points
+FULL_TEXT = f"{FULL:g}"
 # A Markdown cell as nbgrader's "Manually graded answer" writes it.
 MANUAL_META = {"nbgrader": {"grade": True, "solution": True, "locked": False, "points": 2, "grade_id": QUESTION,
                             "schema_version": 3, "task": False}}
@@ -119,8 +121,11 @@ def graded(tmp_path_factory):
     source = base / "source"
     shutil.copytree(ROOT / "autograder" / "source" / A3, source / A3)
     path = source / A3 / f"{spec.notebook}.ipynb"
-    path.write_text(json.dumps(_with_question(json.loads(path.read_text(encoding="utf-8")), "YOUR ANSWER HERE"),
-                               indent=1), encoding="utf-8")
+    # the spec's own written questions are left out: this test's one question is the only one
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    nb["cells"] = [c for c in nb["cells"] if not ((c["metadata"].get("nbgrader") or {}).get("grade")
+                                                  and (c["metadata"].get("nbgrader") or {}).get("solution"))]
+    path.write_text(json.dumps(_with_question(nb, "YOUR ANSWER HERE"), indent=1), encoding="utf-8")
     work = {
         "right": _with_question(json.loads(notebook(A3)), "Each column of A′ holds one query's weights."),
         "rows": json.loads(notebook(A3, mistake(A3, "sa-softmax-rows"))),
@@ -259,13 +264,13 @@ def test_every_family_of_the_grader_has_a_name_in_the_report():
 def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(graded, tmp_path):
     base, source, subs, out = graded
     r = results(out)
-    assert r["right"]["score"] == 10 and r["right"]["max_score"] == 10
+    assert r["right"]["score"] == FULL and r["right"]["max_score"] == FULL
     assert r["right"]["manual"] == {QUESTION: {"max_score": 2.0, "answered": True}}
     assert r["rows"]["manual"] == {QUESTION: {"max_score": 2.0, "answered": False}}  # put back as handed out
     grades = rows(out / "grades.csv")
     assert list(grades["right"])[-4:] == ["manual_score", "manual_max_score", "manual_ungraded", "note"]
     assert (grades["right"]["score"], grades["right"]["manual_score"], grades["right"]["manual_max_score"],
-            grades["right"]["manual_ungraded"]) == ("10", "", "2", "2")
+            grades["right"]["manual_ungraded"]) == (FULL_TEXT, "", "2", "2")
     # an answer left as handed out: nbgrader's automatic 0, nothing to grade
     assert (grades["rows"]["manual_score"], grades["rows"]["manual_ungraded"]) == ("0", "0")
     assert "Graded by hand (2 points)" in feedback(out, "right") and "Score: 0.0 / 2.0" not in feedback(out, "right")
@@ -277,7 +282,7 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     assert "manual grading: 03-matrix-form: 1 student(s) have answers not graded by hand yet (right)" in before.stderr
     e = rows(tmp_path / "before" / "grades.csv")
     assert (e["right"][A3], e["right"][f"{A3} manual"], e["right"][f"{A3} manual ungraded"], e["right"]["total"],
-            e["right"]["manual ungraded"]) == ("10", "", "2", "10", "2")
+            e["right"]["manual ungraded"]) == (FULL_TEXT, "", "2", FULL_TEXT, "2")
 
     # The instructor grades the answer in formgrader, served from OUT as the course folder.
     with formgrader(out, tmp_path / "home") as api:
@@ -293,9 +298,9 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     export(out, to=tmp_path / "after")
     e = rows(tmp_path / "after" / "grades.csv")
     assert (e["right"][A3], e["right"][f"{A3} manual"], e["right"][f"{A3} manual ungraded"], e["right"]["total"],
-            e["right"]["manual ungraded"]) == ("10", "1.5", "0", "11.5", "0")
+            e["right"]["manual ungraded"]) == (FULL_TEXT, "1.5", "0", f"{FULL + 1.5:g}", "0")
     canvas = {r["Student"]: r for r in csv.DictReader(open(tmp_path / "after" / "canvas.csv", encoding="utf-8"))}
-    assert canvas["right"][A3] == "11.5"
+    assert canvas["right"][A3] == f"{FULL + 1.5:g}"
 
     # Running grade again regrades nothing and keeps the manual grade, which grades.csv now shows.
     journal = {p.name: p.stat().st_mtime_ns for p in (out / ".grader" / "results").glob("*.json")}
@@ -303,7 +308,7 @@ def test_manual_points_stay_out_of_the_score_until_graded_then_reach_export(grad
     assert {p.name: p.stat().st_mtime_ns for p in (out / ".grader" / "results").glob("*.json")} == journal
     grades = rows(out / "grades.csv")
     assert (grades["right"]["score"], grades["right"]["manual_score"], grades["right"]["manual_ungraded"]) == \
-        ("10", "1.5", "0")
+        (FULL_TEXT, "1.5", "0")
 
 
 def test_a_failing_visible_check_is_an_error_output_that_nbgrader_scores_0(tmp_path):

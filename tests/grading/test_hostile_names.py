@@ -12,13 +12,15 @@ import unicodedata
 
 import pytest
 
-from autograder import csv_safe
+from autograder import assignments, csv_safe
 from tests.grading.downloads import moodle_files, notebook, write_folder, write_legacy_zip, write_zip
 from tests.grading.test_export import grade, read, run
 
 pytestmark = pytest.mark.slow
 
 A2, A3 = "02-dot-product", "03-matrix-form"
+FULL2, FULL3 = (f"{assignments.get(a).total_points:g}" for a in (A2, A3))  # as the CSVs write them
+TOTAL = f"{assignments.get(A2).total_points + assignments.get(A3).total_points:g}"
 IMG = "<img src=x onerror=alert(7)>"
 FORMULAS = ['=HYPERLINK("x.invalid";"y")', "+SUM(1)", "-2+3", "@SUM(A1)", "\t=1+1"]
 RENEE = "Renée Faÿ"
@@ -73,9 +75,9 @@ def test_the_names_are_kept_behind_the_quote_and_scores_stay_numbers(graded):
     by_name = {csv_safe.read_cell(r["name"]): r for r in read(exports["folders+mac"] / "grades.csv")}
     assert set(by_name) == {*FORMULAS, IMG, NFC, "王芳"}
     for name in FORMULAS[:2]:  # in both assignments, joined on the id
-        assert (by_name[name][A2], by_name[name][A3], by_name[name]["total"]) == ("10", "10", "20")
+        assert (by_name[name][A2], by_name[name][A3], by_name[name]["total"]) == (FULL2, FULL3, TOTAL)
     moodle = {r["Full name"]: r for r in read(exports["folders+mac"] / "moodle.csv")}
-    assert moodle["'" + FORMULAS[0]][f"participant id ({A3})"] == "801" and moodle["'" + FORMULAS[0]][A3] == "10"
+    assert moodle["'" + FORMULAS[0]][f"participant id ({A3})"] == "801" and moodle["'" + FORMULAS[0]][A3] == FULL3
     assert {r["Student"] for r in read(exports["folders+mac"] / "canvas.csv")} >= {"'+SUM(1)", IMG}
 
 
@@ -84,7 +86,7 @@ def test_one_student_one_row_whether_the_name_is_composed_or_not(graded):
     assert [r["name"] for r in read(outs["mac"] / "grades.csv") if r["name"].startswith("Ren")] == [NFD]
     renee = [r for r in read(exports["folders+mac"] / "grades.csv") if unicodedata.normalize("NFC", r["name"]) == NFC]
     assert len(renee) == 1 and renee[0]["name"] == NFC  # as first seen: 02-dot-product comes first
-    assert (renee[0][A2], renee[0][A3], renee[0]["moodle_participant_ids"]) == ("10", "10", f"{A3}: 800")
+    assert (renee[0][A2], renee[0][A3], renee[0]["moodle_participant_ids"]) == (FULL2, FULL3, f"{A3}: 800")
 
 
 def test_gbk_names_without_the_utf8_flag_are_read_right(graded, tmp_path):
@@ -94,7 +96,7 @@ def test_gbk_names_without_the_utf8_flag_are_read_right(graded, tmp_path):
     assert "2 name(s) in the zip without the UTF-8 flag were decoded as gb18030 by guess" in stdout["gbk"]
     assert "UTF-8 flag" not in stdout["folders"] + stdout["mac"]
     wang = [r for r in read(exports["gbk+mac"] / "grades.csv") if r["name"] == "王芳"]
-    assert len(wang) == 1 and (wang[0][A2], wang[0][A3]) == ("10", "10")  # the GBK zip joins the UTF-8 one
+    assert len(wang) == 1 and (wang[0][A2], wang[0][A3]) == (FULL2, FULL3)  # the GBK zip joins the UTF-8 one
     # Forced: the same OUT again, nothing to grade again, the summary says the encoding was given.
     windows = graded[0] / "windows.zip"
     again = grade(A2, windows, outs["gbk"]).stdout
