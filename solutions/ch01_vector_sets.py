@@ -105,26 +105,26 @@ def cosine_similarity(u, v):
     return float(np.clip(u @ v / norms, -1.0, 1.0))
 
 
-def position_wise(I, W, b):
+def position_wise(I, W, c):
     """Apply one fully connected layer to every vector on its own.
 
     Parameters
     ----------
     I : (d, N) array_like
     W : (d_out, d) array_like
-    b : (d_out,) array_like
+    c : (d_out,) array_like
 
     Returns
     -------
     U : (d_out, N) ndarray
-        :math:`u^i = W a^i + b` for every column i: the same input vector always
+        :math:`u^i = W a^i + c` for every column i: the same input vector always
         gives the same output, whatever its neighbours (the two "saw"s).
     """
-    I, W, b = matrix("I", I), matrix("W", W), vector("b", b)
+    I, W, c = matrix("I", I), matrix("W", W), vector("c", c)
     weights_for("W", W, "I", I)
-    if b.shape != (W.shape[0],):
+    if c.shape != (W.shape[0],):
         raise ValueError(
-            f"b has shape {shape_str(b.shape)} but W has shape {shape_str(W.shape)}: "
-            f"b must have shape ({W.shape[0]},)"
+            f"c has shape {shape_str(c.shape)} but W has shape {shape_str(W.shape)}: "
+            f"c must have shape ({W.shape[0]},)"
         )
-    return W @ I + b[:, None]  # (d_out, N)
+    return W @ I + c[:, None]  # (d_out, N)

@@ -124,29 +124,29 @@ ASSIGNMENT = Assignment(
         Part(
             id="position_wise", title="A fully connected layer on each vector", points=3,
             prose="""
-            Write `position_wise(I, W, b)`: uⁱ = W aⁱ + b for every column i, i.e. `W @ I + b`
-            with `b` added to every column; shape `(d_out, N)`. The test shows the chapter's
+            Write `position_wise(I, W, c)`: uⁱ = W aⁱ + c for every column i, i.e. `W @ I + c`
+            with `c` added to every column; shape `(d_out, N)`. The test shows the chapter's
             point: both "saw"s of "I saw a saw" get the same output.
             """,
             answers=("position_wise",),
             visible="""
             I = «S.one_hot(SAW, VOCAB)»   # the one-hot columns of "I saw a saw", (3, 4)
             W = np.array([[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]])         # (2, 3)
-            b = np.array([10.0, 20.0])
-            U = position_wise(I, W, b)
-            check_shape("position_wise(I, W, b) with I (3, 4), W (2, 3)", U, (2, 4),
-                        "uⁱ = W aⁱ + b is a column: the result has one column per input vector, shape (d_out, N)")
-            check_unlike("position_wise(I, W, b)", U, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
-                         "which is W @ I: the bias b is missing (add it to every column)")
-            check_close("position_wise(I, W, b)", U, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
-                        "b is added to every column: b[:, None]")
+            c = np.array([10.0, 20.0])
+            U = position_wise(I, W, c)
+            check_shape("position_wise(I, W, c) with I (3, 4), W (2, 3)", U, (2, 4),
+                        "uⁱ = W aⁱ + c is a column: the result has one column per input vector, shape (d_out, N)")
+            check_unlike("position_wise(I, W, c)", U, «M('position-wise-no-bias')(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+                         "which is W @ I: the bias c is missing (add it to every column)")
+            check_close("position_wise(I, W, c)", U, «S.position_wise(S.one_hot(SAW, VOCAB), [[1.0, 2.0, 3.0], [0.0, -1.0, 1.0]], [10.0, 20.0])»,
+                        "c is added to every column: c[:, None]")
             check_close("the outputs of the two 'saw's", U[:, 3], U[:, 1])
             """,
             cases=(
                 Case("position_wise", (r(3, 5), r(4, 3), r(4)), label="d = 3, d_out = 4, N = 5"),
                 Case("position_wise", (r(2, 1), r(3, 2), r(3)), label="N = 1"),
                 Case("position_wise", (r(3, 3), r(3, 3), r(3)), label="d = d_out = N = 3"),
-                Case("position_wise", (r(2, 4), r(3, 2), r(2)), label="b of the wrong length (must raise ValueError)"),
+                Case("position_wise", (r(2, 4), r(3, 2), r(2)), label="c of the wrong length (must raise ValueError)"),
                 Case("position_wise", (r(2, 4), r(3, 5), r(3)), label="W of shape (3, 5) for d = 2 (must raise ValueError)"),
             ),
         ),
@@ -158,12 +158,12 @@ ASSIGNMENT = Assignment(
             id="fc_same_output", after="position_wise", points=2,
             prompt="""
             Your `position_wise` gave both "saw"s of "I saw a saw" the same output. Explain why no
-            choice of W and b can tag the first "saw" as a verb and the second as a noun, and say
+            choice of W and c can tag the first "saw" as a verb and the second as a noun, and say
             what a layer needs in order to tell them apart.
             """,
             rubric="""
             2 points. (1 point) The layer sees one vector at a time, and both "saw"s have the same
-            input vector aⁱ, so uⁱ = W aⁱ + b is the same for both whatever W and b are.
+            input vector aⁱ, so uⁱ = W aⁱ + c is the same for both whatever W and c are.
             (1 point) It needs information beyond the vector itself: the other words of the
             sentence (context, as self-attention mixes every input into every output) or the
             word's position. "More training" or "a larger W" earns nothing.
@@ -209,14 +209,14 @@ ASSIGNMENT = Assignment(
                  ("    return float(np.clip(u @ v / norms, -1.0, 1.0))",
                   "    with np.errstate(all=\"ignore\"):\n        return float(u @ v / norms)")),
                 visible="should raise ValueError"),
-        Mistake("position-wise-no-bias", "position_wise", "your layer forgets the bias: uⁱ = W aⁱ + b",
-                (("return W @ I + b[:, None]", "return W @ I"),), visible="the bias b is missing"),
+        Mistake("position-wise-no-bias", "position_wise", "your layer forgets the bias: uⁱ = W aⁱ + c",
+                (("return W @ I + c[:, None]", "return W @ I"),), visible="the bias c is missing"),
         Mistake("position-wise-row-major", "position_wise",
-                "your layer returns one row per input vector (I.T @ W.T + b); the notes' outputs are columns, shape (d_out, N)",
-                (("return W @ I + b[:, None]", "return I.T @ W.T + b"),), visible="one column per input vector"),
+                "your layer returns one row per input vector (I.T @ W.T + c); the notes' outputs are columns, shape (d_out, N)",
+                (("return W @ I + c[:, None]", "return I.T @ W.T + c"),), visible="one column per input vector"),
         Mistake("position-wise-bias-per-vector", "position_wise",
-                "your bias is added along the wrong axis (b[n] to column n); b has one entry per output row and is added to every column: b[:, None]",
-                (("return W @ I + b[:, None]", "Y = W @ I\n    return Y + np.resize(b, Y.shape[1])[None, :]"),),
-                visible="b is added to every column"),
+                "your bias is added along the wrong axis (c[n] to column n); c has one entry per output row and is added to every column: c[:, None]",
+                (("return W @ I + c[:, None]", "U = W @ I\n    return U + np.resize(c, U.shape[1])[None, :]"),),
+                visible="c is added to every column"),
     ),
 )

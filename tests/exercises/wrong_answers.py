@@ -17,8 +17,8 @@ WRONG = {
          "divides by the length of v only"),
         ("cosine_similarity", (("np.clip(u @ v / norms, -1.0, 1.0)", "1.0 - u @ v / norms"),),
          "the cosine distance"),
-        ("position_wise", (("return W @ I + b[:, None]", "return (I.T @ W.T + b).T.T"),), "rows, transposed twice"),
-        ("position_wise", (("return W @ I + b[:, None]", "return W @ I + b[0]"),), "adds the first bias to all"),
+        ("position_wise", (("return W @ I + c[:, None]", "return (I.T @ W.T + c).T.T"),), "rows, transposed twice"),
+        ("position_wise", (("return W @ I + c[:, None]", "return W @ I + c[0]"),), "adds the first bias to all"),
     ],
     "02-dot-product": [
         ("dot_product_score", (("return float(q @ k)", "return float(q @ k) / len(q)"),), "the mean of the products"),
@@ -147,7 +147,7 @@ WRONG = {
 # Wrong answers that pass every visible test (right only on the visible tests' inputs): the
 # hidden cases must still take points off them.
 VISIBLE_ONLY = {
-    "01-vector-sets": ("position_wise", (("b[:, None]", "b[:2, None]"),), "bias sliced for d_out = 2"),
+    "01-vector-sets": ("position_wise", (("c[:, None]", "c[:2, None]"),), "bias sliced for d_out = 2"),
     "02-dot-product": ("attend", (("for j in range(N)", "for j in range(4)"),), "four keys, as in the worked example"),
     "03-matrix-form": ("self_attention", (("O = V @ A_prime", "O = V[:, :4] @ A_prime[:4]"),), "four inputs only"),
     "04-multi-head": ("multi_head_self_attention_batched", (("heads.reshape(-1, I.shape[1])", "heads.reshape(6, -1)"),),

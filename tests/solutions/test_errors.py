@@ -20,7 +20,7 @@ W5x3 = np.zeros((5, 3))         # d_v = 5
         (lambda: S.cosine_similarity([1, 2], [1, 2, 3]), ["(2,)", "(3,)"]),
         (lambda: S.cosine_similarity([0, 0], [1, 2]), ["zero vector"]),
         (lambda: S.position_wise(I, np.zeros((2, 4)), np.zeros(2)), ["(2, 4)", "(3, 4)"]),
-        (lambda: S.position_wise(I, W2x3, np.zeros(3)), ["b", "(3,)", "(2,)"]),
+        (lambda: S.position_wise(I, W2x3, np.zeros(3)), ["c", "(3,)", "(2,)"]),
         (lambda: S.dot_product_score([1, 2], [1, 2, 3]), ["(2,)", "(3,)"]),
         (lambda: S.additive_score([1, 2], [1, 2], [1, 2, 3]), ["(2,)", "(3,)"]),
         (lambda: S.softmax(3.0), ["scalar"]),
