@@ -237,22 +237,22 @@ def self_attention_row_major(I_r, Wq, Wk, Wv, scale=False):
     return A_prime_r @ V_r, A_prime_r  # (N, d_v), (N, N)
 
 
-def with_positions(X):
+def with_positions(I_words):
     """Word vectors over their positions: the input of the "attend to the word before" construction.
 
     Parameters
     ----------
-    X : (d_word, N) array_like
+    I_words : (d_word, N) array_like
         One word vector per column (chapter 1's embeddings, for example).
 
     Returns
     -------
     I : (d_word + N, N) ndarray
-        Rows ``0 … d_word-1`` hold ``X``; rows ``d_word …`` a one-hot position: column i has a 1
+        Rows ``0 … d_word-1`` hold ``I_words``; rows ``d_word …`` a one-hot position: column i has a 1
         in row ``d_word + i``.
     """
-    X = matrix("X", X)
-    return np.vstack([X, np.eye(X.shape[1])])  # (d_word + N, N)
+    I_words = matrix("I_words", I_words)
+    return np.vstack([I_words, np.eye(I_words.shape[1])])  # (d_word + N, N)
 
 
 def previous_word_weights(d_word, N):
@@ -263,7 +263,7 @@ def previous_word_weights(d_word, N):
     d_word : int
         Number of word-feature rows at the top of the input.
     N : int
-        Number of positions. The input is ``with_positions(X)``, shape (d_word + N, N).
+        Number of positions. The input is ``with_positions(I_words)``, shape (d_word + N, N).
 
     Returns
     -------

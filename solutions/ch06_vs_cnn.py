@@ -86,7 +86,7 @@ def conv1d(I, W):
 
     Returns
     -------
-    Y : (d_out, N) ndarray
+    O_conv : (d_out, N) ndarray
         Column i is :math:`\\sum_m W[m]\\, a^{(i + \\delta_m) \\bmod N}`: a weight matrix per
         offset, the same at every position; positions wrap around at the ends.
     """
@@ -96,11 +96,11 @@ def conv1d(I, W):
         raise ValueError(f"W has shape {shape_str(W.shape)}: the kernel width (axis 0) must be odd")
     if d != I.shape[0]:
         raise ValueError(f"W has shape {shape_str(W.shape)} but I has shape {shape_str(I.shape)}: W needs {I.shape[0]} columns")
-    Y = np.zeros((d_out, I.shape[1]))                        # (d_out, N)
+    O_conv = np.zeros((d_out, I.shape[1]))                   # (d_out, N)
     for m in range(width):
         delta = m - width // 2
-        Y += W[m] @ np.roll(I, -delta, axis=1)               # column i of the roll is a^(i + delta)
-    return Y
+        O_conv += W[m] @ np.roll(I, -delta, axis=1)          # column i of the roll is a^(i + delta)
+    return O_conv
 
 
 def heads_with_masks(I, Wq, Wk, Wv, Wo, masks, scale=False):

@@ -26,11 +26,11 @@ SAW = list(S.SAW_SENTENCE)
 MARGIN = 0.5  # the word before must lead every other word's weight by this much
 
 
-def _sentence(words, X, label):
-    """A hidden case: the sentence's word vectors X (d_word, N) over one-hot positions."""
-    X = np.asarray(X, dtype=float)
-    return Case("previous_word_weights", (X.shape[0], X.shape[1]), label=label,
-                data={"I": S.with_positions(X), "words": list(words)})
+def _sentence(words, I_words, label):
+    """A hidden case: the sentence's word vectors I_words (d_word, N) over one-hot positions."""
+    I_words = np.asarray(I_words, dtype=float)
+    return Case("previous_word_weights", I_words.shape, label=label,
+                data={"I": S.with_positions(I_words), "words": list(words)})
 
 
 def attends_to_previous(case, result):
@@ -190,7 +190,7 @@ ASSIGNMENT = Assignment(
             prose="""
             Now **you** choose the weights. In *I saw a saw* the two *saw*s have the same word
             vector (chapter 1), so the same weights give them the same query. Give each word its
-            position too: `with_positions(X)` (in the set-up cell) puts the word vectors `X`
+            position too: `with_positions(I_words)` (in the set-up cell) puts the word vectors `I_words`
             (d_word, N) over a one-hot position, so the input has d_word + N rows, and column i
             has a 1 in row d_word + i.
 

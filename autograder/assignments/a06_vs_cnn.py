@@ -75,22 +75,22 @@ def computes_the_convolution(case, result):
             except ValueError as exc:
                 return f"gives heads that cannot run on an input of N = {N} positions ({exc})"
             outputs.append(O)
-        Y = S.conv1d(I, W)
+        O_conv = S.conv1d(I, W)
         if not np.allclose(outputs[0], outputs[1], rtol=1e-9, atol=1e-12):
             return ("gives a layer whose output changes when the queries and keys change: a head that may see "
                     "several keys weighs them by their scores, which depend on the input")
         O = outputs[0]
-        if O.shape != Y.shape:
-            return f"gives a layer whose output has shape {O.shape}; the convolution's has shape {Y.shape}"
-        if np.allclose(O, Y, rtol=1e-9, atol=1e-12):
+        if O.shape != O_conv.shape:
+            return f"gives a layer whose output has shape {O.shape}; the convolution's has shape {O_conv.shape}"
+        if np.allclose(O, O_conv, rtol=1e-9, atol=1e-12):
             continue
         if np.allclose(O, S.conv1d(I, W[::-1]), rtol=1e-9, atol=1e-12):
             return ("gives a layer that applies the kernel reversed: the weight matrix of the offset +1 reaches "
                     "the key before each position, and that of -1 the key after it")
-        ratio = np.vdot(Y, O) / max(np.vdot(Y, Y), 1e-300)
-        if np.allclose(O, ratio * Y, rtol=1e-9, atol=1e-12):
+        ratio = np.vdot(O_conv, O) / max(np.vdot(O_conv, O_conv), 1e-300)
+        if np.allclose(O, ratio * O_conv, rtol=1e-9, atol=1e-12):
             return "gives a layer whose output is the convolution's times a constant"
-        column = int(np.flatnonzero(~np.isclose(O, Y, rtol=1e-9, atol=1e-12).all(axis=0))[0])
+        column = int(np.flatnonzero(~np.isclose(O, O_conv, rtol=1e-9, atol=1e-12).all(axis=0))[0])
         return f"gives a layer whose output differs from the convolution's, first at position {column + 1}"
     return None
 

@@ -81,11 +81,11 @@ def test_the_rule_finds_a_part_that_checks_only_errors():
 
 # ----------------------------------------------------------------------------- notation
 
-SUPERSCRIPT_PHI = "\u1d60"  # "ᵠ": Unicode has no superscript q, and this letter is a phi
+SUPERSCRIPT_PHI = "\u1d60"  # MODIFIER LETTER SMALL GREEK PHI: Unicode has no superscript q
 
 
 def test_no_page_notebook_or_spec_writes_a_superscript_phi_for_q():
-    """Wq (W^q in math) is the query weight; "Wᵠ" would read as W-phi."""
+    """Wq (W^q in math) is the query weight; W with U+1D60 would read as W-phi."""
     folders = ("book", "notebooks", "autograder/source", "autograder/assignments")
     files = [f for folder in folders for f in sorted((ROOT / folder).rglob("*"))
              if f.suffix in (".md", ".ipynb", ".py") and "_build" not in f.parts]

@@ -29,10 +29,10 @@ def test_every_word_attends_most_to_the_word_before(d_word, N):
 
 
 def test_with_positions_puts_a_one_hot_position_under_the_words():
-    X = np.arange(6.0).reshape(2, 3)
-    I = S.with_positions(X)
+    I_words = np.arange(6.0).reshape(2, 3)
+    I = S.with_positions(I_words)
     assert I.shape == (5, 3)
-    assert np.array_equal(I[:2], X) and np.array_equal(I[2:], np.eye(3))
+    assert np.array_equal(I[:2], I_words) and np.array_equal(I[2:], np.eye(3))
 
 
 def test_the_type_and_the_group_head():
