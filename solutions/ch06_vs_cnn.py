@@ -126,9 +126,15 @@ def heads_with_masks(I, Wq, Wk, Wv, Wo, masks, scale=False):
     masks = np.asarray(masks)
     if masks.ndim != 3 or len(masks) != len(Wq):
         raise ValueError(f"masks has shape {shape_str(masks.shape)} for {len(Wq)} heads: one (N, N) mask per head")
-    heads = [masked_self_attention(I, Wq[h], Wk[h], Wv[h], masks[h], scale) for h in range(len(Wq))]
-    stacked = np.concatenate([O_h for O_h, _ in heads], axis=0)   # (h*d_v, N)
-    return Wo @ stacked, np.stack([A_h for _, A_h in heads])
+    stacked, A_primes = stacked_masked_heads(I, Wq, Wk, Wv, masks, scale)  # (h*d_v, N), (h, N, N)
+    return Wo @ stacked, A_primes
+
+
+def stacked_masked_heads(I, Wq, Wk, Wv, masks, scale=False):
+    """Every head's ``masked_self_attention``, head ℓ with ``masks[ℓ]``: the outputs
+    [O¹; …; Oʰ] stacked top to bottom, (h*d_v, N), and the heads' A′, (h, N, N)."""
+    heads = [masked_self_attention(I, Wq[head], Wk[head], Wv[head], masks[head], scale) for head in range(len(Wq))]
+    return np.concatenate([O_l for O_l, _ in heads], axis=0), np.stack([A_l for _, A_l in heads])
 
 
 def conv_as_heads(W, N):

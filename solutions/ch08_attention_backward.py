@@ -13,9 +13,9 @@ import numpy as np
 from ._validate import matrix, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
-from .ch06_vs_cnn import masked_self_attention
 from .ch04_multi_head import multi_head_weights
-from .ch08_masked_multi_head import residual_attention, stacked_heads
+from .ch06_vs_cnn import masked_self_attention, stacked_masked_heads
+from .ch08_masked_multi_head import residual_attention
 
 
 def self_attention_backward(I, Wq, Wk, Wv, dO, scale=False, mask=None):
@@ -127,7 +127,8 @@ def multi_head_self_attention_backward(I, Wq, Wk, Wv, Wo, dO, scale=False, mask=
         )
     h, d_v = len(Wq), Wv.shape[1]
     all_true = np.ones((I.shape[1], I.shape[1]), dtype=bool)
-    stacked, _ = stacked_heads(I, Wq, Wk, Wv, all_true if mask is None else mask, scale)  # (h*d_v, N)
+    masks = [all_true if mask is None else mask] * h
+    stacked, _ = stacked_masked_heads(I, Wq, Wk, Wv, masks, scale)  # (h*d_v, N)
     dWo = dO @ stacked.T                             # (d_out, h*d_v)
     d_stacked = Wo.T @ dO                            # (h*d_v, N)
     per_head = [

@@ -12,7 +12,7 @@ import numpy as np
 
 from ._validate import matrix, shape_str
 from .ch04_multi_head import multi_head_weights
-from .ch06_vs_cnn import masked_self_attention
+from .ch06_vs_cnn import stacked_masked_heads
 
 
 def masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask, scale=False):
@@ -36,14 +36,8 @@ def masked_multi_head_self_attention(I, Wq, Wk, Wv, Wo, mask, scale=False):
     A_primes : (h, N, N) ndarray
     """
     I, Wq, Wk, Wv, Wo = multi_head_weights(I, Wq, Wk, Wv, Wo)  # chapter 4's checks
-    stacked, A_primes = stacked_heads(I, Wq, Wk, Wv, mask, scale)
+    stacked, A_primes = stacked_masked_heads(I, Wq, Wk, Wv, [mask] * len(Wq), scale)
     return Wo @ stacked, A_primes                    # (d_out, N), (h, N, N)
-
-
-def stacked_heads(I, Wq, Wk, Wv, mask, scale):
-    """[O¹; …; Oʰ] stacked top to bottom, (h*d_v, N), and every head's A′, (h, N, N)."""
-    heads = [masked_self_attention(I, Wq[head], Wk[head], Wv[head], mask, scale) for head in range(len(Wq))]
-    return np.concatenate([O_l for O_l, _ in heads], axis=0), np.stack([A_l for _, A_l in heads])
 
 
 def residual_attention(I, Wq, Wk, Wv, Wo, mask, scale=False):
