@@ -14,6 +14,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, Rectangle
 
+from .i18n import text
+
 #: Colours used for the same roles on every page.
 COLOURS = {
     "a": "#dbe9f6",   # inputs
@@ -89,10 +91,11 @@ def labels(symbol, n, start=1):
 
 # --------------------------------------------------------------------------- chapter 1
 
-def speech_frames(signal, rate, window, hop, features):
+def speech_frames(signal, rate, window, hop, features, lang="en"):
     """A waveform cut into overlapping frames, beside the (d, N) matrix of frame vectors.
 
-    ``features`` is the (d, N) array of one vector per frame, already computed.
+    ``features`` is the (d, N) array of one vector per frame, already computed; ``lang`` is
+    the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
     """
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.2), gridspec_kw={"width_ratios": [1.5, 1]})
     t = np.arange(len(signal)) / rate * 1000
@@ -102,14 +105,15 @@ def speech_frames(signal, rate, window, hop, features):
         start = n * hop / rate * 1000
         ax0.add_patch(Rectangle((start, -1.15 + 0.12 * n), window / rate * 1000, 2.3 - 0.24 * n,
                                 fill=False, ec=f"C{n}", lw=1.5))
-        ax0.text(start + window / rate * 1000 + 2, 1.2 + 0.22 * n, f"frame {n + 1}", color=f"C{n}", fontsize=8)
-    ax0.set_xlabel("time (ms)")
+        ax0.text(start + window / rate * 1000 + 2, 1.2 + 0.22 * n, text("frame {n}", lang, n=n + 1), color=f"C{n}", fontsize=8)
+    ax0.set_xlabel(text("time (ms)", lang))
     ax0.set_ylim(-1.3, 2.1)
     ax0.set_yticks([])
-    ax0.set_title(f"{window / rate * 1000:.0f} ms windows, moved {hop / rate * 1000:.0f} ms at a time", fontsize=11)
+    ax0.set_title(text("{window:.0f} ms windows, moved {hop:.0f} ms at a time", lang,
+                       window=window / rate * 1000, hop=hop / rate * 1000), fontsize=11)
     im = ax1.imshow(features, aspect="auto", cmap="magma", origin="lower")
-    ax1.set_xlabel("frame n (one column = one vector)")
-    ax1.set_ylabel("feature (band energy)")
+    ax1.set_xlabel(text("frame n (one column = one vector)", lang))
+    ax1.set_ylabel(text("feature (band energy)", lang))
     ax1.set_title(f"I: {features.shape[0]} x {n_frames}", fontsize=11)
     fig.colorbar(im, ax=ax1, fraction=0.046)
     fig.tight_layout()
@@ -130,11 +134,15 @@ def graph(ax, xy, edges, names, vectors, title, node_colour="#dbe9f6"):
     ax.set_title(title, fontsize=11)
 
 
-def output_kinds():
-    """The three kinds of output: one label per vector, one per sequence, the model decides."""
+def output_kinds(lang="en"):
+    """The three kinds of output: one label per vector, one per sequence, the model decides.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, axes = plt.subplots(1, 3, figsize=(11, 3.0))
-    titles = ["each vector has a label\n(N in, N out)", "the whole sequence has a label\n(N in, 1 out)",
-              "the model decides how many\n(N in, N' out: seq2seq)"]
+    titles = [text(title, lang) for title in ("each vector has a label\n(N in, N out)",
+                                              "the whole sequence has a label\n(N in, 1 out)",
+                                              "the model decides how many\n(N in, N' out: seq2seq)")]
     outputs = [4, 1, 3]
     for ax, title, n_out in zip(axes, titles, outputs):
         blank(ax, (-0.2, 4.2), (-0.6, 3.1))
@@ -143,11 +151,11 @@ def output_kinds():
             box(ax, x, 0, f"$a^{i + 1}$", w=0.7, h=0.5, fc=COLOURS["a"])
             arrow(ax, (x, 0.28), (x, 0.95))
         ax.add_patch(FancyBboxPatch((0.1, 1.0), 3.8, 0.6, boxstyle="round,pad=0.02", fc=COLOURS["op"], ec="#444444"))
-        ax.text(2.0, 1.3, "model", ha="center", va="center", fontsize=11)
+        ax.text(2.0, 1.3, text("model", lang), ha="center", va="center", fontsize=11)
         outs = np.linspace(0.5, 3.5, n_out) if n_out > 1 else [2.0]
         for n, x in enumerate(outs):
             arrow(ax, (x, 1.62), (x, 2.25))
-            box(ax, x, 2.5, "label" if n_out != 3 else f"$y^{n + 1}$", w=0.85, h=0.45, fc=COLOURS["b"], fontsize=9)
+            box(ax, x, 2.5, text("label", lang) if n_out != 3 else f"$y^{n + 1}$", w=0.85, h=0.45, fc=COLOURS["b"], fontsize=9)
         ax.set_title(title, fontsize=10)
     fig.tight_layout()
     return fig

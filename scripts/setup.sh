@@ -52,7 +52,11 @@ if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ] || ! .venv/bin/python -c "import 
   echo "$sum" > "$stamp"
 fi
 
-# 4. For the tests: a browser for the site tests, bubblewrap for the grading sandbox, and a
+# 4. A font for the Chinese edition's figures: matplotlib draws their Chinese labels with
+#    Noto Sans CJK (book_figures.i18n checks at build time that it is found).
+apt_install fonts-noto-cjk
+
+# 5. For the tests: a browser for the site tests, bubblewrap for the grading sandbox, and a
 #    PostgreSQL server that the cluster tests start themselves (nothing starts it otherwise).
 if [ $want_test -eq 1 ]; then
   apt_install chromium bubblewrap fonts-dejavu-core postgresql

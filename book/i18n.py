@@ -1,0 +1,94 @@
+"""The words in the book's figures and printed results, in the language of each edition.
+
+A page's first code cell sets ``LANG``, the one line in which the two editions' code
+differs (``"en"`` in book/, ``"zh"`` in zh/book/), and makes ``tr = translator(LANG)``.
+Text a reader sees in a figure is then written ``tr("output (query)")``, and the drawing
+helpers take ``lang=LANG``. The English text is the key of ``ZH``. In the Chinese edition a
+text without an entry stops the build (KeyError), so no figure keeps English by accident.
+
+Chinese text is drawn with Noto Sans CJK (Debian's ``fonts-noto-cjk``, installed by
+scripts/setup.sh); ``use_language("zh")`` fails if matplotlib cannot find it, rather than
+drawing empty boxes.
+"""
+
+import matplotlib
+from matplotlib import font_manager
+
+LANGUAGES = ("en", "zh")
+CJK_FONT = "Noto Sans CJK SC"
+
+#: English text -> Chinese, for every text a figure or a hidden cell's output shows.
+ZH = {
+    # intro
+    "output (query)": "输出（查询）",
+    "input (key)": "输入（键）",
+    "Attention weights $A'$": "注意力权重 $A'$",
+    # notation
+    "columns of A' sum to": "A' 的各列之和",
+    "rows    of A'_r sum to": "A'_r 的各行之和",
+    # chapter 1
+    "vocabulary word": "词表中的词",
+    "column = one word of the sentence": "一列 = 句子中的一个词",
+    "one-hot: 5 x 4": "独热编码：5 x 4",
+    "embedding: 3 x 4": "词嵌入：3 x 4",
+    "animal": "动物",
+    "function": "虚词",
+    "verb": "动词",
+    '"this is a cat" as a set of four column vectors': "“this is a cat”：四个列向量组成的集合",
+    "cosine, one-hot vectors": "余弦相似度：独热向量",
+    "cosine, embedding vectors": "余弦相似度：词嵌入向量",
+    "social network: node = person": "社交网络：节点 = 人",
+    "methanol: node = atom, one-hot (H, C, O)": "甲醇：节点 = 原子，独热编码（H, C, O）",
+    "input $I$ (3 x 4)": "输入 $I$（3 x 4）",
+    "verb?": "动词？",
+    "noun?": "名词？",
+    'the two "saw"s (outlined) get identical outputs': "两个 “saw”（框出）得到完全相同的输出",
+    # figures_a.speech_frames
+    "frame {n}": "第 {n} 帧",
+    "time (ms)": "时间（毫秒）",
+    "{window:.0f} ms windows, moved {hop:.0f} ms at a time": "{window:.0f} 毫秒的窗口，每次移动 {hop:.0f} 毫秒",
+    "frame n (one column = one vector)": "帧 n（一列 = 一个向量）",
+    "feature (band energy)": "特征（频带能量）",
+    # figures_a.output_kinds
+    "each vector has a label\n(N in, N out)": "每个向量一个标签\n（输入 N 个，输出 N 个）",
+    "the whole sequence has a label\n(N in, 1 out)": "整个序列一个标签\n（输入 N 个，输出 1 个）",
+    "the model decides how many\n(N in, N' out: seq2seq)": "由模型决定输出几个\n（输入 N 个，输出 N' 个：seq2seq）",
+    "model": "模型",
+    "label": "标签",
+}
+
+
+def use_language(lang):
+    """Set matplotlib up to draw `lang`'s text: for Chinese, Noto Sans CJK, checked to exist."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: the book has the editions {LANGUAGES}")
+    if lang == "zh":
+        cjk = font_manager.FontProperties(family=CJK_FONT)
+        try:
+            font_manager.findfont(cjk, fallback_to_default=False)
+        except ValueError:
+            # matplotlib's font list may predate the font's installation: add its files.
+            for path in font_manager.findSystemFonts():
+                if "NotoSansCJK" in path:
+                    font_manager.fontManager.addfont(path)
+            try:
+                font_manager.findfont(cjk, fallback_to_default=False)
+            except ValueError:
+                raise RuntimeError(f"matplotlib finds no {CJK_FONT}, so Chinese labels would be empty "
+                                   "boxes: install Debian's fonts-noto-cjk (scripts/setup.sh)") from None
+        matplotlib.rcParams["font.sans-serif"] = [CJK_FONT, *matplotlib.rcParams["font.sans-serif"]]
+        matplotlib.rcParams["font.family"] = "sans-serif"
+
+
+def text(english, lang, **values):
+    """`english` in `lang`, with ``{name}`` fields filled from `values`."""
+    if lang not in LANGUAGES:
+        raise ValueError(f"language {lang!r}: the book has the editions {LANGUAGES}")
+    words = english if lang == "en" else ZH[english]
+    return words.format(**values) if values else words
+
+
+def translator(lang):
+    """``tr(english, **values)``: `english` in `lang`; also sets matplotlib up for `lang`."""
+    use_language(lang)
+    return lambda english, **values: text(english, lang, **values)
