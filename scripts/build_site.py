@@ -16,6 +16,7 @@ import argparse
 import shutil
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import yaml
@@ -46,8 +47,10 @@ def zh_config(build):
 def jupyter_book(*args):
     command = [str(Path(sys.executable).parent / "jupyter-book"), "build", *args, "-W", "--keep-going"]
     print("build_site:", " ".join(command), flush=True)
+    start = time.monotonic()
     if subprocess.run(command, cwd=ROOT).returncode != 0:
         sys.exit(f"build_site: the build failed: {' '.join(command)}")
+    print(f"build_site: built in {time.monotonic() - start:.0f} s", flush=True)
 
 
 def main():

@@ -26,7 +26,8 @@ def course_env():
 
 @pytest.fixture(scope="session")
 def book_html():
-    """Build the website once per test session, warnings as errors; return _build/html.
+    """Build the website once per test session, both editions (scripts/build_site.py), warnings
+    as errors; return _build/html (the Chinese edition is its zh/ folder).
 
     The execution cache in _build makes a rebuild with unchanged pages take seconds.
     Set COURSE_BUILD_ROOT to build elsewhere (``<it>/_build/html``), so that two test runs
@@ -34,13 +35,12 @@ def book_html():
     """
     build_root = Path(os.environ.get("COURSE_BUILD_ROOT", ROOT))
     result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "-W", "--keep-going",
-         "--path-output", str(build_root)],
+        [sys.executable, str(ROOT / "scripts" / "build_site.py"), "--path-output", str(build_root)],
         cwd=ROOT, env=course_env(), capture_output=True, text=True,
     )
     if result.returncode != 0:
         pytest.fail(
-            "jupyter-book build . -W failed:\n" + result.stdout[-6000:] + "\n" + result.stderr[-6000:],
+            "scripts/build_site.py (jupyter-book build -W, both editions) failed:\n" + result.stdout[-6000:] + "\n" + result.stderr[-6000:],
             pytrace=False,
         )
     return build_root / "_build" / "html"
