@@ -79,6 +79,8 @@ def read_sections(text):
                 here.math.append(block.strip())
             elif info.startswith(("{figure}", "{image}")):
                 here.figures.append(info.split(None, 1)[1] if " " in info else block)
+            elif info.startswith("{"):                     # another directive: {bibliography}, ...
+                here.directives.append(info.split("}")[0] + "}")
             i = end + 1
             continue
         if line.strip() == "$$":
