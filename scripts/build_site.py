@@ -38,6 +38,11 @@ def zh_config(build):
     config = merged(yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8")),
                     yaml.safe_load((ZH / "_config.yml").read_text(encoding="utf-8")))
     config.setdefault("execute", {})["cache"] = str(build / ".jupyter_cache")   # the English build's
+    # Jupyter Book finds local extensions from the configuration file's folder, which is
+    # no longer zh/: give their paths from zh/ in full.
+    extensions = config["sphinx"]["local_extensions"]
+    for name, path in extensions.items():
+        extensions[name] = str((ZH / path).resolve())
     path = build / "zh" / "_config.yml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
