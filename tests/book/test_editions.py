@@ -99,7 +99,9 @@ def read_sections(text):
                 here.directives.append(f"label {label}")
                 label = None
             if match := DIRECTIVE.match(line):
-                here.directives.append(match.group(1))
+                # a directive whose next line closes it has no body: its text went into the title line
+                empty = i + 1 < len(lines) and re.fullmatch(r"\s*:{3,}\s*", lines[i + 1]) is not None
+                here.directives.append(match.group(1) + (" with an empty body" if empty else ""))
             here.numbered += bool(NUMBERED.match(line))
         here.cites += CITE.findall(line)
         here.docs += DOC.findall(line)
