@@ -11,6 +11,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle, FancyArrowPatch
 
+from .i18n import text
+
 INPUT = "#dbe9f6"
 OUTPUT = "#fcbba1"
 STATE = "#c7e9c0"
@@ -94,19 +96,22 @@ def all_pairs(ax, N, title="Self-attention: all pairs"):
     _arrow(ax, (1, 0), (N, 2), color=HIGHLIGHT, lw=1.8)
 
 
-def dependence_map(ax, D, title):
-    """Which output depends on which input: ``D[j, i]`` True when bⁱ (or hⁱ) changes with aʲ."""
+def dependence_map(ax, D, title, lang="en"):
+    """Which output depends on which input: ``D[j, i]`` True when bⁱ (or hⁱ) changes with aʲ.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     D = np.asarray(D, dtype=float)
     N = D.shape[0]
     ax.imshow(D, cmap="Greens", vmin=0, vmax=1.3)
     ax.set_xticks(range(N), [str(n + 1) for n in range(N)])
     ax.set_yticks(range(N), [str(n + 1) for n in range(N)])
-    ax.set_xlabel("output $i$")
-    ax.set_ylabel("input $j$")
+    ax.set_xlabel(text("output $i$", lang))
+    ax.set_ylabel(text("input $j$", lang))
     ax.set_title(title)
     for j in range(N):
         for i in range(N):
-            ax.text(i, j, "yes" if D[j, i] else "·", ha="center", va="center", fontsize=7)
+            ax.text(i, j, text("yes", lang) if D[j, i] else "·", ha="center", va="center", fontsize=7)
 
 
 def show(fig):
