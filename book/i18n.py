@@ -55,6 +55,22 @@ ZH = {
     "the model decides how many\n(N in, N' out: seq2seq)": "由模型决定输出几个\n（输入 N 个，输出 N' 个：seq2seq）",
     "model": "模型",
     "label": "标签",
+    # chapter 4
+    "type 1": "类型 1",
+    "type 2": "类型 2",
+    "group 1": "组别 1",
+    "group 2": "组别 2",
+    "input $I$ (4 x 6)": "输入 $I$（4 x 6）",
+    "head {n}: $A'^{n}$ (reads the {feature})": "第 {n} 个头：$A'^{n}$（读取{feature}）",
+    "type": "类型",
+    "group": "组别",
+    "query (output)": "查询（输出）",
+    "key (input)": "键（输入）",
+    "one head reading all features": "一个读取全部特征的头",
+    # figures_a.two_heads
+    "position {name}": "位置 {name}",
+    "head {head}": "第 {head} 个头",
+    "stacked": "堆叠",
 }
 
 
