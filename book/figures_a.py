@@ -427,8 +427,11 @@ def cost_vs_n(Ns, times, memories):
 
 # --------------------------------------------------------------------------- chapter 4
 
-def two_heads():
-    """Two heads: each position gets q, k, v per head; head 1 only meets head 1."""
+def two_heads(lang="en"):
+    """Two heads: each position gets q, k, v per head; head 1 only meets head 1.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, ax = plt.subplots(figsize=(10, 4.6))
     blank(ax, (-0.5, 12.6), (-0.7, 6.2))
     colours = ["#e6550d", "#3182bd"]
@@ -440,7 +443,7 @@ def two_heads():
                 box(ax, x, 2.0, f"${sym}^{{{name},{head}}}$", w=0.85, h=0.5, fc=COLOURS[sym], fontsize=10,
                     ec=colours[head - 1])
                 arrow(ax, (x0 + 1.5, 0.3), (x, 1.72), color="#aaaaaa", lw=0.8)
-        ax.text(x0 + 1.5, -0.55, f"position {name}", ha="center", fontsize=9, color="#555555")
+        ax.text(x0 + 1.5, -0.55, text("position {name}", lang, name=name), ha="center", fontsize=9, color="#555555")
     for head in (1, 2):
         c = colours[head - 1]
         # query of head `head` at position i meets the keys of that head only
@@ -450,7 +453,7 @@ def two_heads():
         y = 2.9 + 0.55 * (head - 1)
         ax.plot([qi, qi, kj, kj], [2.27, y, y, 2.27], color=c, lw=1.6)
         ax.plot([ki, ki], [2.27, y], color=c, lw=1.6)
-        ax.text(kj + 0.15, y + 0.05, f"head {head}", color=c, fontsize=10, va="bottom")
+        ax.text(kj + 0.15, y + 0.05, text("head {head}", lang, head=head), color=c, fontsize=10, va="bottom")
     box(ax, 2.1, 4.4, "$b^{i,1}$", w=0.8, h=0.5, fc=COLOURS["b"], ec=colours[0])
     box(ax, 3.1, 4.4, "$b^{i,2}$", w=0.8, h=0.5, fc=COLOURS["b"], ec=colours[1])
     arrow(ax, (0.5, 2.95), (1.9, 4.12), color=colours[0])
@@ -459,6 +462,6 @@ def two_heads():
     box(ax, 7.0, 4.4, "$b^i$", w=0.8, h=0.5, fc=COLOURS["b"])
     arrow(ax, (3.55, 4.4), (4.78, 4.4))
     arrow(ax, (5.62, 4.4), (6.58, 4.4))
-    ax.text(2.6, 5.0, "stacked", ha="center", fontsize=9, color="#555555")
+    ax.text(2.6, 5.0, text("stacked", lang), ha="center", fontsize=9, color="#555555")
     ax.text(5.2, 5.4, r"$b^i = W^o\,[b^{i,1};\ b^{i,2}]$", ha="center", fontsize=12)
     return fig

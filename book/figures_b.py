@@ -20,8 +20,11 @@ GREY = "#bbbbbb"
 HIGHLIGHT = "#d62728"
 
 
-def attention_map(ax, M, title, cmap="Blues", vmin=0, vmax=1, annotate=False, fmt="{:.2f}"):
-    """An (N, N) matrix in the notes' layout: column i is query i (output bⁱ), row j is key j (input aʲ)."""
+def attention_map(ax, M, title, cmap="Blues", vmin=0, vmax=1, annotate=False, fmt="{:.2f}", lang="en"):
+    """An (N, N) matrix in the notes' layout: column i is query i (output bⁱ), row j is key j (input aʲ).
+
+    ``lang`` is the language of the axis labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     M = np.asarray(M, dtype=float)
     N = M.shape[0]
     im = ax.imshow(M, cmap=cmap, vmin=vmin, vmax=vmax)
@@ -29,8 +32,8 @@ def attention_map(ax, M, title, cmap="Blues", vmin=0, vmax=1, annotate=False, fm
     step = max(1, N // 8)
     ax.set_xticks(range(0, N, step), labels[::step])
     ax.set_yticks(range(0, N, step), labels[::step])
-    ax.set_xlabel("query $i$ (output $b^i$)")
-    ax.set_ylabel("key $j$ (input $a^j$)")
+    ax.set_xlabel(text("query $i$ (output $b^i$)", lang))
+    ax.set_ylabel(text("key $j$ (input $a^j$)", lang))
     ax.set_title(title)
     if annotate:
         for j in range(N):

@@ -89,6 +89,43 @@ ZH = {
     "output $i$": "输出 $i$",
     "input $j$": "输入 $j$",
     "yes": "是",
+    # chapter 4
+    "type 1": "类型 1",
+    "type 2": "类型 2",
+    "group 1": "组别 1",
+    "group 2": "组别 2",
+    "input $I$ (4 x 6)": "输入 $I$（4 x 6）",
+    "head {n}: $A'^{n}$ (reads the {feature})": "第 {n} 个头：$A'^{n}$（读取{feature}）",
+    "type": "类型",
+    "group": "组别",
+    "query (output)": "查询（输出）",
+    "key (input)": "键（输入）",
+    "one head reading all features": "一个读取全部特征的头",
+    # figures_a.two_heads
+    "position {name}": "位置 {name}",
+    "head {head}": "第 {head} 个头",
+    "stacked": "堆叠",
+    # chapter 6
+    "CNN, width {width}: $b^{{{n}}}$ sees 3 inputs": "CNN，宽度 {width}：$b^{{{n}}}$ 看到 3 个输入",
+    "self-attention: $b^{{{n}}}$ sees all {N}": "自注意力：$b^{{{n}}}$ 看到全部 {N} 个输入",
+    "no mask": "无掩码",
+    "$A'$, self-attention": "$A'$，自注意力",
+    "$A'$, masked with width 3": "$A'$，宽度为 3 的掩码",
+    "CNN, width {width}": "CNN，宽度 {width}",
+    "self-attention (one layer)": "自注意力（一层）",
+    "number of layers $L$": "层数 $L$",
+    "inputs that reach one output": "能到达一个输出的输入个数",
+    "Receptive field of stacked layers, $N = {N}$": "多层叠加后的感受野，$N = {N}$",
+    "3 masked heads + Wo vs the width-3 convolution, 20 random inputs: largest difference {worst:.1e} (rounding)":
+        "3 个带掩码的头 + Wo 与宽度为 3 的卷积相比，20 组随机输入：最大差值 {worst:.1e}（舍入误差）",
+    "kernel rows: singular values {sigma}; the best single head with fixed weights misses by {best_single:.3f} "
+    "(Frobenius norm)":
+        "卷积核的三行：奇异值 {sigma}；权重固定的单个头，最好也差 {best_single:.3f}（Frobenius 范数）",
+    "one head near I = 0: the same change, Wv/3, for each of the three neighbours":
+        "单个头在 I = 0 附近：三个邻居中无论哪个变化，输出的变化都是同一个 Wv/3",
+    # figures_b.attention_map
+    "query $i$ (output $b^i$)": "查询 $i$（输出 $b^i$）",
+    "key $j$ (input $a^j$)": "键 $j$（输入 $a^j$）",
 }
 
 
