@@ -9,12 +9,12 @@ functions, each stage timed ``--repeats`` times in this one process (median and 
 - ``python start`` / ``import nbgrader.apps``: a fresh interpreter, and one that imports
   nbgrader's apps (paid once per process: by stock nbgrader once, by our command once in
   the parent and once per worker);
-- ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox`` running
+- ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox.bwrap`` running
   ``/bin/true``, minus ``/bin/true`` alone;
 - ``kernel start+stop``: start, wait until ready, shut down, for a bare jupyter_client kernel,
   the course's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and the sandbox's ``SandboxedKernelManager``;
 - ``execution``: running the notebook's code cells in a kernel already started;
-- our task's stages (``autograder.task``): read + sanitise, ``SandboxExecute`` (kernel start,
+- our task's stages (``autograder.run.task``): read + sanitise, ``SandboxExecute`` (kernel start,
   cells, shut-down), ``ProbeCheck``, LimitOutput + scores, the autograded notebook, the feedback
   HTML; and ``task.grade`` whole, with and without the sandbox;
 - ``gradebook write``: one result written by ``GradebookWriter`` (the parent's part);
@@ -42,8 +42,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 from bench_grading import env, make_class  # the script's own folder is first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,14 +106,20 @@ def main(argv=None):
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
 
-    from autograder import assignments, task as task_mod
-    from autograder.files import atomic_write
-    from autograder.gradebook import GradebookWriter
-    from autograder.outdir import prepare_course
-    from autograder.check import ProbeCheck
-    from autograder.course import ScratchKernelManager, api, make_course
-    from autograder.execute import SandboxExecute
-    from autograder.sandbox import Limits, SandboxedKernelManager, sandbox_command, sandbox_uid
+    from autograder import assignments
+
+    from autograder.run import task as task_mod
+    from autograder.store.files import atomic_write
+    from autograder.store.gradebook import GradebookWriter
+    from autograder.store.outdir import prepare_course
+    from autograder.judge.check import ProbeCheck
+    from autograder.authoring.course import api, make_course
+    from autograder.sandbox.scratch import ScratchKernelManager
+    from autograder.run.execute import SandboxExecute
+    from autograder.sandbox.bwrap import sandbox_command
+    from autograder.sandbox.kernel import SandboxedKernelManager
+    from autograder.sandbox.limits import Limits
+    from autograder.sandbox.uids import sandbox_uid
 
     spec = assignments.get(args.assignment)
     R = args.repeats
@@ -193,7 +198,7 @@ def main(argv=None):
     record("execution of the code cells (kernel up)", "execution", [execute_cells() for _ in range(R)],
            f"{len(codes)} code cells; CPU includes the kernel's")
 
-    # ---- our task, stage by stage (as autograder.task._grade_notebook does them)
+    # ---- our task, stage by stage (as autograder.run.task._grade_notebook does them)
     base = {"assignment": spec.id, "notebook": nb_path.name, "student_id": "s0000", "path": str(nb_path),
             "out": str(out), "limits": limits.as_dict(), "source": snap, "digest": "x", "notes": []}
     ahead, inside, nosb = ("SandboxExecute, sandbox, kernel started ahead", "SandboxExecute, sandbox, kernel started inside",

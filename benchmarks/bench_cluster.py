@@ -24,8 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "benchmarks"))

@@ -6,7 +6,7 @@ Spec format (how to add an assignment, e.g. 08-capstone)
 1. Put the reference functions in ``solutions/`` (the one source of truth).
 2. Write ``autograder/assignments/aNN_<name>.py`` defining ``ASSIGNMENT = Assignment(...)``
    (copy ``a02_dot_product.py``), and add its id to :data:`MODULES` below.
-3. Run ``python -m autograder.build``; commit ``autograder/source/<id>/`` and
+3. Run ``python -m autograder build``; commit ``autograder/source/<id>/`` and
    ``notebooks/<id>/``. The tests of ``tests/exercises`` run over :func:`ids`, so they
    cover the new assignment with nothing else to add.
 
@@ -33,12 +33,12 @@ An :class:`Assignment` has:
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
-  helpers of :mod:`autograder.visible` (``check_shape``, ``check_close``, ``check_raises``,
+  helpers of :mod:`autograder.assignments.visible` (``check_shape``, ``check_close``, ``check_raises``,
   ``check_true``, ``check_unlike``, ``check_no_loop``): each failing check says what was
   expected and what came back;
 - ``cases`` (per part): hidden :class:`Case` s, i.e. a function name, arguments (numpy arrays,
   numbers, bools, lists; built here with fixed seeds) and a label shown in feedback. The
-  probe runs them in the student's kernel; :class:`autograder.check.ProbeCheck` recomputes
+  probe runs them in the student's kernel; :class:`autograder.judge.check.ProbeCheck` recomputes
   them with ``solutions`` in the grading process. A case whose reference raises
   ``ValueError`` expects the student to raise ``ValueError`` too;
 - ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function, each a
@@ -47,20 +47,20 @@ An :class:`Assignment` has:
   say "your answer matches mistake X: <message>"; ``visible`` is a phrase the visible tests
   print for it (a test checks both);
 - ``families`` (optional): :class:`Family` s of mistakes the grader names when no catalogued
-  mistake matches, on top of the generic ones of :mod:`autograder.families` (transposed
+  mistake matches, on top of the generic ones of :mod:`autograder.judge.families` (transposed
   outputs, wrong axis, scale, roles of Q, K, V, ...);
 - ``family_messages`` (optional): ``{generic family id: message}``, what this assignment's
   feedback says in place of the generic family's message (the capstone's say what the
   gradients do wrong, where the generic ones quote the reference's code);
 - ``judges`` (optional): ``{function: callable}``, what the grader compares the student's
   results with in place of ``solutions.<function>`` (the capstone's: finite differences of
-  the forward pass, :mod:`autograder.finite_differences`);
+  the forward pass, :mod:`autograder.assignments.finite_differences`);
 - ``provided`` (optional): extra functions of ``solutions`` the visible tests call. Helpers
   the answers call are found from the functions' global names. Helpers that are not an
-  exercise's answer (``_validate``'s checks, ``multi_head_weights``) go into the locked
+  exercise's answer (``solutions.validate``'s checks, ``multi_head_weights``) go into the locked
   set-up cell; answers of earlier exercises never do: the student pastes their own into
   answer cells after the set-up cell, and a locked cell checks them on new inputs against
-  precomputed values (:func:`autograder.build.earlier_check_source`).
+  precomputed values (:func:`autograder.authoring.build.earlier_check_source`).
 - ``questions`` (optional, one per exercise): :class:`Question` s, short written answers graded
   by hand. Each goes after the part ``after`` names (at the end when empty): a locked Markdown
   cell with the ``prompt``, then an nbgrader "Manually graded answer" (a Markdown cell with
@@ -80,12 +80,12 @@ An :class:`Assignment` has:
   what they do instead, without the answer. Its sentences must not quote measured numbers:
   the grader names a catalogued mistake (or a :class:`Family`) when its result fails a
   hidden case with the same sentence as the student's, so equal behaviour gives equal
-  words (the generic families of :mod:`autograder.families` compare numbers with the
+  words (the generic families of :mod:`autograder.judge.families` compare numbers with the
   reference's and are not tried on these parts). The reference must pass it; a case whose reference raises ``ValueError`` is
   judged as in other parts. Grader-side inputs of the check (a sentence, an embedding)
   go into the case's ``data`` (never sent to the student's kernel), so a construction that
   fits only the visible input fails. The visible tests check the behaviour too, with the
-  student's own functions and the helpers of :mod:`autograder.visible`
+  student's own functions and the helpers of :mod:`autograder.assignments.visible`
   (``check_attends_most``, ``check_attends_within``).
 """
 

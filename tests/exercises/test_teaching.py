@@ -14,11 +14,12 @@ import numpy as np
 import pytest
 
 import solutions
-from autograder import assignments, build
-from autograder.visible import check_no_loop
+from autograder import assignments
+from autograder.authoring import build
+from autograder.assignments.visible import check_no_loop
 
-from . import simulate
-from .wrong_answers import VISIBLE_ONLY, WRONG
+from autograder import simulate
+from autograder.wrong_answers import VISIBLE_ONLY, WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMED_RATE = 0.8

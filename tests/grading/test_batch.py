@@ -4,11 +4,9 @@ import os
 import time
 import tracemalloc
 
-from autograder import pool
-
-
+from autograder.run import pool
 def fake_grade(task):
-    """Stands in for autograder.task.grade: dies like a crashed worker on request."""
+    """Stands in for autograder.run.task.grade: dies like a crashed worker on request."""
     if task.get("die"):
         os._exit(1)
     time.sleep(0.01)

@@ -13,7 +13,9 @@ import sys
 
 import pytest
 
-from autograder import assignments, lms
+from autograder import assignments
+
+from autograder.intake import lms
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import (NAMES, blank, canvas_files, canvas_name, mistake, moodle_files, notebook,

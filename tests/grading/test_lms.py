@@ -5,8 +5,8 @@ import zipfile
 
 import pytest
 
-from autograder import lms
-from autograder.intake import Intake, closing_summary
+from autograder.intake import lms
+from autograder.intake.intake import Intake, closing_summary
 from tests.grading.downloads import canvas_files, canvas_name, moodle_files, write_folder, write_zip
 
 AID, NB = "02-dot-product", "dot_product.ipynb"

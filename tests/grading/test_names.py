@@ -7,10 +7,14 @@ import unicodedata
 
 import pytest
 
-from autograder import assignments, lms, zipnames
-from autograder.export import export
-from autograder.grades_csv import write_grades_csv
-from autograder.intake import Intake, closing_summary
+from autograder import assignments
+
+from autograder.intake import lms
+
+from autograder.intake import zipnames
+from autograder.reports.export import export
+from autograder.reports.grades_csv import write_grades_csv
+from autograder.intake.intake import Intake, closing_summary
 from tests.conftest import ROOT, course_env
 from tests.grading.downloads import canvas_files, moodle_files, write_folder, write_legacy_zip, write_zip
 

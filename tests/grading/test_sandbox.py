@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
-from autograder.sandbox import Limits, SandboxedKernelManager
+from autograder.sandbox import bwrap as sandbox
+from autograder.sandbox.kernel import SandboxedKernelManager
+from autograder.sandbox.limits import Limits
 
 pytestmark = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap is not installed")
 

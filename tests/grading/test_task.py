@@ -5,8 +5,8 @@ import json
 import nbformat
 import pytest
 
-from autograder.journal import STATE
-from autograder.task import STATUSES, Corrupt, _status, read_notebook, sanitise
+from autograder.store.journal import STATE
+from autograder.run.task import STATUSES, Corrupt, _status, read_notebook, sanitise
 from tests.grading.students import submission
 
 
@@ -114,7 +114,7 @@ def test_status_words(events, errors, probe, want):
 
 
 def test_first_status_follows_the_statuses_order():
-    from autograder.task import first_status
+    from autograder.run.task import first_status
 
     order = list(STATUSES)
     for i, status in enumerate(order):
@@ -159,8 +159,7 @@ def read_notebook_text(text, folder):
 
 
 def test_what_stays_too_large_tells_the_student_what_to_do(tmp_path, monkeypatch):
-    from autograder import task
-
+    from autograder.run import task
     path = tmp_path / "nb.ipynb"
     path.write_text(_with_outputs(3))
     monkeypatch.setattr(task, "MAX_NOTEBOOK_BYTES", 2 * 1024**2)
@@ -199,8 +198,8 @@ def _task(path, source, out):
 
 @pytest.mark.slow
 def test_a_correct_notebook_with_40_mib_of_outputs_gets_full_marks(source, tmp_path):
-    from autograder.sandbox import bwrap_path
-    from autograder.task import grade
+    from autograder.sandbox.bwrap import bwrap_path
+    from autograder.run.task import grade
 
     if bwrap_path() is None:
         pytest.skip("bubblewrap is not installed")
@@ -211,7 +210,7 @@ def test_a_correct_notebook_with_40_mib_of_outputs_gets_full_marks(source, tmp_p
 
 
 def test_deeply_nested_json_is_corrupt_not_a_grader_error(source, tmp_path):
-    from autograder.task import grade
+    from autograder.run.task import grade
 
     path = tmp_path / "dot_product.ipynb"
     path.write_bytes(b"[" * 200_000 + b"]" * 200_000)
@@ -220,7 +219,7 @@ def test_deeply_nested_json_is_corrupt_not_a_grader_error(source, tmp_path):
 
 
 def test_a_grader_failure_is_that_students_error_with_a_page(source, tmp_path):
-    from autograder.task import grade
+    from autograder.run.task import grade
 
     path = tmp_path / "dot_product.ipynb"
     path.write_text(submission())

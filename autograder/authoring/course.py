@@ -1,0 +1,245 @@
+"""A stock nbgrader course directory for the assignments, and a simple sequential autograde.
+
+``write_course(root, ids)`` (``python -m autograder course DIR``) writes ``root/nbgrader_config.py``
+(:func:`config_text`) and copies ``autograder/source/<id>/`` to ``root/source/<id>/``: a course
+that stock ``nbgrader`` and formgrader grade with the hidden checks. ``make_course`` also runs
+``generate_assignment`` (so the gradebook holds the source cells that ``OverwriteCells``
+restores). ``autograde(root, id, {student: notebook})`` grades submissions one after the
+other, in this process (importing nbgrader costs ~1.6 s, paid once), and returns per-part
+scores read from the gradebook plus ProbeCheck's verdicts.
+
+The settings (:func:`settings`): the autograde preprocessors are nbgrader's defaults with
+:class:`autograder.judge.check.ProbeCheck` right after ``Execute`` (:func:`autograde_preprocessors`);
+``OverwriteCells.add_missing_cells`` restores deleted test cells; ``generate_feedback`` drops
+the hidden tests (:func:`feedback_preprocessors`); the cell timeout is the grader's
+(``Limits.cell_timeout``). The kernel is started by :class:`ScratchKernelManager`: in an empty
+scratch directory and without the grader's ``PYTHONPATH``. That is no sandbox: the kernel runs
+as the grader's user, in its Python environment (see ``autograder.sandbox.bwrap`` for one).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.scratch import ScratchKernelManager
+
+#: The nbgrader source notebooks, hidden tests included (package data; ``autograder.authoring.build`` writes them).
+SOURCE = Path(__file__).resolve().parents[1] / "source"
+COURSE_ID = "self-attention"
+#: nbgrader's ``Execute`` with :class:`ScratchKernelManager`, the first autograde preprocessor.
+SCRATCH_EXECUTE = "autograder.authoring.course.ScratchExecute"
+
+def _execute_class():
+    from nbgrader.preprocessors import Execute
+
+    class ScratchExecute(Execute):
+        """nbgrader's Execute with :class:`ScratchKernelManager` (Execute forces its own class otherwise)."""
+
+        def __init__(self, *args, **kwargs):
+            kwargs.setdefault("kernel_manager_class", ScratchKernelManager)
+            super().__init__(*args, **kwargs)
+
+    return ScratchExecute
+
+
+def __getattr__(name):  # ScratchExecute is built lazily: importing nbgrader costs ~1.6 s
+    if name == "ScratchExecute":
+        return _execute_class()
+    raise AttributeError(name)
+
+
+def autograde_preprocessors():
+    """nbgrader's default autograde preprocessors, with our kernel and ``ProbeCheck`` after it."""
+    return [
+        SCRATCH_EXECUTE,
+        "autograder.judge.check.ProbeCheck",
+        "nbgrader.preprocessors.IgnorePattern",
+        "nbconvert.preprocessors.ClearMetadataPreprocessor",
+        "nbgrader.preprocessors.LimitOutput",
+        "nbgrader.preprocessors.SaveAutoGrades",
+        "nbgrader.preprocessors.AssignLatePenalties",
+        "nbgrader.preprocessors.CheckCellMetadata",
+    ]
+
+
+def feedback_preprocessors():
+    """nbgrader's default feedback preprocessors, then ``ClearHiddenTests``.
+
+    Stock ``generate_feedback`` shows the autograded notebook as it is, hidden tests included;
+    this removes them, as ``generate_assignment`` does for the students' copy.
+    """
+    return [
+        "nbgrader.preprocessors.GetGrades",
+        "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
+        "nbgrader.preprocessors.ClearHiddenTests",
+    ]
+
+
+def settings(db_url=None):
+    """The course's nbgrader settings, ``{"Class.trait": value}`` (the course root apart);
+    ``db_url`` is the gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in
+    the course root)."""
+    found = {
+        "CourseDirectory.course_id": COURSE_ID,
+        "Autograde.autograde_preprocessors": autograde_preprocessors(),
+        "GenerateFeedback.preprocessors": feedback_preprocessors(),
+        "OverwriteCells.add_missing_cells": True,
+        "Execute.timeout": Limits().cell_timeout,
+        "Execute.shutdown_kernel": "immediate",
+    }
+    if db_url:
+        found["CourseDirectory.db_url"] = db_url
+    return found
+
+
+def config(root, db_url=None):
+    """A traitlets ``Config`` of :func:`settings` for the course directory ``root``."""
+    from traitlets.config import Config
+
+    c = Config()
+    c.CourseDirectory.root = str(root)
+    for key, value in settings(db_url).items():
+        cls, trait = key.split(".")
+        c[cls][trait] = value
+    return c
+
+
+CONFIG_HEADER = """\
+# nbgrader configuration of the self-attention course, written by
+# `python -m autograder course` (the package self-attention-course).
+#
+# Grading needs that package in the Python environment that runs nbgrader (and formgrader):
+# `autograder.judge.check.ProbeCheck` judges the hidden tests' reports against the reference
+# implementation (without it, an answer right only on the visible tests' inputs would get
+# full marks). The course root is the folder of this file. The settings below may be merged
+# into an existing nbgrader_config.py.
+import os
+
+c = get_config()  # noqa: F821 - provided by traitlets when it loads this file
+c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
+"""
+
+
+def config_text(db_url=None):
+    """``nbgrader_config.py`` of :func:`settings`, for the ``nbgrader`` command line and formgrader."""
+    lines = []
+    for key, value in settings(db_url).items():
+        if isinstance(value, list):
+            value = "[\n" + "".join(f"    {item!r},\n" for item in value) + "]"
+        else:
+            value = repr(value)
+        lines.append(f"c.{key} = {value}\n")
+    return CONFIG_HEADER + "".join(lines)
+
+
+def ensure_path():
+    """nbgrader starts ``alembic`` by name: put this Python's ``bin/`` on PATH."""
+    bindir = str(Path(sys.executable).parent)
+    if bindir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
+
+
+def api(root, db_url=None):
+    """An ``NbGraderAPI`` on the course directory ``root``."""
+    ensure_path()
+    from nbgrader.apps import NbGraderAPI
+    from nbgrader.coursedir import CourseDirectory
+
+    c = config(root, db_url)
+    return NbGraderAPI(coursedir=CourseDirectory(config=c), config=c)
+
+
+def _check(result, what):
+    if not result.get("success"):
+        raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or ''}\n{result.get('log', '')[-3000:]}")
+
+
+def write_course(root, assignment_ids=None, db_url=None):
+    """Write a stock nbgrader course in ``root``: ``nbgrader_config.py`` and ``source/<id>/``.
+
+    ``assignment_ids`` defaults to every assignment. An existing ``source/<id>/`` is replaced.
+    Returns the list of files written, relative to ``root``.
+    """
+    from autograder import assignments
+    root = Path(root)
+    ids = list(assignment_ids) if assignment_ids else assignments.ids()
+    for aid in ids:
+        assignments.get(aid)  # ValueError naming the unknown id and the known ones
+        if not (SOURCE / aid).is_dir():
+            raise FileNotFoundError(f"assignment {aid} has no source notebook in {SOURCE}; "
+                                    "run `python -m autograder build` in a clone of the course")
+    root.mkdir(parents=True, exist_ok=True)
+    (root / "nbgrader_config.py").write_text(config_text(db_url), encoding="utf-8")
+    written = ["nbgrader_config.py"]
+    for aid in ids:
+        dest = root / "source" / aid
+        if dest.exists():
+            shutil.rmtree(dest)
+        shutil.copytree(SOURCE / aid, dest)
+        written += [str(p.relative_to(root)) for p in sorted(dest.rglob("*.ipynb"))]
+    return written
+
+
+def make_course(root, assignment_ids=None, db_url=None):
+    """:func:`write_course`, then ``generate_assignment`` of each assignment (so the gradebook
+    holds the source cells that ``OverwriteCells`` restores); returns ``root``."""
+    from autograder import assignments
+    root = Path(root)
+    write_course(root, assignment_ids, db_url)
+    grader = api(root, db_url)
+    for aid in assignment_ids or assignments.ids():
+        _check(grader.generate_assignment(aid, force=True, create=True), f"generate_assignment {aid}")
+    return root
+
+
+@dataclass
+class Graded:
+    """One autograded submission."""
+
+    student: str
+    scores: dict            # part id -> (score, max score)
+    probe: dict             # ProbeCheck's summary (status, reasons, per-part message/mistake)
+    notebook: Path          # the autograded notebook
+    log: str = ""           # nbgrader's log of the run
+
+    @property
+    def score(self):
+        return sum(s for s, _ in self.scores.values())
+
+    @property
+    def max_score(self):
+        return sum(m for _, m in self.scores.values())
+
+
+def autograde(root, assignment_id, submissions):
+    """Autograde ``{student_id: notebook text or path}`` one after the other; ``{student_id: Graded}``."""
+    import nbformat
+    from nbgrader.api import Gradebook
+
+    from autograder import assignments
+    root = Path(root)
+    spec = assignments.get(assignment_id)
+    grader = api(root)
+    results = {}
+    for student, notebook in submissions.items():
+        folder = root / "submitted" / student / assignment_id
+        if folder.exists():
+            shutil.rmtree(folder)
+        folder.mkdir(parents=True)
+        text = Path(notebook).read_text(encoding="utf-8") if isinstance(notebook, Path) else notebook
+        (folder / f"{spec.notebook}.ipynb").write_text(text, encoding="utf-8")
+        outcome = grader.autograde(assignment_id, student, force=True, create=True)
+        _check(outcome, f"autograde {assignment_id} {student}")
+        graded = root / "autograded" / student / assignment_id / f"{spec.notebook}.ipynb"
+        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+            sub = gb.find_submission_notebook(spec.notebook, assignment_id, student)
+            scores = {g.name: (float(g.score or 0), float(g.max_score)) for g in sub.grades if g.max_score}
+        nb = nbformat.read(graded, as_version=4)
+        probe = nb.metadata.get("probe_check", {})
+        results[student] = Graded(student, scores, probe, graded, outcome.get("log", ""))
+    return results

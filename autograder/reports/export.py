@@ -1,0 +1,383 @@
+"""``python -m autograder export OUT [OUT ...] --to DIR``: a class's grades, in the LMS's formats.
+
+Each OUT is the output folder of one assignment (``python -m autograder grade … --out OUT``):
+its ``grades.csv`` gives the rows, its journal (``OUT/.grader/results/``) the parts and the
+catalogued mistakes. Students are joined across the assignments on their safe id
+(:func:`autograder.intake.lms.safe_id`), which is the same in every assignment. Written to DIR:
+
+``grades.csv``
+    One row per student: ``student_id``, ``name``, ``lms``, ``canvas_user_id``,
+    ``moodle_participant_ids``, ``email``, ``id_number``, ``section``, one score column per
+    assignment headed by its id (``03-matrix-form``: the automatic score), for each assignment
+    with answers graded by hand ``<id> manual`` (the points given in formgrader so far, read
+    from OUT's gradebook; blank while none is) and ``<id> manual ungraded`` (the points still to
+    grade), ``total`` (automatic and given by hand), ``manual ungraded`` (their sum; with those
+    columns only), ``late`` (the assignments handed in late). A blank score means the student is
+    not in that assignment's OUT.
+``canvas.csv``
+    The columns of Canvas's gradebook import: ``Student``, ``ID`` (the Canvas user id of a
+    student from a Canvas download), ``SIS User ID``, ``SIS Login ID``, ``Section``, then one
+    column per assignment headed by its id (in canvas.csv and moodle.csv: the automatic score
+    plus the points given by hand so far; a note names the students with answers still to grade).
+``moodle.csv``
+    For Moodle's "Import grades from CSV": ``Full name``, ``Email address`` and ``ID number``
+    (known when the student's folder was named by an email address or a number), one
+    ``participant id (<assignment>)`` column per assignment (Moodle's per-assignment id from its
+    download, the one of the assignment's grading worksheet), then one column per assignment.
+Each ``--roster`` (the LMS's own gradebook export, :mod:`autograder.intake.roster`) completes the
+identities: the SIS ids and the section for Canvas, the email address and ID number for
+Moodle, and adds the students who handed in nothing.
+
+``report.html``
+    One page, offline: the class's most common mistakes across the assignments (families of
+    mistakes, each counted once per student however it was made, and catalogued mistakes
+    outside any family), each with the number of students who made it and a link to the
+    section of the chapter that teaches it again; then each assignment's score distribution.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import html
+import io
+import json
+import re
+from pathlib import Path
+
+from autograder import assignments
+
+from autograder.store import csv_safe
+
+from autograder.store import gradebook
+
+from autograder.intake import roster
+from autograder.judge.check import named_mistake
+from autograder.intake.roster import FIELDS
+from autograder.assignments.sections import mistake_function, section_link
+
+ROOT = Path(__file__).resolve().parents[2]
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ExportError(Exception):
+    """An OUT folder that cannot be exported; the message says which and why."""
+
+
+@dataclasses.dataclass
+class Graded:
+    """One assignment's OUT folder, read."""
+
+    out: Path
+    spec: object  # autograder.assignments.Assignment
+    rows: list  # grades.csv, as dicts
+    results: dict  # student id -> journal entry (None when missing)
+    manual_cells: dict = dataclasses.field(default_factory=dict)  # cell graded by hand -> its points
+    manual: dict = dataclasses.field(default_factory=dict)  # autograder.store.gradebook.manual_grades (None: unreadable)
+
+    def manual_points(self, student_id):
+        """(given by hand so far or None, still to grade) of one student; see `gradebook.manual_points`."""
+        graded = self.manual.get(student_id) if self.manual is not None else {}
+        return gradebook.manual_points(self.manual_cells, graded)
+
+
+def read_out(out):
+    out = Path(out)
+    path = out / "grades.csv"
+    if not path.is_file():
+        raise ExportError(f"{out}: no grades.csv; grade the assignment first "
+                          f"(python -m autograder grade ASSIGNMENT SUBMISSIONS --out {out})")
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = [{k: csv_safe.read_cell(v) if isinstance(v, str) else v for k, v in row.items()}
+                for row in csv.DictReader(f)]  # names as graded, without the quote that kept them from being formulas
+    ids = {r["assignment"] for r in rows}
+    if not rows:
+        try:
+            ids = {json.loads((out / ".grader" / "source.json").read_text())["assignment"]}
+        except (OSError, ValueError, KeyError):
+            raise ExportError(f"{out}: grades.csv has no rows and OUT names no assignment") from None
+    if len(ids) != 1:
+        raise ExportError(f"{path}: rows of several assignments ({', '.join(sorted(ids))}); one OUT per assignment")
+    try:
+        spec = assignments.get(ids.pop())
+    except ValueError as exc:
+        raise ExportError(f"{path}: {exc}") from None
+    results = {}
+    for row in rows:
+        try:
+            results[row["student_id"]] = json.loads(
+                (out / ".grader" / "results" / f"{row['student_id']}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            results[row["student_id"]] = None
+    try:
+        snapshot = json.loads((out / ".grader" / "source.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        snapshot = {}
+    manual_cells = {c["name"]: float(c["points"]) for c in snapshot.get("cells", [])
+                    if c.get("grade") and c.get("solution")}
+    manual = gradebook.manual_grades(gradebook.out_url(out), spec) if manual_cells else {}
+    if manual is None:  # every submission's answers stay to grade: never counted as 0
+        manual = {r["student_id"]: {} for r in rows if r["status"] != "missing"}
+    return Graded(out, spec, rows, results, manual_cells, manual)
+
+
+def read_all(outs):
+    graded = [read_out(out) for out in outs]
+    seen = {}
+    for g in graded:
+        if g.spec.id in seen:
+            raise ExportError(f"{seen[g.spec.id]} and {g.out} both hold {g.spec.id}; give one OUT per assignment")
+        seen[g.spec.id] = g.out
+    return sorted(graded, key=lambda g: assignments.ids().index(g.spec.id))
+
+
+# ----------------------------------------------------------------------------- the class
+
+def class_rows(graded):
+    """{student id: {"name", "lms", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid], and
+    :data:`autograder.intake.roster.FIELDS`}}; an email address or a number as a folder's name is taken as such."""
+    students = {}
+    for g in graded:
+        aid = g.spec.id
+        for row in g.rows:
+            sid = row["student_id"]
+            s = students.setdefault(sid, {
+                "name": row.get("name") or sid, "lms": set(), "moodle_ids": {}, "scores": {}, "late": [],
+                **dict.fromkeys(FIELDS, ""),
+                "email": sid if EMAIL.match(sid) else "", "id_number": sid if sid.isdigit() else ""})
+            lms, lms_id = row.get("lms", ""), row.get("lms_id", "")
+            s["lms"].add(lms or "folder")
+            if lms == "canvas":
+                s["canvas_id"] = lms_id
+            elif lms == "moodle":
+                s["moodle_ids"][aid] = lms_id
+            s["scores"][aid] = float(row["score"])
+            if g.manual_cells:
+                s.setdefault("manual", {})[aid] = g.manual_points(sid)
+            if row.get("late"):
+                s["late"].append(aid)
+    return students
+
+
+def _num(x):
+    return f"{x:g}"
+
+
+def _csv(header, rows):
+    buf = io.StringIO()
+    w = csv_safe.writer(buf)  # no cell can start a formula
+    w.writerow(header)
+    w.writerows(rows)
+    return buf.getvalue()
+
+
+def _score(s, aid):
+    """The assignment's score for the LMS: the automatic score plus the points given by hand so far."""
+    given = s.get("manual", {}).get(aid, (None, 0))[0]
+    return _num(s["scores"][aid] + (given or 0)) if aid in s["scores"] else ""
+
+
+def _manual_columns(graded, s):
+    """Per assignment graded partly by hand: the points given by hand (blank: none yet), the points still to grade."""
+    cells = []
+    for g in graded:
+        if g.manual_cells:
+            given, ungraded = s.get("manual", {}).get(g.spec.id, (None, None))
+            cells += ["" if given is None else _num(given), "" if ungraded is None else _num(ungraded)]
+    return cells
+
+
+def grades_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    manual = [h for g in graded if g.manual_cells for h in (f"{g.spec.id} manual", f"{g.spec.id} manual ungraded")]
+    rows = []
+    for sid in sorted(students):
+        s = students[sid]
+        ungraded = sum(u for _, u in s.get("manual", {}).values())
+        rows.append([sid, s["name"], "+".join(sorted(s["lms"])), s["canvas_id"],
+                     "; ".join(f"{a}: {p}" for a, p in s["moodle_ids"].items()), s["email"], s["id_number"],
+                     s["section"], *[_num(s["scores"][a]) if a in s["scores"] else "" for a in aids],
+                     *_manual_columns(graded, s),
+                     _num(sum(s["scores"].values()) + sum(g or 0 for g, _ in s.get("manual", {}).values())),
+                     *([_num(ungraded)] if manual else []), " ".join(s["late"])])
+    return _csv(["student_id", "name", "lms", "canvas_user_id", "moodle_participant_ids", "email", "id_number",
+                 "section", *aids, *manual, "total", *(["manual ungraded"] if manual else []), "late"], rows)
+
+
+def canvas_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    rows = [[s["name"], s["canvas_id"], s["sis_user_id"], s["sis_login_id"], s["section"],
+             *[_score(s, a) for a in aids]]
+            for s in (students[sid] for sid in sorted(students))]
+    return _csv(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *aids], rows)
+
+
+def moodle_csv(graded, students):
+    aids = [g.spec.id for g in graded]
+    rows = []
+    for sid in sorted(students):
+        s = students[sid]
+        rows.append([s["name"], s["email"], s["id_number"], *[s["moodle_ids"].get(a, "") for a in aids],
+                     *[_score(s, a) for a in aids]])
+    return _csv(["Full name", "Email address", "ID number", *[f"participant id ({a})" for a in aids], *aids], rows)
+
+
+# ----------------------------------------------------------------------------- what to reteach
+
+#: Short names of the families of mistakes (:mod:`autograder.judge.families`) for the class report.
+FAMILY_NAMES = {
+    "missing-check": "a missing input check (no ValueError)",
+    "missing-transpose": "a transpose missing",
+    "extra-transpose": "a transpose too many",
+    "transposed": "a result transposed",
+    "missing-term": "a term of a sum missing",
+    "wrong-axis": "a sum or softmax over the wrong axis",
+    "scale": "a scale missing, extra or wrong (√d_k)",
+    "wrong-size": "a size read from the wrong axis",
+    "operator": "a wrong arithmetic operation",
+    "roles": "the roles of Q, K and V mixed up",
+    "sin-cos": "sin and cos swapped",
+    "off-by-one": "an off-by-one bound",
+    "overflow": "an overflowing softmax (the maximum not subtracted)",
+    "no-tanh": "the tanh missing",
+}
+
+
+@dataclasses.dataclass
+class Mistake:
+    """A mistake the class made, counted once per student: a family of mistakes (however each
+    student came to it: a catalogued mistake or another code path), else a catalogued one."""
+
+    spec: object
+    function: str
+    family: str | None
+    mistakes: set  # the catalogued mistakes among the students' answers
+    students: set
+
+    @property
+    def ids(self):
+        caught = ", ".join(sorted(self.mistakes))
+        if self.family is None:
+            return caught
+        return f"family {self.family}" + (f": {caught}" if caught else "")
+
+    @property
+    def message(self):
+        if self.family is None:
+            return self.spec.mistake(next(iter(sorted(self.mistakes)))).message
+        family = next((f for f in self.spec.families if f.id == self.family), None)
+        return FAMILY_NAMES.get(self.family) or (family.message if family else self.family)
+
+
+def named(part):
+    """(catalogued mistake id or None, family id or None) of a part in the journal; results
+    written before the parts carried them name the catalogued mistake in the message only."""
+    return part.get("mistake") or named_mistake(part.get("message")), part.get("family")
+
+
+def common_mistakes(graded):
+    """[Mistake], most common first; a student counts once per family (or catalogued mistake)."""
+    found = {}
+    for g in graded:
+        for sid, result in g.results.items():
+            for pid, part in (result or {}).get("parts", {}).items():
+                mid, family = named(part)
+                if mid:
+                    try:
+                        g.spec.mistake(mid)
+                    except KeyError:
+                        mid = None  # a mistake no longer in the catalogue
+                if not (mid or family):
+                    continue
+                function = mistake_function(g.spec, pid, mid)
+                key = (g.spec.id, function, family or f"mistake {mid}")
+                m = found.setdefault(key, Mistake(g.spec, function, family, set(), set()))
+                m.students.add(sid)
+                if mid:
+                    m.mistakes.add(mid)
+    order = {aid: i for i, aid in enumerate(assignments.ids())}
+    return sorted(found.values(), key=lambda m: (-len(m.students), order[m.spec.id], m.function or "", m.ids))
+
+
+def report_html(graded, students, site):
+    from autograder.reports.report import figures
+
+    esc = html.escape
+    mistakes = common_mistakes(graded)
+    rows = "".join(
+        f"<tr><td>{len(m.students)}</td><td><code>{esc(m.spec.id)}</code> <code>{esc(m.function)}</code></td>"
+        f"<td>{esc(m.message)} <small>({esc(m.ids)})</small></td>"
+        f"<td><a href=\"{esc(url)}\">{esc(text)}</a></td></tr>"
+        for m in mistakes for url, text in [section_link(m.spec, m.function, site)])
+    reteach = (f"<table id='mistakes'><tr><th>students</th><th>where</th><th>mistake</th><th>reteach</th></tr>{rows}</table>"
+               if mistakes else
+               "<p id='mistakes'>No submission matched a catalogued mistake or a family of mistakes.</p>")
+    parts = []
+    for g in graded:
+        results = [g.results[r["student_id"]] or {"status": r["status"], "score": float(r["score"]), "parts": {}}
+                   for r in g.rows]
+        hist, _, _ = figures(results, g.spec)
+        handed = [r for r in results if r["status"] != "missing"]
+        mean = sum(r["score"] for r in handed) / len(handed) if handed else 0.0
+        by_hand = ""
+        if g.manual_cells:
+            waiting = sum(1 for r in g.rows if g.manual_points(r["student_id"])[1])
+            by_hand = (f"<p class='manual'>Graded by hand: {sum(g.manual_cells.values()):g} more point(s), not in "
+                       f"these scores; {waiting} student(s) still have answers to grade in formgrader.</p>")
+        parts.append(f"<section id='{esc(g.spec.id)}'><h3>{esc(g.spec.id)}</h3>"
+                     f"<p>{len(g.rows)} student(s), {len(handed)} with a notebook; mean automatic score {mean:.2f} / "
+                     f"{g.spec.total_points:g}.</p>{by_hand}<figure>{hist}</figure></section>")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Class report</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
+figure{{margin:1em 0}}</style></head><body>
+<h1>Class report</h1>
+<p>{len(students)} student(s), {len(graded)} assignment(s): {", ".join(esc(g.spec.id) for g in graded)}.</p>
+<h2>What to reteach</h2>
+<p>The mistakes the class made, most common first: how many students made each, and the section of
+the chapter that teaches that step. A family of mistakes (a softmax over the wrong axis, a transpose
+missing, ...) counts each student once, whichever code led there; the catalogued mistakes in it are
+named after it.</p>
+{reteach}
+<h2>Scores</h2>
+{"".join(parts)}
+</body></html>
+"""
+
+
+def default_site():
+    """The website built in this repository (``jupyter-book build .`` writes ``_build/html``)."""
+    return (ROOT / "_build" / "html").as_uri()
+
+
+def export(outs, to, site=None, rosters=()):
+    """Write the four files into ``to``; returns their paths and the notes on the rosters' join."""
+    from autograder.store.files import write_if_changed
+
+    graded = read_all(outs)
+    students = class_rows(graded)
+    notes = []
+    for path in rosters:
+        try:
+            notes += roster.complete(students, roster.read(path))
+        except (OSError, roster.RosterError) as exc:
+            raise ExportError(str(exc)) from None
+    for g in graded:
+        waiting = sorted(sid for sid in students if students[sid].get("manual", {}).get(g.spec.id, (None, 0))[1])
+        if waiting:
+            notes.append(f"manual grading: {g.spec.id}: {len(waiting)} student(s) have answers not graded by hand yet "
+                         f"({', '.join(waiting[:5])}{', ...' if len(waiting) > 5 else ''}); their {g.spec.id} "
+                         "columns hold the automatic score plus the points given so far, and the points still to "
+                         "grade are in grades.csv")
+    to = Path(to)
+    files = {
+        "grades.csv": grades_csv(graded, students),
+        "canvas.csv": canvas_csv(graded, students),
+        "moodle.csv": moodle_csv(graded, students),
+        "report.html": report_html(graded, students, site or default_site()),
+    }
+    to.mkdir(parents=True, exist_ok=True)
+    for name, text in files.items():
+        write_if_changed(to / name, text)
+    return [to / name for name in files], notes

@@ -1,0 +1,131 @@
+"""OUT/report.html: the class at a glance, one self-contained file that works offline.
+
+A histogram of scores and the pass rate of each part (matplotlib, embedded as inline SVG),
+a table of status counts, the list of flagged submissions (every status but ``graded``,
+and graded ones with notes) each with its reason, the intake's rejected entries and the
+files that matched no student; for an assignment with written answers graded by hand, the
+students whose answers still wait for it. The page has no timestamps and no external
+requests, so the same results give the same bytes.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+
+from autograder.model import STATUSES
+from autograder.store.files import write_if_changed
+
+PASSED = "passed"
+
+
+def _svg(fig):
+    import matplotlib
+
+    buf = io.StringIO()
+    with matplotlib.rc_context({"svg.hashsalt": "report", "svg.fonttype": "none"}):
+        fig.savefig(buf, format="svg", metadata={"Date": None, "Creator": None}, bbox_inches="tight")
+    text = buf.getvalue()
+    return text[text.index("<svg"):]
+
+
+def figures(results, spec):
+    """(histogram SVG, pass-rate SVG) for the class."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    total = float(spec.total_points)
+    scores = [float(r["score"]) for r in results if r["status"] != "missing"]
+    fig, ax = plt.subplots(figsize=(6, 3))
+    bins = [x - 0.5 for x in range(int(total) + 2)] if total <= 40 else 20
+    ax.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
+    ax.set_xlabel(f"score (out of {total:g})")
+    ax.set_ylabel("students")
+    ax.set_title(f"{spec.id}: scores of {len(scores)} submission(s)")
+    hist = _svg(fig)
+    plt.close(fig)
+
+    names = [p.id for p in spec.parts]
+    graded = [r for r in results if r["status"] != "missing"]
+    rates = []
+    for pid in names:
+        full = sum(1 for r in graded if pid in r.get("parts", {})
+                   and r["parts"][pid]["score"] >= r["parts"][pid]["max_score"] > 0)
+        rates.append(100.0 * full / len(graded) if graded else 0.0)
+    fig, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(names)))
+    ax.barh(names[::-1], rates[::-1], color="#55a868")
+    ax.set_xlim(0, 100)
+    ax.set_xlabel("% of submissions with full points")
+    for y, rate in enumerate(rates[::-1]):
+        ax.text(min(rate + 1, 90), y, f"{rate:.0f}%", va="center")
+    ax.set_title("pass rate of each part")
+    bars = _svg(fig)
+    plt.close(fig)
+    return hist, bars, dict(zip(names, rates))
+
+
+def manual_section(results, manual_cells, manual, auto_points):
+    """The report's "Graded by hand" section: the points of the cells graded by hand (in formgrader)
+    and who still waits for them; "" when the assignment has none."""
+    from autograder.store.gradebook import manual_points
+
+    if not manual_cells:
+        return ""
+    esc = html.escape
+    points = sum(manual_cells.values())
+    waiting = []
+    for r in sorted(results, key=lambda r: r["student_id"]):
+        given, ungraded = manual_points(manual_cells, (manual or {}).get(r["student_id"]))
+        if ungraded:
+            waiting.append(f"<li>{esc(r['student_id'])}: {ungraded:g} point(s) to grade"
+                           + (f", {given:g} given" if given is not None else "") + "</li>")
+    todo = (f"<p>{len(waiting)} student(s) still have points to be graded by hand:</p><ul id='manual-pending'>"
+            + "".join(waiting) + "</ul>") if waiting else "<p id='manual-pending'>Every answer has been graded.</p>"
+    return (f"<h2>Graded by hand</h2><p>{len(manual_cells)} written answer(s) worth {points:g} point(s) are graded by "
+            f"hand in formgrader, and are not in the scores above (out of {auto_points:g}); grades.csv shows "
+            f"them in <code>manual_score</code> and <code>manual_ungraded</code>.</p>{todo}")
+
+
+def render(results, spec, rejected=(), manual_cells=None, manual=None):
+    esc = html.escape
+    hist, bars, rates = figures(results, spec)
+    counts = {}
+    for r in results:
+        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    graded = [r for r in results if r["status"] != "missing"]
+    mean = sum(r["score"] for r in graded) / len(graded) if graded else 0.0
+    flagged = [r for r in sorted(results, key=lambda r: r["student_id"])
+               if r["status"] != "graded" or r.get("notes")]
+    rows = "".join(
+        f"<tr class='status-{esc(r['status'])}'><td>{esc(r['student_id'])}</td><td>{esc(r['status'])}</td>"
+        f"<td>{r['score']:g} / {r['max_score']:g}</td><td>{'<br>'.join(esc(n) for n in r.get('notes', [])) or esc(STATUSES.get(r['status'], ''))}</td></tr>"
+        for r in flagged)
+    status_rows = "".join(f"<tr><td>{esc(s)}</td><td>{counts[s]}</td><td>{esc(STATUSES.get(s, ''))}</td></tr>"
+                          for s in STATUSES if s in counts)
+    rate_rows = "".join(f"<tr><td>{esc(p)}</td><td>{rate:.0f}%</td></tr>" for p, rate in rates.items())
+    rejected_html = ("<h2>Rejected or unmatched entries</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in rejected) + "</ul>"
+                     if rejected else "")
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Grading report: {esc(spec.id)}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
+figure{{margin:1em 0}}</style></head><body>
+<h1>Grading report: {esc(spec.id)}</h1>
+<p>{len(results)} student(s); {len(graded)} with a notebook; mean score {mean:.2f} / {spec.total_points:g}.</p>
+<h2>Scores</h2><figure id="histogram">{hist}</figure>
+<h2>Parts</h2><figure id="pass-rates">{bars}</figure>
+<table><tr><th>part</th><th>full points</th></tr>{rate_rows}</table>
+<h2>Status</h2><table><tr><th>status</th><th>students</th><th>meaning</th></tr>{status_rows}</table>
+<h2>Flagged submissions</h2>
+<p>Every submission whose status is not <code>graded</code>, or that has a note.</p>
+<table id="flagged"><tr><th>student</th><th>status</th><th>score</th><th>reason</th></tr>{rows}</table>
+{manual_section(results, manual_cells, manual, spec.total_points)}
+{rejected_html}
+</body></html>
+"""
+
+
+def write_report(path, results, spec, rejected=(), manual_cells=None, manual=None):
+    return write_if_changed(path, render(results, spec, rejected, manual_cells, manual))

@@ -1,0 +1,161 @@
+"""Grading on a Dask cluster: ``python -m autograder grade … --scheduler tcp://HOST:PORT``.
+
+The parent process stays what it is on one machine: it walks the submissions, skips the
+unchanged ones, and alone writes the gradebook, the journal, the feedback pages and
+grades.csv (:mod:`autograder.run.batch`). Only the grading of each notebook moves to the
+workers of a ``dask.distributed`` scheduler:
+
+1. :func:`connect` opens a client, or says in one line why the scheduler cannot be reached;
+2. :func:`check_workers` asks every worker, before any task runs, whether it can grade
+   exactly as this machine would: the bubblewrap sandbox starts there
+   (:func:`autograder.sandbox.bwrap.check_sandbox`) and its grader, reference solutions and
+   nbgrader are the same (:func:`fingerprint`). A worker that fails is named, with what it
+   lacks, and nothing is graded;
+3. :func:`run_on_cluster` submits each task with the notebook's bytes, the source snapshot
+   and the limits inside (:func:`autograder.run.task.carry_notebook`), so workers need no shared
+   file system; the worker runs :func:`autograder.run.task.run`, and the parent writes the
+   files that come back (:func:`autograder.run.task.store_files`). At most ``in_flight`` tasks
+   are submitted at a time, so memory stays flat however large the class.
+
+A worker that dies mid-batch loses nothing: its scheduler hands its tasks to another worker
+(Dask's own rule), and as a task's result does not depend on where it ran, the grades are
+those of a local run. A task that takes several workers down with it (Dask's
+``distributed.scheduler.allowed-failures``) is that student's ``error``, as in
+:mod:`autograder.run.pool`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import platform
+import socket
+import uuid
+from pathlib import Path
+
+from autograder.run import task as task_mod
+CONNECT_SECONDS = 10
+WORKERS_SECONDS = 30  # how long to wait for a first worker on a scheduler that has none yet
+
+
+class ClusterUnavailable(RuntimeError):
+    """The scheduler cannot be reached, has no workers, or was lost during the run."""
+
+
+class WorkerRefused(RuntimeError):
+    """A worker cannot grade as this machine does (no sandbox, another grader version)."""
+
+
+def connect(address):
+    """A ``distributed.Client`` on the scheduler at ``address``, or `ClusterUnavailable`."""
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=CONNECT_SECONDS, set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        reason = " ".join(str(exc).split()) or type(exc).__name__
+        raise ClusterUnavailable(f"the Dask scheduler {address} cannot be reached: {reason}") from None
+
+
+def fingerprint():
+    """What a worker's grades depend on besides the task: this grader's code and assignments,
+    the reference solutions, and the versions of Python, nbgrader, nbconvert and numpy."""
+    import nbconvert
+    import nbgrader
+    import numpy
+    import solutions
+
+    digest = hashlib.sha256()
+    for folder in (Path(__file__).resolve().parents[1], Path(solutions.__file__).parent):
+        for path in sorted(folder.rglob("*.py")):
+            digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    return {"grader code": digest.hexdigest()[:16], "Python": platform.python_version(),
+            "nbgrader": nbgrader.__version__, "nbconvert": nbconvert.__version__, "numpy": numpy.__version__}
+
+
+def worker_report(sandbox=True):
+    """Run on each worker by :func:`check_workers`: its host, fingerprint and sandbox problem."""
+    from autograder.sandbox.bwrap import SandboxUnavailable, check_sandbox
+
+    lacks = None
+    if sandbox:
+        try:
+            check_sandbox()
+        except SandboxUnavailable as exc:
+            lacks = str(exc)
+    return {"host": socket.gethostname(), "fingerprint": fingerprint(), "sandbox": lacks}
+
+
+def check_workers(client, sandbox=True):
+    """Every worker's problems, checked before any task runs; `WorkerRefused` names each one.
+    Returns the number of worker threads (tasks the cluster runs at once)."""
+    try:
+        client.wait_for_workers(1, timeout=WORKERS_SECONDS)
+    except (TimeoutError, OSError):
+        raise ClusterUnavailable(f"the Dask scheduler {client.scheduler.address} has no workers "
+                                 f"(none joined within {WORKERS_SECONDS} s)") from None
+    reports = client.run(worker_report, sandbox, on_error="return")
+    mine = fingerprint()
+    problems = []
+    for worker, report in sorted(reports.items()):
+        if isinstance(report, BaseException):
+            problems.append(f"worker {worker} cannot run the grader ({type(report).__name__}: {report}); "
+                            "install the course there as on this machine")
+            continue
+        where = f"worker {worker} (host {report['host']})"
+        if report["sandbox"]:
+            problems.append(f"{where} has no usable bubblewrap sandbox: {report['sandbox']}")
+        differ = [f"{k} {report['fingerprint'].get(k)} there, {v} here" for k, v in mine.items()
+                  if report["fingerprint"].get(k) != v]
+        if differ:
+            problems.append(f"{where} runs another grader ({'; '.join(differ)}); install the same commit there")
+    if problems:
+        raise WorkerRefused("; ".join(problems))
+    return sum(client.nthreads().values())
+
+
+def grade_on_worker(task):
+    """What a Dask worker runs: :func:`autograder.run.task.run` on a task that carries its notebook.
+
+    No kernel is started ahead for the next notebook (``prefetch``): a Dask worker runs
+    each task on a thread of its pool, and a spare kernel's client belongs to the event
+    loop of the task that started it."""
+    return task_mod.run(dict(task, prefetch=False))
+
+
+def run_on_cluster(client, tasks, in_flight, on_result):
+    """Grade ``tasks`` (an iterator) on the cluster, at most ``in_flight`` at a time; call
+    ``on_result`` in this process with each result, its files already written under OUT."""
+    from concurrent.futures import CancelledError
+
+    from distributed import as_completed
+    from distributed.scheduler import KilledWorker
+
+    tasks = iter(tasks)
+    waiting = as_completed(loop=client.loop)
+    submitted = {}  # future key -> task
+
+    def submit_next():
+        t = next(tasks, None)
+        if t is None:
+            return
+        key = f"autograder-{t['student_id']}-{uuid.uuid4().hex[:12]}"
+        future = client.submit(grade_on_worker, task_mod.carry_notebook(t), key=key, pure=False)
+        submitted[future.key] = t
+        waiting.add(future)
+
+    for _ in range(max(1, in_flight)):
+        submit_next()
+    for future in waiting:
+        t = submitted.pop(future.key)
+        try:
+            result = future.result()
+        except KilledWorker:
+            result = task_mod.failed(t, "the grading worker died each time it graded this notebook")
+        except (CancelledError, OSError, TimeoutError) as exc:
+            raise ClusterUnavailable(f"lost the Dask scheduler {client.scheduler.address} during the run "
+                                     f"({type(exc).__name__}); run the same command again to go on") from None
+        except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
+            result = task_mod.failed(t, f"grader error on the worker: {type(exc).__name__}: {exc}")
+        future.release()
+        on_result(task_mod.store_files(t["out"], result))
+        submit_next()

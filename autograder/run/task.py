@@ -1,0 +1,530 @@
+"""Grading one student: a self-contained task, safe to run in any worker process.
+
+:func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
+result. It never reads the gradebook (the source cells come inside the task, see
+:func:`autograder.store.outdir.source_snapshot`), and writes only under ``task["out"]``: the
+autograded notebook and the feedback page. The caller alone writes the gradebook.
+
+:func:`run` is the same work with no file system of the grader's at all: the notebook's bytes
+come inside the task (:func:`carry_notebook`) and the two files come back inside the result
+(``result["files"]``, written by :func:`store_files`). That is what a Dask worker on another
+machine runs (:mod:`autograder.run.cluster`); :func:`grade` is :func:`run` followed by
+:func:`store_files`, so both give the same files and the same result.
+
+Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
+``student_id``, ``path`` (the submitted notebook) or ``data`` and ``size`` (its bytes, from
+:func:`carry_notebook`), ``out`` (the OUT folder; only :func:`grade` needs it), ``limits``
+(dict of :class:`autograder.sandbox.bwrap.Limits`), ``sandbox`` (bool), ``prefetch`` (bool, default
+true: start the next kernel during this notebook), ``source`` (the snapshot), ``digest`` and
+``notes`` (carried through to the result), ``reread`` (``{function: [URL, text]}``, the
+book's section that teaches each function, :func:`autograder.assignments.sections.reread_links`; a failed
+part whose mistake is named gets a "Reread:" line with that link on the feedback page).
+
+Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
+:data:`STATUSES`), ``score`` and ``max_score`` (the automatic parts only), ``manual``
+(``{cell id: {"max_score", "answered"}}``: the cells graded by hand, in formgrader, whose
+points are never in ``score``; an answer left as handed out gets 0 from nbgrader),
+``parts`` (``{part id: {"score", "max_score", "message", "mistake", "family"}}``: the
+catalogued mistake and the family of mistakes the part's answer matched, or None; when one is
+named, also ``"function"``: the function it was made in), ``notes`` (list of sentences),
+``feedback`` and ``autograded`` (paths relative to OUT, or None), ``seconds``; from
+:func:`run` also ``files`` (``{path relative to OUT: text}``).
+
+Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
+ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
+test cells from the source (also deleted ones) → run in the sandbox
+(:class:`autograder.run.execute.SandboxExecute`) → :class:`autograder.judge.check.ProbeCheck`
+→ nbgrader's ``LimitOutput`` → scores with nbgrader's ``determine_grade`` → autograded
+notebook and feedback HTML (nbgrader's feedback template, hidden tests removed).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import json
+import os
+import signal
+import tempfile
+import time
+import traceback
+import uuid
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
+
+from autograder.model import STATUSES
+from autograder.store.files import atomic_write
+from autograder.intake.intake import MAX_NOTEBOOK_BYTES
+from autograder.sandbox.bwrap import temp_root
+from autograder.sandbox.limits import Limits
+
+def is_manual(cell):
+    """Is this source cell graded by hand (nbgrader's "Manually graded answer": grade and solution)?"""
+    return bool(cell["grade"] and cell["solution"])
+
+
+def result_skeleton(task):
+    cells = task["source"]["cells"]
+    parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
+             for c in cells if c["grade"] and not is_manual(c)}
+    manual = {c["name"]: {"max_score": float(c["points"]), "answered": False} for c in cells if is_manual(c)}
+    return {
+        "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
+        "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
+        "parts": parts, "manual": manual, "notes": list(task.get("notes", [])), "feedback": None,
+        "autograded": None, "seconds": 0.0,
+    }
+
+
+def failed(task, note):
+    """The result of a task that could not run to its end: status ``error`` and ``note``."""
+    result = result_skeleton(task)
+    result["status"] = "error"
+    result["notes"].append(note)
+    return result
+
+
+# ----------------------------------------------------------------------------- reading
+
+class Corrupt(Exception):
+    pass
+
+
+MAX_CELLS_BYTES = 32 * 1024**2  # what a notebook may hold once its outputs are dropped
+_MiB = 1024**2
+CLEAR_OUTPUTS = ("clear its outputs (in Jupyter: Edit > Clear Outputs of All Cells, or Kernel > Restart "
+                 "Kernel and Clear Outputs), save it, and hand it in again")
+
+
+def read_notebook(path):
+    """The notebook as nbformat v4, with its saved outputs dropped, or `Corrupt` saying why not.
+
+    A notebook is judged by its code: saved outputs never count, so they are dropped as soon
+    as the file is parsed, whatever their size (up to ``MAX_NOTEBOOK_BYTES`` for the file).
+    What remains must fit ``MAX_CELLS_BYTES``. Anything that is not a readable notebook, of
+    whatever shape (bad UTF-8, broken or absurdly nested JSON, cells of the wrong type), is
+    `Corrupt`, never a grader error.
+    """
+    path = Path(path)
+    _check_size(path.stat().st_size)
+    return parse_notebook(path.read_bytes())
+
+
+def _check_size(size):
+    if size == 0:
+        raise Corrupt("the notebook file is empty")
+    if size > MAX_NOTEBOOK_BYTES:
+        raise Corrupt(f"the notebook file is {size / _MiB:.0f} MiB, over the {MAX_NOTEBOOK_BYTES // _MiB} MiB "
+                      f"that the grader reads; {CLEAR_OUTPUTS}")
+
+
+def carry_notebook(task):
+    """``task`` with the notebook's bytes inside (``data``, ``size``) instead of its ``path``, for a
+    worker that cannot see the grader's files. A file over ``MAX_NOTEBOOK_BYTES`` is not read:
+    only its size travels, and the worker finds it `Corrupt` as `read_notebook` would."""
+    task = dict(task)
+    path = task.pop("path", None)
+    if path is not None:
+        task["size"] = os.stat(path).st_size
+        task["data"] = Path(path).read_bytes() if task["size"] <= MAX_NOTEBOOK_BYTES else None
+    return task
+
+
+def _task_notebook(task):
+    """The task's notebook: from its carried bytes, or else from its path."""
+    if "data" in task:
+        _check_size(task["size"])
+        return parse_notebook(task["data"])
+    return read_notebook(task["path"])
+
+
+def parse_notebook(data):
+    """`read_notebook` for bytes already read (the size checked)."""
+    try:
+        raw = _parse(data)
+        if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
+            raise Corrupt("the file is JSON but not a Jupyter notebook (no cells/nbformat)")
+        for cell in raw["cells"]:
+            if isinstance(cell, dict) and "outputs" in cell:
+                cell["outputs"], cell["execution_count"] = [], None
+        return _to_notebook(raw)
+    except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
+        raise Corrupt(f"the notebook could not be read ({type(exc).__name__}: {exc})") from None
+
+
+def _parse(data):
+    try:
+        return json.loads(data)
+    except UnicodeDecodeError:
+        return _parse(data.decode("utf-8", errors="replace"))
+    except RecursionError:
+        raise Corrupt("the notebook's JSON is nested too deeply to be a notebook") from None
+    except ValueError as exc:
+        raise Corrupt(f"the notebook is not valid JSON ({exc})") from None
+
+
+def _to_notebook(raw):
+    """nbformat's notebook from parsed JSON whose outputs are gone; cell ids repaired."""
+    # Duplicate cell ids: renamed here, deterministically (nbformat would pick random ones).
+    seen, dup = set(), 0
+    for i, cell in enumerate(raw["cells"]):
+        if isinstance(cell, dict) and "id" in cell:
+            if cell["id"] in seen or not isinstance(cell["id"], str):
+                dup += 1
+                cell["id"] = f"cell-{i}-renamed"
+            seen.add(cell["id"])
+    text = json.dumps(raw)
+    if len(text) > MAX_CELLS_BYTES:
+        raise Corrupt(f"without its outputs the notebook still holds {len(text) / _MiB:.0f} MiB, over "
+                      f"{MAX_CELLS_BYTES // _MiB} MiB: remove the large data pasted into its cells or "
+                      "attachments, and hand it in again")
+    try:
+        nb = nbformat.reads(text, as_version=4)
+    except Exception as exc:  # noqa: BLE001 - nbformat raises many kinds
+        raise Corrupt(f"the notebook could not be read by nbformat ({type(exc).__name__}: {exc})") from None
+    if dup:
+        nb.metadata["duplicate_cell_ids"] = dup
+    for i, cell in enumerate(nb.cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in ("code", "markdown", "raw"):
+            raise Corrupt(f"cell {i} is not a code, markdown or raw cell")
+        if isinstance(cell.get("source"), list):
+            cell["source"] = "".join(cell["source"])
+        if not isinstance(cell.get("source", ""), str):
+            raise Corrupt(f"cell {i} has no text source")
+        if not isinstance(cell.get("metadata"), dict):
+            cell["metadata"] = nbformat.from_dict({})
+    return nb
+
+
+# ----------------------------------------------------------------------------- sanitising
+
+def _new_cell(cell_type, source, cell_id, metadata):
+    make = {"code": new_code_cell, "markdown": new_markdown_cell, "raw": new_raw_cell}[cell_type]
+    cell = make(source=source, metadata=copy.deepcopy(metadata))
+    cell["id"] = cell_id
+    return cell
+
+
+def _nbgrader_meta(src):
+    meta = {"grade": src["grade"], "solution": src["solution"], "locked": src["locked"],
+            "grade_id": src["name"], "schema_version": 3, "task": False}
+    if src["grade"]:
+        meta["points"] = src["points"]
+    if src.get("checksum"):
+        meta["checksum"] = src["checksum"]
+    return meta
+
+
+def sanitise(nb, source):
+    """Clear outputs, repair cell ids, restore locked/test cells from ``source``; return notes."""
+    notes = []
+    # 1. outputs of the submission never count
+    seen_ids, dup = set(), 0
+    for i, cell in enumerate(nb.cells):
+        if cell.cell_type == "code":
+            cell.outputs, cell.execution_count = [], None
+        cid = cell.get("id")
+        if not isinstance(cid, str) or not cid or cid in seen_ids:
+            dup += isinstance(cid, str) and cid in seen_ids
+            cell["id"] = f"cell-{i}-{uuid.uuid5(uuid.NAMESPACE_OID, str(cid) + str(i)).hex[:8]}"
+        seen_ids.add(cell["id"])
+    dup += nb.metadata.pop("duplicate_cell_ids", 0)
+    if dup:
+        notes.append(f"{dup} duplicate cell id(s) renamed")
+    # 2. nbgrader metadata: only the first cell of each source cell's id keeps it
+    by_name = {c["name"]: c for c in source["cells"]}
+    present = {}
+    for i, cell in enumerate(nb.cells):
+        meta = cell.metadata.get("nbgrader")
+        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        if meta is not None and (gid not in by_name or gid in present):
+            if gid in present:
+                notes.append(f"cell {gid!r} appears twice; the copy was graded as an ordinary cell")
+            del cell.metadata["nbgrader"]
+            continue
+        if gid is None:
+            continue
+        src = by_name[gid]
+        present[gid] = i
+        if src["locked"] or (src["grade"] and not src["solution"]):
+            if src["grade"] and (cell.cell_type != src["cell_type"] or cell.source not in (src["source"], src.get("release"))):
+                notes.append(f"test cell {gid!r} was edited; restored from the source")
+            # always: the source holds the hidden tests the student never saw
+            nb.cells[i] = _new_cell(src["cell_type"], src["source"], cell["id"], cell.metadata)
+        nb.cells[i].metadata["nbgrader"] = _nbgrader_meta(src)
+    # 3. deleted locked/test cells come back after the previous source cell that is present
+    order = [c["name"] for c in source["cells"]]
+    for k, name in enumerate(order):
+        src = by_name[name]
+        if name in present or not (src["locked"] or src["grade"]):
+            continue
+        at = 0
+        for prev in reversed(order[:k]):
+            if prev in present:
+                at = present[prev] + 1
+                break
+        # a written answer comes back as handed out: its source holds the instructor's rubric
+        text = src.get("release", src["source"]) if src["solution"] else src["source"]
+        cell = _new_cell(src["cell_type"], text, f"restored-{name}", {})
+        cell.metadata["nbgrader"] = _nbgrader_meta(src)
+        nb.cells.insert(at, cell)
+        present = {n: (j + 1 if j >= at else j) for n, j in present.items()}
+        present[name] = at
+        notes.append(f"{'test' if src['grade'] else 'locked'} cell {name!r} was missing; restored from the source")
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    return notes
+
+
+# ----------------------------------------------------------------------------- feedback
+
+def feedback_page(nb, result, task):
+    """nbgrader's feedback page (HTML text) for the graded notebook, without the hidden tests' source."""
+    from nbgrader.preprocessors import ClearHiddenTests
+
+    nb = copy.deepcopy(nb)
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result.get("manual", {}):
+            # not scored yet: shown as a plain cell with a line that says so, not as "0 / P"
+            meta["grade"] = False
+            points = result["manual"][gid]["max_score"]
+            cell.source = (f"*Graded by hand ({points:g} point{'s' if points != 1 else ''}): your instructor "
+                           "grades this answer; its points are not in the score above.*\n\n" + cell.source)
+        if meta.get("grade") and gid in result["parts"]:
+            meta["score"] = result["parts"][gid]["score"]
+            meta["points"] = result["parts"][gid]["max_score"]
+            line = reread_line(result["parts"][gid], task.get("reread") or {})
+            if line and cell.cell_type == "code":
+                cell.outputs.append(nbformat.from_dict(
+                    {"output_type": "display_data", "metadata": {}, "data": {"text/html": line}}))
+        if meta.get("solution"):
+            meta["comment"] = None
+    resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
+                              "max_score": result["max_score"], "late_penalty": 0,
+                              "student": task["student_id"], "assignment": task["assignment"]}}
+    nb, resources = ClearHiddenTests(enforce_metadata=False).preprocess(nb, resources)
+    body, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
+    if result["status"] != "graded" or result["notes"]:
+        banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
+                  f'</b> — {html.escape(STATUSES.get(result["status"], ""))}'
+                  + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
+        body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
+            if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
+    return body
+
+
+def reread_line(part, reread):
+    """The line under a failed part whose mistake is named (catalogued or a family): "Reread:"
+    and a link to the book's section that teaches the function it was made in, or None.
+    ``reread`` is the task's ``{function: [URL, text]}`` (:func:`autograder.assignments.sections.reread_links`)."""
+    if part.get("score", 0) >= part.get("max_score", 0) or not (part.get("mistake") or part.get("family")):
+        return None
+    link = reread.get(part.get("function") or "")
+    if not link:
+        return None
+    url, text = link
+    chapter, _, section = text.partition(", ")
+    shown = f"{html.escape(chapter)}, <em>{html.escape(section)}</em>" if section else html.escape(text)
+    return f'<p class="reread">Reread: <a href="{html.escape(url)}">{shown}</a></p>'
+
+
+_EXPORTER = None
+
+
+def feedback_exporter():
+    global _EXPORTER
+    if _EXPORTER is None:
+        import nbgrader
+        from traitlets.config import Config
+
+        from autograder.reports.feedback import FeedbackExporter
+
+        base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
+        c = Config()
+        c.HTMLExporter.template_name = "feedback"
+        c.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
+        c.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
+        c.HTMLExporter.exclude_input_prompt = False
+        _EXPORTER = FeedbackExporter(config=c)
+    return _EXPORTER
+
+
+def missing_feedback_page(result, task):
+    """A short page (HTML text) for a student whose notebook could not be graded at all."""
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
+    return (
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
+        f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
+        f"<h1>{html.escape(task['assignment'])}</h1>"
+        f"<p id='grader-status'><b>Status: {html.escape(result['status'])}</b> — "
+        f"{html.escape(STATUSES[result['status']])}. Score: 0 / {result['max_score']:g}.</p>"
+        f"<ul>{items}</ul></body></html>")
+
+
+# ----------------------------------------------------------------------------- the task
+
+def grade(task):
+    """Grade one student's notebook and write its files under ``task["out"]``; never raises
+    (a grader bug gives status ``error``)."""
+    return store_files(task["out"], run(task))
+
+
+def store_files(out, result):
+    """Write the files that `run` returned (``result["files"]``) under ``out``; return the result
+    without them. A file that cannot be written makes the result an ``error`` that says why."""
+    for rel, text in result.pop("files", {}).items():
+        try:
+            atomic_write(Path(out) / rel, text)
+        except OSError as exc:
+            result["status"] = "error"
+            result["notes"].append(f"grader error: could not write {rel}: {exc}")
+            result["feedback" if rel == result.get("feedback") else "autograded"] = None
+    return result
+
+
+def run(task):
+    """Grade one student's notebook; the result carries its files (``result["files"]``) instead of
+    writing them. Never raises (a grader bug gives status ``error``)."""
+    start = time.monotonic()
+    result = result_skeleton(task)
+    files = {}
+    feedback = f"feedback/{task['student_id']}/{task['assignment']}/{Path(task['notebook']).stem}.html"
+    try:
+        if task.get("path") is None and "data" not in task:
+            result["status"] = "missing"
+        else:
+            try:
+                nb = _task_notebook(task)
+            except Corrupt as exc:
+                result["status"] = "corrupt"
+                result["notes"].append(str(exc))
+                nb = None
+            if nb is not None:
+                nb = _grade_notebook(nb, task, result)
+                graded = f"autograded/{task['student_id']}/{task['assignment']}/{task['notebook']}"
+                files[graded] = nbformat.writes(nb)
+                result["autograded"] = graded
+                files[feedback] = feedback_page(nb, result, task)
+        if result["status"] in ("missing", "corrupt"):
+            files[feedback] = missing_feedback_page(result, task)
+        result["feedback"] = feedback
+    except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
+        result["status"] = "error"
+        result["notes"].append(f"grader error: {type(exc).__name__}: {exc}")
+        result["traceback"] = traceback.format_exc()[-4000:]
+        files, result["autograded"] = {}, None
+        try:
+            files[feedback] = missing_feedback_page(result, task)
+            result["feedback"] = feedback
+        except Exception:  # noqa: BLE001 - the status and note still reach grades.csv
+            result["feedback"] = None
+    result["seconds"] = round(time.monotonic() - start, 3)
+    result["files"] = files
+    return result
+
+
+def _grade_notebook(nb, task, result):
+    """Run, check and score ``nb``; fills ``result`` and returns the graded notebook."""
+    from nbgrader.preprocessors import LimitOutput
+    from nbgrader.utils import determine_grade
+
+    from autograder import assignments
+    from autograder.judge.check import ProbeCheck
+    from autograder.run.execute import SandboxExecute
+    from autograder.assignments.sections import mistake_function
+
+    result["notes"] += sanitise(nb, task["source"])
+    limits = Limits(**task["limits"])
+    resources = {"nbgrader": {"assignment": task["assignment"], "notebook": Path(task["notebook"]).stem,
+                              "student": task["student_id"]}}
+    with tempfile.TemporaryDirectory(prefix="ag-task-", dir=temp_root()) as work:
+        # The kernel sees this copy (read-only) in its working directory, nothing else.
+        shown = Path(work) / task["notebook"]
+        nbformat.write(nb, shown)
+        resources["metadata"] = {"path": work}
+        executor = SandboxExecute(limits=limits, sandbox=task.get("sandbox", True), notebook_file=str(shown),
+                                  prefetch=task.get("prefetch", True))
+        nb, resources = executor.preprocess(nb, resources)
+        events = executor.events
+    nb, resources = ProbeCheck().preprocess(nb, resources)
+    nb, resources = LimitOutput().preprocess(nb, resources)
+    verdicts = (resources.get("probe_check") or {}).get("parts", {})
+    spec = assignments.get(task["assignment"])
+    for cell in nb.cells:
+        meta = cell.metadata.get("nbgrader") or {}
+        gid = meta.get("grade_id")
+        if meta.get("grade") and gid in result["manual"]:
+            # graded by hand; nbgrader gives 0 now only to an answer left as it was handed out
+            score, _ = determine_grade(cell)
+            result["manual"][gid]["answered"] = score is None
+        if meta.get("grade") and gid in result["parts"]:
+            score, max_score = determine_grade(cell)
+            part = result["parts"][gid]
+            part["score"] = float(score or 0)
+            verdict = verdicts.get(gid, {})
+            part["message"] = verdict.get("message", "")
+            part["mistake"], part["family"] = verdict.get("mistake"), verdict.get("family")
+            if part["mistake"] or part["family"]:
+                part["function"] = mistake_function(spec, gid, part["mistake"])
+    result["score"] = sum(p["score"] for p in result["parts"].values())
+    result["status"] = _status(nb, events, resources, result)
+    return nb
+
+
+def _errors(nb):
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                yield output.get("ename", "")
+
+
+def first_status(found):
+    """The status word of a submission: of those ``found``, the first in `STATUSES` order."""
+    order = list(STATUSES)
+    return min(found, key=order.index, default="graded")
+
+
+def _signal_name(number):
+    try:
+        return signal.Signals(number).name
+    except ValueError:
+        return f"signal {number}"
+
+
+def _status(nb, events, resources, result):
+    """Every status that applies to this run (each with its note), then `first_status`."""
+    probe = resources.get("probe_check") or {}
+    notes = result["notes"]
+    found = set()
+
+    def found_as(status, note):
+        found.add(status)
+        notes.append(note)
+
+    exit_code = events.get("exit")
+    signal_no = None
+    if isinstance(exit_code, int):
+        signal_no = -exit_code if exit_code < 0 else (exit_code - 128 if exit_code > 128 else None)
+    if events.get("truncated"):
+        found_as("flooded", "the output went over its cap and was cut")
+    if events.get("timeout"):
+        found_as("timeout", f"{events['timeout']} cell(s) ran over the per-cell time limit and were interrupted")
+    if events.get("unresponsive"):
+        notes.append("the kernel stopped answering; the cells after it did not run")
+    if "MemoryError" in set(_errors(nb)):
+        found_as("memory", "the kernel ran out of memory (MemoryError under the memory cap)")
+    if events.get("wall"):
+        found_as("timeout", "the notebook ran over its wall-clock limit; the kernel was stopped")
+    elif events.get("dead"):
+        if signal_no == signal.SIGXCPU:
+            found_as("timeout", "the kernel used up its CPU time limit and was stopped")
+        else:
+            how = _signal_name(signal_no) if signal_no else f"exit code {exit_code}"
+            found_as("crashed", f"the kernel died ({how}); the cells after it did not run")
+    if probe.get("status") == "flagged":
+        found.add("flagged")
+        notes.extend(probe.get("reasons", []))
+    return first_status(found)

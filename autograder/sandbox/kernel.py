@@ -1,0 +1,93 @@
+"""`SandboxedKernelManager`: the jupyter_client kernel manager of a sandboxed student kernel.
+
+The sandbox itself is described in :mod:`autograder.sandbox.bwrap`; by default the kernel is
+forked from the worker's zygote (:mod:`autograder.sandbox.zygote`) rather than started anew.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+
+from jupyter_client.manager import AsyncKernelManager
+from traitlets import Bool, Instance, Int, Unicode
+
+from autograder.sandbox.bwrap import sandbox_command, temp_root
+from autograder.sandbox.limits import SANDBOX_HOME, Limits
+from autograder.sandbox.uids import sandbox_uid
+from autograder.sandbox.zygote import zygote_for
+
+
+class SandboxedKernelManager(AsyncKernelManager):
+    """An ipykernel started under bubblewrap with `Limits`, talking over IPC sockets.
+
+    ``notebook`` is the host path of the student's notebook, shown read-only in the
+    kernel's working directory. ``cleanup_resources`` removes the socket directory.
+    """
+
+    limits = Instance(Limits, args=())
+    notebook = Unicode(None, allow_none=True)
+    uid = Int(0)
+    ipc_dir = Unicode("")
+    zygote = Bool(True, help="fork the kernel from this worker's kernel zygote (autograder.sandbox.zygote) "
+                             "instead of starting a new interpreter")
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("transport", "ipc")
+        super().__init__(**kwargs)
+        if not self.uid:
+            self.uid = sandbox_uid()
+        self._zygote = None
+        if self.zygote:
+            self._zygote = zygote_for(self.limits)
+        # A short path: a Unix socket path must stay under ~100 bytes.
+        self.ipc_dir = tempfile.mkdtemp(prefix="ag-", dir=self._zygote.base if self._zygote else temp_root())
+        os.chown(self.ipc_dir, self.uid, self.uid)
+        os.chmod(self.ipc_dir, 0o700)
+        self.ip = os.path.join(self.ipc_dir, "k")
+        self.connection_file = os.path.join(self.ipc_dir, "kernel.json")
+
+    def write_connection_file(self, **kwargs):
+        super().write_connection_file(**kwargs)
+        os.chown(self.connection_file, self.uid, self.uid)
+
+    def format_kernel_cmd(self, extra_arguments=None):
+        argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
+        return sandbox_command(argv, limits=self.limits, uid=self.uid, ipc_dir=self.ipc_dir, notebook=self.notebook)
+
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        if self._zygote is None:
+            return await super()._async_launch_kernel(kernel_cmd, **kw)
+        # The provisioner has written the connection file (pre_launch); the zygote forks the
+        # kernel, which the provisioner then handles as its process.
+        provisioner = self.provisioner
+        provisioner.process = self._zygote.spawn(self.uid, self.ipc_dir, self.connection_file, self.notebook)
+        provisioner.pid, provisioner.pgid = None, None
+        provisioner.cwd = SANDBOX_HOME
+        self._reconcile_connection_info(provisioner.connection_info)
+
+    def seal(self):
+        """Once the kernel has bound its sockets: its socket folder becomes read-only to it.
+
+        The kernel needs to create its socket files at start-up only; afterwards the folder,
+        the one place outside its own tmpfs it could write to, is closed to it.
+        """
+        os.chown(self.ipc_dir, 0, 0)
+        os.chmod(self.ipc_dir, 0o755)
+        os.chown(self.connection_file, 0, 0)
+
+    async def interrupt_kernel(self):
+        # A signal would hit bwrap, not the kernel; ipykernel interrupts itself on a message.
+        if self.has_kernel:
+            msg = self.session.msg("interrupt_request", content={})
+            self._connect_control_socket()
+            self.session.send(self._control_socket, msg)
+
+    async def _async_cleanup_resources(self, restart=False):
+        await super()._async_cleanup_resources(restart=restart)
+        if not restart:
+            shutil.rmtree(self.ipc_dir, ignore_errors=True)
+
+    cleanup_resources = _async_cleanup_resources

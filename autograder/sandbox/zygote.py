@@ -1,0 +1,197 @@
+"""The grader's side of the kernel zygote: one pre-imported sandbox per worker, a fork per student.
+
+Starting a new kernel costs about half a CPU-second until its first cell has imported
+numpy (``benchmarks/RESULTS.md``), nearly all of it importing ipykernel, IPython and numpy. A worker instead starts once a *zygote* (:mod:`autograder.sandbox.zygote_main`, run in
+a bubblewrap sandbox built by :func:`autograder.sandbox.zygote_command`) that has imported
+them, and asks it to fork each student's kernel. Every kernel still gets a sandbox of its
+own: its own PID, mount, IPC, UTS and network namespaces, fresh tmpfs for ``/tmp`` and the
+home folder, only its own socket folder, its own uid with ``no_new_privs`` and no
+capability, and the rlimits of `Limits`; nothing one student's code does reaches the zygote, which no
+kernel can see or signal, nor the next student's kernel, forked from the untouched zygote.
+
+The zygote lives inside the run: it is a child of the worker, dies with it (parent-death
+signal and bubblewrap's ``--die-with-parent``), and so lies in the run's PID namespace
+(:mod:`autograder.sandbox.lifetime`).
+
+`ZygoteProcess` stands for a kernel where jupyter_client expects a ``subprocess.Popen``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import json
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+import threading
+from pathlib import Path
+
+from autograder.sandbox.bwrap import temp_root, zygote_command
+
+from autograder.sandbox.limits import SANDBOX_HOME, Limits
+
+PROGRAM = (Path(__file__).parent / "zygote_main.py").read_text(encoding="utf-8")
+START_TIMEOUT = 120  # seconds for the zygote to import ipykernel and numpy on a loaded machine
+KILL_REPORT_WAIT = 1.0  # seconds a SIGKILL waits for the zygote to report the exit
+
+
+class ZygoteDied(RuntimeError):
+    """The zygote ended: its kernels are gone and it forks no more."""
+
+
+class ZygoteProcess:
+    """A kernel forked by the zygote, with the part of ``Popen`` that jupyter_client and
+    :mod:`autograder.run.execute` use: ``pid``, ``returncode``, ``poll``, ``wait``,
+    ``send_signal``, ``kill``, ``terminate``."""
+
+    def __init__(self, zygote, ident):
+        self.zygote, self.ident = zygote, ident
+        self.pid = None  # lives in the zygote's PID namespace: not signalled from here
+        self.returncode = None
+        self.stdin = self.stdout = self.stderr = None
+
+    def poll(self):
+        self.returncode = self.zygote.returncode_of(self.ident, block=False)
+        return self.returncode
+
+    def wait(self, timeout=None):
+        self.returncode = self.zygote.returncode_of(self.ident, block=True, timeout=timeout)
+        if self.returncode is None:
+            raise subprocess.TimeoutExpired("kernel", timeout)
+        return self.returncode
+
+    def send_signal(self, sig):
+        if self.poll() is None:
+            try:
+                self.zygote.send({"op": "kill", "id": self.ident, "signal": int(sig)})
+            except ZygoteDied:
+                pass  # its kernels ended with it
+            if sig == signal.SIGKILL:
+                # The zygote reports the exit within milliseconds; waiting for it here spares
+                # jupyter_client's shutdown its 0.1 s polling sleep.
+                self.returncode = self.zygote.returncode_of(self.ident, block=True, timeout=KILL_REPORT_WAIT)
+
+    def kill(self):
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self):
+        self.send_signal(signal.SIGTERM)
+
+
+class Zygote:
+    """A running zygote (see the module docstring) for one `Limits`."""
+
+    def __init__(self, limits: Limits):
+        self.limits = limits
+        # The kernels' socket folders live in here; the zygote sees this folder, each kernel
+        # only its own socket folder inside it.
+        self.base = tempfile.mkdtemp(prefix="ag-z", dir=temp_root())
+        os.chmod(self.base, 0o711)
+        self._ids = 0
+        self._exits = {}
+        self._lock = threading.Condition()
+        self._write_lock = threading.Lock()
+        self.process = subprocess.Popen(
+            zygote_command(["-c", PROGRAM, SANDBOX_HOME], limits=limits, base=self.base),
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        hung = threading.Timer(START_TIMEOUT, self.process.kill)
+        hung.start()
+        try:
+            ready = self.process.stdout.readline()  # after its imports; nothing if it could not start
+        finally:
+            hung.cancel()
+        if not ready.startswith(b'{"ready"'):
+            self.close()
+            raise ZygoteDied("the kernel zygote did not start (bubblewrap refused its capabilities, "
+                             "or its Python failed)")
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            msg = json.loads(line)
+            if "exit" in msg:
+                with self._lock:
+                    self._exits[msg["id"]] = msg["exit"]
+                    self._lock.notify_all()
+        with self._lock:
+            self.dead = True
+            self._lock.notify_all()
+
+    dead = False
+
+    def alive(self):
+        return not self.dead and self.process.poll() is None
+
+    def send(self, msg):
+        with self._write_lock:
+            try:
+                self.process.stdin.write((json.dumps(msg) + "\n").encode())
+                self.process.stdin.flush()
+            except (BrokenPipeError, ValueError) as exc:
+                raise ZygoteDied("the kernel zygote has ended") from exc
+
+    def spawn(self, uid, ipc_dir, connection_file, notebook=None):
+        """A new kernel for one student (see the module docstring); its `ZygoteProcess`."""
+        with self._lock:
+            self._ids += 1
+            ident = self._ids
+        text = Path(notebook).read_text(encoding="utf-8") if notebook else None
+        self.send({"op": "spawn", "id": ident, "uid": uid, "ipc_dir": ipc_dir, "base": self.base,
+                   "connection_file": connection_file, "limits": self.limits.as_dict(),
+                   "notebook": text, "notebook_name": Path(notebook).name if notebook else None})
+        return ZygoteProcess(self, ident)
+
+    def returncode_of(self, ident, block, timeout=None):
+        with self._lock:
+            if block:
+                self._lock.wait_for(lambda: ident in self._exits or self.dead, timeout=timeout)
+            if ident in self._exits:
+                return self._exits[ident]
+            if self.dead:
+                return -signal.SIGKILL  # its kernels died with it
+            return None
+
+    def close(self):
+        if self.process.poll() is None:
+            try:
+                self.process.stdin.close()
+            except OSError:
+                pass
+            try:
+                self.process.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        shutil.rmtree(self.base, ignore_errors=True)
+
+
+_ZYGOTES = {}  # (pid, Limits) -> Zygote: one a worker process and set of limits
+_UNAVAILABLE = []  # pids of processes where a zygote could not start
+
+
+def zygote_for(limits: Limits) -> Zygote | None:
+    """This process's zygote for ``limits``, started on first use (and again if it died);
+    None where none can start (each kernel then starts a new interpreter, in the same sandbox)."""
+    if os.getpid() in _UNAVAILABLE:
+        return None
+    key = (os.getpid(), limits)
+    zygote = _ZYGOTES.get(key)
+    if zygote is None or not zygote.alive() or not os.path.isdir(zygote.base):
+        if zygote is not None:
+            zygote.close()
+        try:
+            zygote = _ZYGOTES[key] = Zygote(limits)
+        except ZygoteDied:
+            _UNAVAILABLE.append(os.getpid())
+            return None
+    return zygote
+
+
+@atexit.register
+def close_zygotes():
+    """End this process's zygotes (their kernels die with them)."""
+    for key in [k for k in _ZYGOTES if k[0] == os.getpid()]:
+        _ZYGOTES.pop(key).close()
