@@ -29,7 +29,7 @@ def _visible_errors(aid, rounds):
 
     from autograder.sandbox.scratch import ScratchKernelManager
 
-    from autograder import submissions as sub
+    from . import submissions as sub
     cells, where = [], []
     for n, r in enumerate(rounds):
         nb = nbformat.reads(sub.submission(aid, answers={f: m.code for f, m in r.items()}), as_version=4)
@@ -55,7 +55,7 @@ def _visible_errors(aid, rounds):
 def grade_assignment(aid, root):
     """Autograde every variant of one assignment in the course copy ``root``."""
     from autograder.authoring import course
-    from autograder import submissions as sub
+    from . import submissions as sub
     spec = assignments.get(aid)
     variants = {"solution": sub.submission(aid), "blank": sub.blank(aid)}
     rounds = sub.mistake_rounds(spec)

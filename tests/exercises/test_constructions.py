@@ -10,7 +10,7 @@ import textwrap
 import pytest
 
 from autograder import assignments
-from autograder import simulate
+from . import simulate
 CONSTRUCTIONS = [(aid, p.id) for aid in assignments.ids() for p in assignments.get(aid).parts
                  if p.behaviour is not None]
 

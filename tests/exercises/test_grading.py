@@ -3,7 +3,7 @@
 import pytest
 
 from autograder import assignments
-from autograder.conftest import IDS
+from .conftest import IDS
 
 MISTAKES = [(aid, m.id) for aid in IDS for m in assignments.get(aid).mistakes]
 CHEATS = ["import-solutions", "exec-course-files", "patch-numpy-blank", "forge-report", "forge-and-silence"]

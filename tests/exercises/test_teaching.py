@@ -18,8 +18,8 @@ from autograder import assignments
 from autograder.authoring import build
 from autograder.assignments.visible import check_no_loop
 
-from autograder import simulate
-from autograder.wrong_answers import VISIBLE_ONLY, WRONG
+from . import simulate
+from .wrong_answers import VISIBLE_ONLY, WRONG
 
 ROOT = Path(__file__).resolve().parents[2]
 NAMED_RATE = 0.8
