@@ -347,15 +347,16 @@ def missing_feedback_page(result, task):
 
 # ----------------------------------------------------------------------------- the task
 
-def grade(task: dict, ctx: WorkerContext) -> dict:
+def grade(task: dict, ctx: WorkerContext | None = None) -> dict:
     """Grade one student's notebook and write its files under ``task["out"]``.
 
     Parameters
     ----------
     task : dict
         The task (see the module docstring).
-    ctx : WorkerContext
-        The resources of the worker that runs it.
+    ctx : WorkerContext or None
+        The resources of the worker that runs it (None: a context for this task alone,
+        closed when it ends).
 
     Returns
     -------
@@ -378,7 +379,7 @@ def store_files(out, result):
     return result
 
 
-def run(task: dict, ctx: WorkerContext) -> dict:
+def run(task: dict, ctx: WorkerContext | None = None) -> dict:
     """Grade one student's notebook; the result carries its files (``result["files"]``) instead of
     writing them.
 
@@ -386,14 +387,18 @@ def run(task: dict, ctx: WorkerContext) -> dict:
     ----------
     task : dict
         The task (see the module docstring).
-    ctx : WorkerContext
-        The resources of the worker that runs it (kernels, zygote, uids, exporter).
+    ctx : WorkerContext or None
+        The resources of the worker that runs it (kernels, zygote, uids, exporter); None: a
+        context for this task alone, closed when it ends.
 
     Returns
     -------
     dict
         The result; never raises (a grader bug gives status ``error``).
     """
+    if ctx is None:
+        with WorkerContext() as own:
+            return run(task, own)
     start = time.monotonic()
     result = result_skeleton(task)
     files = {}
