@@ -298,6 +298,7 @@ def main(argv=None):
             writer.writerow({**r, **{k: round(r[k], 4) for k in ("median_s", "min_s", "median_cpu_s")}})
     plot(rows, args.out / "breakdown.png")
     print(f"wrote {args.out / 'breakdown.csv'} and {args.out / 'breakdown.png'}")
+    ctx.close()
     shutil.rmtree(work, ignore_errors=True)
     return 0
 
