@@ -16,8 +16,9 @@ and the imports against the order: no cycle, no import from a later stage).
   family of a wrong answer; ``check.py`` is ``ProbeCheck``, the nbgrader preprocessor that judges every part.
 - ``sandbox/``: where student code runs. ``limits.py`` (what a kernel may use),
   ``bwrap.py`` (the bubblewrap command), ``uids.py`` (a uid per kernel), ``zygote.py`` and
-  ``zygote_main.py`` (kernels forked from a pre-imported one), ``kernel.py`` (the sandboxed
-  kernel manager), ``scratch.py`` (kernels without a sandbox), ``lifetime.py`` (nothing
+  ``zygote_main.py`` (kernels forked from a pre-imported one), ``resources.py`` (a worker's
+  uid lease and zygotes), ``kernel.py`` (the sandboxed kernel manager; the one way a notebook
+  reaches a kernel), ``scratch.py`` (kernels without a sandbox), ``lifetime.py`` (nothing
   outlives the grader).
 - ``authoring/``: ``build.py`` writes the source and student notebooks
   (``python -m autograder build``); ``course.py`` is the stock nbgrader course
@@ -31,7 +32,8 @@ and the imports against the order: no cycle, no import from a later stage).
   (nbgrader's gradebook), ``outdir.py`` (the OUT folder as an nbgrader course).
 - ``reports/``: ``grades_csv.py``, ``feedback.py`` (the feedback page's HTML),
   ``report.py`` (the class report), ``export.py`` (a class's grades for the LMS).
-- ``run/``: ``progress.py`` (the progress line), ``execute.py`` (one notebook in a
+- ``run/``: ``progress.py`` (the progress line), ``context.py`` (``RunConfig``, a run's
+  settings; ``WorkerContext``, what a worker keeps between students), ``execute.py`` (one notebook in a
   kernel, with every limit), ``task.py`` (one student, start to end), ``pool.py`` and
   ``cluster.py`` (the workers: processes or Dask), ``batch.py`` (a whole class).
 - ``cli.py``: ``python -m autograder grade|export|build|course`` and the console script

@@ -207,6 +207,7 @@ def main(argv=None):
     if args.in_flight and not args.scheduler:
         parser().error("--in-flight needs --scheduler")
     from autograder.run.batch import GraderBusy, grade_class
+    from autograder.run.context import RunConfig
     from autograder.run.cluster import ClusterUnavailable, WorkerRefused
     from autograder.store.gradebook import GradebookUnreachable
     from autograder.sandbox.lifetime import contain
@@ -217,10 +218,10 @@ def main(argv=None):
     limits = Limits(memory=args.memory, cpu=args.cpu, cell_timeout=args.cell_timeout, wall=args.timeout,
                     procs=args.procs, output=args.max_output, disk=args.disk)
     try:
-        results = grade_class(args.assignment, args.submissions, args.out, jobs=args.jobs, limits=limits,
-                              sandbox=not args.no_sandbox, layout=args.layout, scheduler=args.scheduler,
-                              in_flight=args.in_flight, db_url=args.db, zip_encoding=args.zip_encoding,
-                              book_url=_book_url(args.book_url))
+        config = RunConfig(jobs=args.jobs, limits=limits, sandbox=not args.no_sandbox, layout=args.layout,
+                           scheduler=args.scheduler, in_flight=args.in_flight, db_url=args.db,
+                           zip_encoding=args.zip_encoding, book_url=_book_url(args.book_url))
+        results = grade_class(args.assignment, args.submissions, args.out, config)
     except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable, ZipNameError) as exc:
         print(f"python -m autograder grade: {exc}", file=sys.stderr)
         return 2

@@ -119,7 +119,8 @@ def main(argv=None):
     from autograder.sandbox.bwrap import sandbox_command
     from autograder.sandbox.kernel import SandboxedKernelManager
     from autograder.sandbox.limits import Limits
-    from autograder.sandbox.uids import sandbox_uid
+    from autograder.run.context import WorkerContext
+    from autograder.sandbox.uids import UidLease
 
     spec = assignments.get(args.assignment)
     R = args.repeats
@@ -153,16 +154,19 @@ def main(argv=None):
 
     # ---- sandbox set-up alone
     ipc = tempfile.mkdtemp(prefix="ag-")
-    uid = sandbox_uid()
+    lease = UidLease()
+    uid = lease.next_uid()
     os.chown(ipc, uid, uid)
-    box = sandbox_command(["/bin/true"], limits=limits, uid=uid, ipc_dir=ipc, notebook=str(nb_path))
+    box = sandbox_command(["/bin/true"], limits=limits, uid=uid, ipc_dir=ipc)
     t_true = timed(lambda: subprocess.run(["/bin/true"], check=True), R)
     t_box = timed(lambda: subprocess.run(box, check=True), R)
     t_true_min = min(w for w, _ in t_true)
     record("sandbox set-up (prlimit+bwrap+setpriv)", "sandbox", [(w - t_true_min, c) for w, c in t_box], "minus /bin/true")
-    box_py = sandbox_command([sys.executable, "-c", "pass"], limits=limits, uid=uid, ipc_dir=ipc, notebook=str(nb_path))
+    box_py = sandbox_command([sys.executable, "-c", "pass"], limits=limits, uid=uid, ipc_dir=ipc)
     record("python start in the sandbox", "sandbox", timed(lambda: subprocess.run(box_py, check=True), R))
     shutil.rmtree(ipc, ignore_errors=True)
+    lease.close()
+    ctx = WorkerContext()  # the resources of one worker, for every kernel below
 
     # ---- kernels
     record("kernel start+stop, bare", "kernel", timed(lambda: kernel_cycle(lambda: AsyncKernelManager(kernel_name="python3")), R))
@@ -170,7 +174,7 @@ def main(argv=None):
            timed(lambda: kernel_cycle(lambda: ScratchKernelManager(kernel_name="python3")), R))
     record("kernel start+stop, sandboxed", "kernel",
            timed(lambda: kernel_cycle(lambda: SandboxedKernelManager(kernel_name="python3", limits=limits,
-                                                                     notebook=str(nb_path))), R))
+                                                                     resources=ctx.sandbox)), R))
 
     # ---- execution of the cells in a started kernel
     nb0 = task_mod.read_notebook(nb_path)
@@ -229,16 +233,12 @@ def main(argv=None):
         for sandbox, prefetch, key in runs:
             run_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
             resources = {"nbgrader": {"assignment": spec.id, "notebook": spec.notebook, "student": "s0000"}}
-            with tempfile.TemporaryDirectory(prefix="ag-task-") as w:
-                shown = Path(w) / nb_path.name
-                nbformat.write(run_nb, shown)
-                resources["metadata"] = {"path": w}
-                extra = {"prefetch": prefetch} if prefetch_ok else {}
-                with stage(key):
-                    ex = SandboxExecute(limits=limits, sandbox=sandbox, notebook_file=str(shown), **extra)
-                    executed, resources = ex.preprocess(run_nb, resources)
-                if round_ == 0:
-                    stages[key].pop()
+            extra = {"prefetch": prefetch} if prefetch_ok else {}
+            with stage(key):
+                ex = SandboxExecute(context=ctx, limits=limits, sandbox=sandbox, notebook_name=nb_path.name, **extra)
+                executed, resources = ex.preprocess(run_nb, resources)
+            if round_ == 0:
+                stages[key].pop()
         with stage("ProbeCheck"):
             executed, resources = ProbeCheck().preprocess(executed, resources)
         with stage("LimitOutput + scores"):
@@ -252,18 +252,18 @@ def main(argv=None):
         with stage("write autograded notebook"):
             atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
-            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base))
+            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base, ctx.exporter))
     for key, times in stages.items():
         if times:
             record(f"task: {key}", "task stage", times)
     assert result["score"] == spec.total_points, f"the reference solution scored {result['score']}"
 
     for sandbox in (True, False):
-        t = timed(lambda: task_mod.grade({**base, "sandbox": sandbox}), R)
+        t = timed(lambda: task_mod.grade({**base, "sandbox": sandbox}, ctx), R)
         record(f"task.grade whole ({'sandbox' if sandbox else 'no sandbox'})", "task", t)
 
     writer = GradebookWriter(out, spec)
-    graded = task_mod.grade({**base, "sandbox": False})
+    graded = task_mod.grade({**base, "sandbox": False}, ctx)
 
     def write_one():
         writer.add(graded)
@@ -298,6 +298,7 @@ def main(argv=None):
             writer.writerow({**r, **{k: round(r[k], 4) for k in ("median_s", "min_s", "median_cpu_s")}})
     plot(rows, args.out / "breakdown.png")
     print(f"wrote {args.out / 'breakdown.csv'} and {args.out / 'breakdown.png'}")
+    ctx.close()
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

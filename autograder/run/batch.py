@@ -42,10 +42,10 @@ from autograder.reports.grades_csv import write_grades_csv
 from autograder.intake.intake import Intake
 from autograder.store.journal import STATE, read_journal
 from autograder.store.outdir import prepare_course
+from autograder.run.context import RunConfig
 from autograder.run.pool import run_tasks
 from autograder.run.progress import Progress
 from autograder.reports.report import write_report
-from autograder.sandbox.limits import Limits
 from autograder.assignments.sections import reread_links
 from autograder.run.task import is_manual
 
@@ -56,72 +56,81 @@ class GraderBusy(RuntimeError):
     """Another grading run holds OUT."""
 
 
-def grade_class(assignment_id, submissions, out, jobs=None, limits=None, sandbox=True, stream=sys.stderr,
-                layout=None, scheduler=None, in_flight=None, db_url=None, zip_encoding=None, book_url=None):
-    """Grade every student of ``submissions``; returns the list of results (one per student).
+def grade_class(assignment_id: str, submissions, out, config: RunConfig | None = None,
+                stream=sys.stderr) -> list[dict]:
+    """Grade every student of ``submissions``.
 
-    ``book_url``: the course website's address, for the feedback pages' "Reread:" links
-    (:func:`autograder.assignments.sections.reread_links`; None: links relative to the site's root).
+    ``config.scheduler`` and ``config.db_url`` are checked before OUT is touched; see
+    `autograder.run.cluster` and `autograder.store.gradebook` for the errors they raise.
 
-    ``layout`` forces one of :data:`autograder.intake.lms.LAYOUTS` (detected when None);
-    ``zip_encoding`` the encoding of a zip's names without the UTF-8 flag (detected when None).
-    ``scheduler``: a Dask scheduler's address (grade there, at most ``in_flight`` tasks at a
-    time; default twice its worker threads); ``db_url``: the gradebook's database (default
-    ``OUT/gradebook.db``). Both are checked before OUT is touched; see `autograder.run.cluster`
-    and `autograder.store.gradebook` for the errors they raise.
+    Parameters
+    ----------
+    assignment_id : str
+    submissions : str or Path
+        The LMS download (a folder or a zip).
+    out : str or Path
+        The OUT folder.
+    config : RunConfig or None
+        How to grade (None: every default).
+    stream : file
+        Where the progress line and the rejected submissions are written.
+
+    Returns
+    -------
+    list of dict
+        One result per student.
     """
     from autograder import assignments
+    config = config or RunConfig()
     spec = assignments.get(assignment_id)
     out = Path(out).resolve()
-    if db_url:
-        gradebook.check_reachable(db_url)
+    if config.db_url:
+        gradebook.check_reachable(config.db_url)
     client = None
-    if scheduler:
+    in_flight = config.in_flight
+    if config.scheduler:
         from autograder.run import cluster
-        client = cluster.connect(scheduler)
+        client = cluster.connect(config.scheduler)
         try:
-            threads = cluster.check_workers(client, sandbox)
+            threads = cluster.check_workers(client, config.sandbox)
         except BaseException:
             client.close()
             raise
         in_flight = in_flight or 2 * threads
     try:
-        return _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                       zip_encoding, book_url)
+        return _locked(spec, submissions, out, config, stream, client, in_flight)
     finally:
         if client is not None:
             client.close()
 
 
-def _locked(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url, zip_encoding,
-            book_url):
+def _locked(spec, submissions, out, config, stream, client, in_flight):
     (out / STATE).mkdir(parents=True, exist_ok=True)
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
     out_lock = hold_lock(out / STATE / "lock", wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
-        return _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                            zip_encoding, book_url)
+        return _grade_class(spec, submissions, out, config, stream, client, in_flight)
     except SQLAlchemyError as exc:  # the database server went away during the run
-        if not db_url:
+        if not config.db_url:
             raise
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
         raise gradebook.GradebookUnreachable(
-            f"lost the gradebook database {gradebook.shown(gradebook.url(out, db_url))}: {reason}; what was "
+            f"lost the gradebook database {gradebook.shown(gradebook.url(out, config.db_url))}: {reason}; what was "
             "committed is kept, run the same command again to go on") from None
     finally:
         out_lock.close()
 
 
-def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, client, in_flight, db_url,
-                 zip_encoding=None, book_url=None):
-    limits = limits or Limits()
-    jobs = jobs or os.cpu_count() or 1
+def _grade_class(spec, submissions, out, config, stream, client, in_flight):
+    limits, sandbox, db_url = config.limits, config.sandbox, config.db_url
+    jobs = config.jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=layout, zip_encoding=zip_encoding)
+    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=config.layout,
+                    zip_encoding=config.zip_encoding)
     snap = prepare_course(out, spec, stream, db_url)
-    reread = reread_links(spec, book_url)  # in the feedback pages: another site regrades
+    reread = reread_links(spec, config.book_url)  # in the feedback pages: another site regrades
     config_digest = hashlib.sha256(json.dumps(
         [GRADER_VERSION, snap["source_digest"], limits.as_dict(), sandbox, reread],
         sort_keys=True).encode()).hexdigest()
@@ -145,39 +154,29 @@ def _grade_class(spec, submissions, out, jobs, limits, sandbox, stream, layout, 
         for sub, digest in todo:
             yield {"assignment": spec.id, "notebook": notebook, "student_id": sub.student_id,
                    "path": str(sub.path) if sub.path else None, "out": str(out), "limits": limits.as_dict(),
-                   "sandbox": sandbox, "source": snap, "digest": digest, "notes": sub.notes, "reread": reread}
+                   "sandbox": sandbox, "prefetch": config.prefetch, "source": snap, "digest": digest,
+                   "notes": sub.notes, "reread": reread}
 
     def on_result(result):
         writer.add(result)
         progress.update(result["status"])
 
-    # One short-named temporary folder for the whole run (kernels' sockets, tasks' copies),
+    # One short-named temporary folder for the whole run (each worker's folder is in it),
     # removed at the end even when a worker or a kernel was killed on the way.
     remove_stale_run_folders()
     run_tmp, run_lock = run_folder()
-    previous_tmp = os.environ.get("AUTOGRADER_TMP")
-    os.environ["AUTOGRADER_TMP"] = run_tmp
     try:
         if client is not None:
             from autograder.run.cluster import run_on_cluster
 
             run_on_cluster(client, tasks(), in_flight, on_result)
         else:
-            run_tasks(tasks(), jobs, on_result)
+            run_tasks(tasks(), jobs, on_result, temp_parent=run_tmp)  # closes the contexts it made
     finally:
         try:
             writer.close()  # raises when a database server went away: the rest still runs
         finally:
             progress.close()
-            if previous_tmp is None:
-                os.environ.pop("AUTOGRADER_TMP", None)
-            else:
-                os.environ["AUTOGRADER_TMP"] = previous_tmp
-            from autograder.run.execute import discard_spares
-            from autograder.sandbox.zygote import close_zygotes
-
-            discard_spares()  # kernels started ahead in this process (--jobs 1)
-            close_zygotes()  # and the zygote they were forked from
             shutil.rmtree(run_tmp, ignore_errors=True)
             run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]

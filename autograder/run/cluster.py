@@ -13,7 +13,9 @@ workers of a ``dask.distributed`` scheduler:
    lacks, and nothing is graded;
 3. :func:`run_on_cluster` submits each task with the notebook's bytes, the source snapshot
    and the limits inside (:func:`autograder.run.task.carry_notebook`), so workers need no shared
-   file system; the worker runs :func:`autograder.run.task.run`, and the parent writes the
+   file system; the worker runs :func:`autograder.run.task.run` with a
+   :class:`autograder.run.context.WorkerContext` of its own (`ContextPlugin`: one per task
+   running at once, closed when the worker ends), and the parent writes the
    files that come back (:func:`autograder.run.task.store_files`). At most ``in_flight`` tasks
    are submitted at a time, so memory stays flat however large the class.
 
@@ -29,10 +31,24 @@ from __future__ import annotations
 import hashlib
 import platform
 import socket
+import threading
 import uuid
+from importlib.metadata import version
 from pathlib import Path
 
 from autograder.run import task as task_mod
+from autograder.run.context import WorkerContext
+
+try:
+    from distributed.diagnostics.plugin import WorkerPlugin
+except ImportError:  # grading on one machine needs no Dask
+    WorkerPlugin = object
+
+#: Libraries whose grading a worker must share exactly: those whose private methods the grader
+#: overrides (jupyter_client, nbclient, nbgrader: see pyproject.toml's pins) and those that
+#: shape the notebook and its page.
+VERSIONED = ("nbgrader", "nbclient", "jupyter_client", "nbconvert", "nbformat", "ipykernel", "numpy")
+PLUGIN_NAME = "autograder-context"
 CONNECT_SECONDS = 10
 WORKERS_SECONDS = 30  # how long to wait for a first worker on a scheduler that has none yet
 
@@ -56,12 +72,15 @@ def connect(address):
         raise ClusterUnavailable(f"the Dask scheduler {address} cannot be reached: {reason}") from None
 
 
-def fingerprint():
-    """What a worker's grades depend on besides the task: this grader's code and assignments,
-    the reference solutions, and the versions of Python, nbgrader, nbconvert and numpy."""
-    import nbconvert
-    import nbgrader
-    import numpy
+def fingerprint() -> dict[str, str]:
+    """What a worker's grades depend on besides the task.
+
+    Returns
+    -------
+    dict of str to str
+        A digest of this grader's code and assignments and of the reference solutions, and
+        the versions of Python and of each library of `VERSIONED`.
+    """
     import solutions
 
     digest = hashlib.sha256()
@@ -69,7 +88,7 @@ def fingerprint():
         for path in sorted(folder.rglob("*.py")):
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     return {"grader code": digest.hexdigest()[:16], "Python": platform.python_version(),
-            "nbgrader": nbgrader.__version__, "nbconvert": nbconvert.__version__, "numpy": numpy.__version__}
+            **{name: version(name) for name in VERSIONED}}
 
 
 def worker_report(sandbox=True):
@@ -113,13 +132,75 @@ def check_workers(client, sandbox=True):
     return sum(client.nthreads().values())
 
 
-def grade_on_worker(task):
+class ContextPlugin(WorkerPlugin):
+    """A Dask worker plugin: the worker's `WorkerContext` objects, one a task running at once.
+
+    A Dask worker runs tasks on the threads of its pool; each running task borrows a
+    context of its own (its own uids, zygote and folder) and gives it back. `teardown`, when
+    the worker closes, closes them all.
+    """
+
+    name = PLUGIN_NAME
+
+    def setup(self, worker=None) -> None:
+        """On the worker (the plugin travels there unset): no context yet, one is made when a task needs it."""
+        self.free: list[WorkerContext] = []
+        self.made: list[WorkerContext] = []
+        self.lock = threading.Lock()
+
+    def teardown(self, worker=None) -> None:
+        """Close every context made on this worker."""
+        with self.lock:
+            made, self.made, self.free = self.made, [], []
+        for ctx in made:
+            ctx.close()
+
+    def borrow(self) -> WorkerContext:
+        """A context no running task uses (a new one if every one is in use)."""
+        with self.lock:
+            if self.free:
+                return self.free.pop()
+            ctx = WorkerContext()
+            self.made.append(ctx)
+            return ctx
+
+    def give_back(self, ctx: WorkerContext) -> None:
+        """``ctx`` is free for the next task."""
+        with self.lock:
+            if ctx in self.made:
+                self.free.append(ctx)
+
+
+def register_plugin(client) -> None:
+    """Give every worker of ``client``'s cluster, present and to come, a `ContextPlugin`."""
+    client.register_plugin(ContextPlugin(), name=PLUGIN_NAME)
+
+
+def grade_on_worker(task: dict) -> dict:
     """What a Dask worker runs: :func:`autograder.run.task.run` on a task that carries its notebook.
 
-    No kernel is started ahead for the next notebook (``prefetch``): a Dask worker runs
-    each task on a thread of its pool, and a spare kernel's client belongs to the event
-    loop of the task that started it."""
-    return task_mod.run(dict(task, prefetch=False))
+    The context comes from the worker's `ContextPlugin`. No kernel is started ahead for the
+    next notebook (``prefetch``): a spare kernel's client belongs to the event loop of the
+    task that started it, and the next task runs on another loop.
+
+    Parameters
+    ----------
+    task : dict
+        A task from :func:`autograder.run.task.carry_notebook`.
+
+    Returns
+    -------
+    dict
+        Its result, files inside.
+    """
+    from distributed import get_worker
+
+    plugin = get_worker().plugins[PLUGIN_NAME]
+    ctx = plugin.borrow()
+    try:
+        return task_mod.run(dict(task, prefetch=False), ctx)
+    finally:
+        plugin.give_back(ctx)
 
 
 def run_on_cluster(client, tasks, in_flight, on_result):
@@ -130,6 +211,7 @@ def run_on_cluster(client, tasks, in_flight, on_result):
     from distributed import as_completed
     from distributed.scheduler import KilledWorker
 
+    register_plugin(client)
     tasks = iter(tasks)
     waiting = as_completed(loop=client.loop)
     submitted = {}  # future key -> task

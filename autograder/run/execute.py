@@ -14,8 +14,11 @@
 - the kernel for the *next* notebook started ahead (``prefetch``): while one notebook runs,
   the next kernel boots and its client connects, so a worker rarely waits for a start-up.
   Each student still gets a fresh process, sandbox and uid of its own; the two kernels of a
-  worker alternate between two uids. The notebook itself is written into the kernel's
-  working folder (its tmpfs) once the kernel is claimed.
+  worker alternate between two uids. The spare lives in the worker's
+  :class:`autograder.run.context.WorkerContext`;
+- the notebook written into the kernel's working folder (its tmpfs) once the kernel is
+  claimed (:func:`autograder.sandbox.kernel.place_notebook_code`, the one way a notebook
+  reaches a kernel).
 
 What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
 ``truncated``), for :mod:`autograder.run.task` to turn into a status word.
@@ -24,42 +27,30 @@ What happened is in ``self.events`` (``timeout``, ``wall``, ``dead``, ``exit``,
 from __future__ import annotations
 
 import asyncio
-import atexit
 import json
-import shutil
 import signal
 import subprocess
 import threading
 import time
-from pathlib import Path
 from queue import Empty
 
+import nbformat
 from jupyter_core.utils import run_sync
 from nbclient.exceptions import CellTimeoutError, DeadKernelError
 from nbformat.v4 import new_output
 from nbgrader.preprocessors import Execute
-from traitlets import Bool, Instance, Unicode
+from traitlets import Any, Bool, Instance, Unicode
 
 from autograder.judge.probe import MIME
-from autograder.sandbox.kernel import SandboxedKernelManager
-from autograder.sandbox.limits import SANDBOX_HOME, Limits
+from autograder.run.context import Spare, WorkerContext
+from autograder.sandbox.kernel import SandboxedKernelManager, place_notebook_code
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.scratch import ScratchKernelManager
 
 PROBE_CAP = 8 * 1024**2
 
 
 _QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # ipykernel's banner, crash messages
-_SPARES = {}  # Limits -> (kernel manager, its client, the task making it ready): not used by any notebook yet
-
-
-def _discard(spare):
-    km, _, ready = spare
-    ready._log_destroy_pending = False  # the loop may never run again: no warning about it
-    ready.cancel()
-    process = getattr(km.provisioner, "process", None) if km.provisioner else None
-    if process is not None and process.poll() is None:
-        process.kill()
-        process.wait()
-    shutil.rmtree(km.ipc_dir, ignore_errors=True)
 
 
 async def wait_for_ready(kc, timeout, iopub_wait=0.2):
@@ -111,27 +102,35 @@ async def _make_ready(km, kc, timeout):
     km.seal()  # the kernel answered: its sockets exist
 
 
-@atexit.register
-def discard_spares():
-    while _SPARES:
-        _discard(_SPARES.popitem()[1])
-
-
 class SandboxExecute(Execute):
+    """nbgrader's ``Execute`` in the sandbox of ``context``, with every limit (see the module docstring).
+
+    Parameters
+    ----------
+    context : WorkerContext
+        The worker's resources: its uid lease, zygote, spare kernel and temporary folder.
+    limits : Limits
+    sandbox : bool
+        False: a kernel without a sandbox (``--no-sandbox``).
+    notebook_name : str or None
+        The file name under which the notebook being run is written into the sandboxed
+        kernel's working folder (None: not written).
+    prefetch : bool
+        Start the next notebook's kernel while this one runs.
+    """
+
     prefetch = Bool(True, help="start the next notebook's kernel while this one runs")
     limits = Instance(Limits, args=())
-    notebook_file = Unicode(None, allow_none=True, help="host path of the notebook shown in the kernel's folder")
+    notebook_name = Unicode(None, allow_none=True, help="file name of the notebook written into the kernel's folder")
     sandbox = Bool(True)
+    context = Any(help="the worker's WorkerContext")
 
     def __init__(self, **kwargs):
         limits = kwargs.get("limits") or Limits()
-        sandbox = kwargs.get("sandbox", True)
-        if sandbox:
-            kwargs.setdefault("kernel_manager_class", SandboxedKernelManager)
-        else:
-            from autograder.sandbox.scratch import ScratchKernelManager
-
-            kwargs.setdefault("kernel_manager_class", ScratchKernelManager)
+        if not isinstance(kwargs.get("context"), WorkerContext):
+            raise ValueError("SandboxExecute needs context (a WorkerContext)")
+        kwargs.setdefault("kernel_manager_class",
+                          SandboxedKernelManager if kwargs.get("sandbox", True) else ScratchKernelManager)
         kwargs.setdefault("timeout", limits.cell_timeout)
         kwargs.setdefault("record_timing", False)
         kwargs.setdefault("shutdown_kernel", "immediate")
@@ -143,18 +142,14 @@ class SandboxExecute(Execute):
     def _new_kernel_manager(self):
         kwargs = {"kernel_name": self.kernel_name, "config": self.config}
         if self.sandbox:
-            kwargs["limits"] = self.limits
+            kwargs.update(limits=self.limits, resources=self.context.sandbox)
+        else:
+            kwargs["temp_dir"] = self.context.temp_dir
         return self.kernel_manager_class(**kwargs)
 
     def create_kernel_manager(self):
-        spare = _SPARES.pop(self.limits, None) if self.sandbox and self.prefetch else None
-        self._spare = None
-        if spare is not None and spare[0].provisioner is not None and spare[0].provisioner.process.poll() is None:
-            self.km, self._spare = spare[0], spare
-        else:
-            if spare is not None:
-                _discard(spare)
-            self.km = self._new_kernel_manager()
+        self._spare = self.context.take_spare(self.limits) if self.sandbox and self.prefetch else None
+        self.km = self._spare.km if self._spare is not None else self._new_kernel_manager()
         return self.km
 
     async def async_start_new_kernel(self, **kwargs):
@@ -171,13 +166,13 @@ class SandboxExecute(Execute):
         km = self._new_kernel_manager()
         await km.start_kernel(cwd="/", extra_arguments=list(self.extra_arguments), **_QUIET)
         kc = km.client()
-        _SPARES[self.limits] = (km, kc, asyncio.ensure_future(_make_ready(km, kc, self.startup_timeout)))
+        self.context.put_spare(self.limits, Spare(km, kc, asyncio.ensure_future(_make_ready(km, kc, self.startup_timeout))))
 
     async def async_start_new_kernel_client(self):
         if self._spare is not None:
-            _, kc, ready = self._spare
+            kc = self._spare.kc
             try:
-                await ready
+                await self._spare.ready
             except Exception:
                 await self._async_cleanup_kernel()
                 raise
@@ -187,12 +182,9 @@ class SandboxExecute(Execute):
             kc = await super().async_start_new_kernel_client()
             if hasattr(self.km, "seal"):
                 self.km.seal()  # the kernel answered: its sockets exist
-        if self.sandbox and self.notebook_file:
-            # The student's notebook, in the kernel's working folder (a tmpfs).
-            path = f"{SANDBOX_HOME}/{Path(self.notebook_file).name}"
-            text = Path(self.notebook_file).read_text(encoding="utf-8")
-            code = (f"def _grader_put(p, t):\n    import os\n    with open(p, 'w', encoding='utf-8') as f:\n"
-                    f"        f.write(t)\n    os.chmod(p, 0o444)\n_grader_put({path!r}, {text!r})\ndel _grader_put\n")
+        if self.sandbox and self.notebook_name:
+            # The notebook being run (outputs cleared), in the kernel's working folder (a tmpfs).
+            code = place_notebook_code(self.notebook_name, nbformat.writes(self.nb))
             await self.async_wait_for_reply(self.kc.execute(code, silent=True, store_history=False))
         if self.sandbox and self.prefetch:
             await self._start_spare()

@@ -45,7 +45,6 @@ import html
 import json
 import os
 import signal
-import tempfile
 import time
 import traceback
 import uuid
@@ -57,7 +56,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 from autograder.model import STATUSES
 from autograder.store.files import atomic_write
 from autograder.intake.intake import MAX_NOTEBOOK_BYTES
-from autograder.sandbox.bwrap import temp_root
+from autograder.run.context import WorkerContext, feedback_exporter
 from autograder.sandbox.limits import Limits
 
 def is_manual(cell):
@@ -279,8 +278,11 @@ def sanitise(nb, source):
 
 # ----------------------------------------------------------------------------- feedback
 
-def feedback_page(nb, result, task):
-    """nbgrader's feedback page (HTML text) for the graded notebook, without the hidden tests' source."""
+def feedback_page(nb, result, task, exporter=None):
+    """nbgrader's feedback page (HTML text) for the graded notebook, without the hidden tests' source.
+
+    ``exporter``: the worker's (:attr:`autograder.run.context.WorkerContext.exporter`); None: a new one.
+    """
     from nbgrader.preprocessors import ClearHiddenTests
 
     nb = copy.deepcopy(nb)
@@ -306,7 +308,7 @@ def feedback_page(nb, result, task):
                               "max_score": result["max_score"], "late_penalty": 0,
                               "student": task["student_id"], "assignment": task["assignment"]}}
     nb, resources = ClearHiddenTests(enforce_metadata=False).preprocess(nb, resources)
-    body, _ = feedback_exporter().from_notebook_node(nb, resources=resources)
+    body, _ = (exporter or feedback_exporter()).from_notebook_node(nb, resources=resources)
     if result["status"] != "graded" or result["notes"]:
         banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
                   f'</b> — {html.escape(STATUSES.get(result["status"], ""))}'
@@ -331,27 +333,6 @@ def reread_line(part, reread):
     return f'<p class="reread">Reread: <a href="{html.escape(url)}">{shown}</a></p>'
 
 
-_EXPORTER = None
-
-
-def feedback_exporter():
-    global _EXPORTER
-    if _EXPORTER is None:
-        import nbgrader
-        from traitlets.config import Config
-
-        from autograder.reports.feedback import FeedbackExporter
-
-        base = Path(nbgrader.__file__).parent / "server_extensions" / "formgrader"
-        c = Config()
-        c.HTMLExporter.template_name = "feedback"
-        c.HTMLExporter.extra_template_basedirs = [str(base / "templates")]
-        c.HTMLExporter.extra_template_paths = [str(base / "static" / "node_modules" / "bootstrap" / "dist" / "css")]
-        c.HTMLExporter.exclude_input_prompt = False
-        _EXPORTER = FeedbackExporter(config=c)
-    return _EXPORTER
-
-
 def missing_feedback_page(result, task):
     """A short page (HTML text) for a student whose notebook could not be graded at all."""
     items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
@@ -366,10 +347,23 @@ def missing_feedback_page(result, task):
 
 # ----------------------------------------------------------------------------- the task
 
-def grade(task):
-    """Grade one student's notebook and write its files under ``task["out"]``; never raises
-    (a grader bug gives status ``error``)."""
-    return store_files(task["out"], run(task))
+def grade(task: dict, ctx: WorkerContext | None = None) -> dict:
+    """Grade one student's notebook and write its files under ``task["out"]``.
+
+    Parameters
+    ----------
+    task : dict
+        The task (see the module docstring).
+    ctx : WorkerContext or None
+        The resources of the worker that runs it (None: a context for this task alone,
+        closed when it ends).
+
+    Returns
+    -------
+    dict
+        The result; never raises (a grader bug gives status ``error``).
+    """
+    return store_files(task["out"], run(task, ctx))
 
 
 def store_files(out, result):
@@ -385,9 +379,26 @@ def store_files(out, result):
     return result
 
 
-def run(task):
+def run(task: dict, ctx: WorkerContext | None = None) -> dict:
     """Grade one student's notebook; the result carries its files (``result["files"]``) instead of
-    writing them. Never raises (a grader bug gives status ``error``)."""
+    writing them.
+
+    Parameters
+    ----------
+    task : dict
+        The task (see the module docstring).
+    ctx : WorkerContext or None
+        The resources of the worker that runs it (kernels, zygote, uids, exporter); None: a
+        context for this task alone, closed when it ends.
+
+    Returns
+    -------
+    dict
+        The result; never raises (a grader bug gives status ``error``).
+    """
+    if ctx is None:
+        with WorkerContext() as own:
+            return run(task, own)
     start = time.monotonic()
     result = result_skeleton(task)
     files = {}
@@ -403,11 +414,11 @@ def run(task):
                 result["notes"].append(str(exc))
                 nb = None
             if nb is not None:
-                nb = _grade_notebook(nb, task, result)
+                nb = _grade_notebook(nb, task, result, ctx)
                 graded = f"autograded/{task['student_id']}/{task['assignment']}/{task['notebook']}"
                 files[graded] = nbformat.writes(nb)
                 result["autograded"] = graded
-                files[feedback] = feedback_page(nb, result, task)
+                files[feedback] = feedback_page(nb, result, task, ctx.exporter)
         if result["status"] in ("missing", "corrupt"):
             files[feedback] = missing_feedback_page(result, task)
         result["feedback"] = feedback
@@ -426,7 +437,7 @@ def run(task):
     return result
 
 
-def _grade_notebook(nb, task, result):
+def _grade_notebook(nb, task, result, ctx):
     """Run, check and score ``nb``; fills ``result`` and returns the graded notebook."""
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
@@ -440,15 +451,11 @@ def _grade_notebook(nb, task, result):
     limits = Limits(**task["limits"])
     resources = {"nbgrader": {"assignment": task["assignment"], "notebook": Path(task["notebook"]).stem,
                               "student": task["student_id"]}}
-    with tempfile.TemporaryDirectory(prefix="ag-task-", dir=temp_root()) as work:
-        # The kernel sees this copy (read-only) in its working directory, nothing else.
-        shown = Path(work) / task["notebook"]
-        nbformat.write(nb, shown)
-        resources["metadata"] = {"path": work}
-        executor = SandboxExecute(limits=limits, sandbox=task.get("sandbox", True), notebook_file=str(shown),
-                                  prefetch=task.get("prefetch", True))
-        nb, resources = executor.preprocess(nb, resources)
-        events = executor.events
+    # The kernel sees this notebook (read-only) in its working directory, nothing else.
+    executor = SandboxExecute(context=ctx, limits=limits, sandbox=task.get("sandbox", True),
+                              notebook_name=task["notebook"], prefetch=task.get("prefetch", True))
+    nb, resources = executor.preprocess(nb, resources)
+    events = executor.events
     nb, resources = ProbeCheck().preprocess(nb, resources)
     nb, resources = LimitOutput().preprocess(nb, resources)
     verdicts = (resources.get("probe_check") or {}).get("parts", {})

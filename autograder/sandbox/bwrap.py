@@ -7,7 +7,7 @@ nbgrader's ``Execute`` use) whose kernel process is started as::
       bwrap --unshare-ipc --unshare-pid --unshare-net --unshare-uts --unshare-cgroup-try
             --die-with-parent --new-session --clearenv …
             --ro-bind <Python install> … --ro-bind <venv site-packages> …
-            --tmpfs /tmp --tmpfs /home/student --ro-bind <notebook> /home/student/<name>.ipynb
+            --tmpfs /tmp --tmpfs /home/student
             --bind <ipc dir> <ipc dir>
         setpriv --reuid=<uid> --regid=<uid> --clear-groups --no-new-privs …
           <python> -m ipykernel_launcher -f <connection file>
@@ -18,7 +18,7 @@ What the kernel sees: a fresh root made of an empty tmpfs; read-only the Python 
 and a minimal ``/dev``. It does **not** see the repository (``solutions/``,
 ``autograder/``), the gradebook, the grading output or any other student. It can write
 only to ``/tmp`` and to its working directory ``/home/student`` (both private tmpfs of a
-capped size; the executor puts a copy of the student's notebook there), and to the directory of its
+capped size; :func:`autograder.sandbox.kernel.place_notebook_code` writes the student's notebook there), and to the directory of its
 own IPC sockets until it has created them (`SandboxedKernelManager.seal`). It has its own network namespace with no interface but a downed
 loopback, so it has no network at all; hence ``transport = "ipc"`` (Unix sockets in a
 bound directory) instead of TCP.
@@ -59,13 +59,25 @@ class SandboxUnavailable(RuntimeError):
 
 
 
-def bwrap_path():
-    """The bwrap executable, or None."""
+def bwrap_path() -> str | None:
+    """The bwrap executable.
+
+    Returns
+    -------
+    str or None
+        Its path, or None where bubblewrap is not installed.
+    """
     return shutil.which("bwrap") or (os.path.exists("/usr/bin/bwrap") and "/usr/bin/bwrap") or None
 
 
-def check_sandbox():
-    """Raise SandboxUnavailable (with what to install) unless a bwrap sandbox starts here."""
+def check_sandbox() -> None:
+    """Check that a bwrap sandbox starts here.
+
+    Raises
+    ------
+    SandboxUnavailable
+        With what to install, or why bubblewrap cannot run here.
+    """
     bwrap = bwrap_path()
     if not bwrap:
         raise SandboxUnavailable(INSTALL_HINT)
@@ -114,12 +126,17 @@ def _parent_dirs(paths):
     return args
 
 
-def python_binds():
+def python_binds() -> list[tuple[Path, Path]]:
     """Read-only binds of exactly what the kernel's interpreter needs, resolved at run time.
 
     The Python install (``sys.base_prefix``: interpreter, stdlib, shared library) and, when
     running in a virtual environment, its ``pyvenv.cfg``, its ``bin/python*`` and its
     site-packages directories (nothing else of the venv, and never the repository).
+
+    Returns
+    -------
+    list of (Path, Path)
+        ``(host path, path inside)`` of each bind.
     """
     binds = []
     base = Path(sys.base_prefix).resolve()
@@ -140,12 +157,22 @@ def python_binds():
 COURSE_PACKAGES = ("solutions", "autograder", "book_figures")
 
 
-def hide_course_packages(binds):
+def hide_course_packages(binds: list[tuple[Path, Path]]) -> list[str]:
     """``--tmpfs`` over each course package that a bind would show the kernel.
 
     Installed with ``pip install .``, the packages sit in the site-packages the kernel needs;
     an empty tmpfs over each one hides it. (Installed editable, they stay in the checkout,
     which is never bound.)
+
+    Parameters
+    ----------
+    binds : list of (Path, Path)
+        The binds of `python_binds`.
+
+    Returns
+    -------
+    list of str
+        bwrap's arguments.
     """
     import importlib.util
 
@@ -160,8 +187,13 @@ def hide_course_packages(binds):
     return args
 
 
-def kernel_env():
-    """The kernel's whole environment: no PYTHONPATH, nothing of the grader's."""
+def kernel_env() -> dict[str, str]:
+    """The kernel's whole environment: no PYTHONPATH, nothing of the grader's.
+
+    Returns
+    -------
+    dict of str to str
+    """
     return {
         "PATH": "/usr/local/bin:/usr/bin:/bin",
         "HOME": "/tmp",
@@ -207,31 +239,57 @@ def _die_with_grader():
     return [shutil.which("setpriv") or "/usr/bin/setpriv", "--pdeathsig", "SIGKILL", "--"]
 
 
-def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: str | None, home=SANDBOX_HOME):
-    """The full command that runs ``argv`` in the sandbox (see the module docstring)."""
-    cmd = [
+#: ``prlimit``'s option for each rlimit of `Limits.rlimits`.
+PRLIMIT_FLAGS = {"RLIMIT_AS": "--as", "RLIMIT_CPU": "--cpu", "RLIMIT_NPROC": "--nproc",
+                 "RLIMIT_FSIZE": "--fsize", "RLIMIT_CORE": "--core", "RLIMIT_NOFILE": "--nofile"}
+
+
+def prlimit_args(limits: Limits) -> list[str]:
+    """``prlimit`` with every rlimit of ``limits`` (`Limits.rlimits`), up to its ``--``.
+
+    Parameters
+    ----------
+    limits : Limits
+
+    Returns
+    -------
+    list of str
+    """
+    flags = [f"{PRLIMIT_FLAGS[name]}={soft}:{hard}" for name, (soft, hard) in limits.rlimits().items()]
+    return [shutil.which("prlimit") or "prlimit", *flags, "--"]
+
+
+def sandbox_command(argv: list[str], *, limits: Limits, uid: int, ipc_dir: str, home: str = SANDBOX_HOME) -> list[str]:
+    """The full command that runs ``argv`` in the sandbox (see the module docstring).
+
+    Parameters
+    ----------
+    argv : list of str
+        The command to run inside, as ``uid``.
+    limits : Limits
+        Its rlimits and the size of its tmpfs.
+    uid : int
+        The unprivileged uid it runs as.
+    ipc_dir : str
+        The host folder of its sockets, bound read-write at the same path.
+    home : str
+        Its working folder (an empty tmpfs).
+
+    Returns
+    -------
+    list of str
+    """
+    return [
         *_die_with_grader(),
-        shutil.which("prlimit") or "prlimit",
-        f"--as={limits.memory}",
-        f"--cpu={limits.cpu}:{limits.cpu + 5}",  # SIGXCPU at the soft limit, SIGKILL 5 s later
-        f"--nproc={limits.procs}",
-        f"--fsize={limits.disk}",
-        "--core=0",
-        "--nofile=256",
-        "--",
+        *prlimit_args(limits),
         *_bwrap_args(limits, [ipc_dir], home),
-    ]
-    if notebook:
-        cmd += ["--ro-bind", str(notebook), f"{home}/{Path(notebook).name}"]
-    cmd += ["--bind", ipc_dir, ipc_dir, "--chdir", home]
-    cmd += [
+        "--bind", ipc_dir, ipc_dir, "--chdir", home,
         shutil.which("setpriv") or "/usr/bin/setpriv",
         f"--reuid={uid}", f"--regid={uid}", "--clear-groups",
         "--no-new-privs", "--inh-caps=-all", "--bounding-set=-all",
         "--",
         *argv,
     ]
-    return cmd
 
 
 # What the zygote (root inside its sandbox) needs to give each kernel namespaces, mounts and
@@ -239,19 +297,29 @@ def sandbox_command(argv, *, limits: Limits, uid: int, ipc_dir: str, notebook: s
 ZYGOTE_CAPS = ("CAP_SYS_ADMIN", "CAP_SETUID", "CAP_SETGID", "CAP_KILL")
 
 
-def zygote_command(python_args, *, limits: Limits, base: str, home=SANDBOX_HOME):
-    """The command of a kernel zygote (:mod:`autograder.sandbox.zygote`): the same sandbox as a
-    kernel's, with ``base`` (where its kernels' socket folders go) bound read-write, run as
-    root with `ZYGOTE_CAPS` only; each forked kernel sets its own rlimits and uid."""
+def zygote_command(python_args: list[str], *, limits: Limits, base: str, home: str = SANDBOX_HOME) -> list[str]:
+    """The command of a kernel zygote (:mod:`autograder.sandbox.zygote`).
+
+    The same sandbox as a kernel's, with ``base`` bound read-write, run as root with
+    `ZYGOTE_CAPS` only; each forked kernel sets its own rlimits and uid.
+
+    Parameters
+    ----------
+    python_args : list of str
+        The arguments of the sandbox's Python.
+    limits : Limits
+        The size of its tmpfs (its kernels get their rlimits in their requests).
+    base : str
+        The host folder where its kernels' socket folders go.
+    home : str
+        Its working folder.
+
+    Returns
+    -------
+    list of str
+    """
     cmd = [*_die_with_grader(), *_bwrap_args(limits, [base], home), "--cap-drop", "ALL"]
     for cap in ZYGOTE_CAPS:
         cmd += ["--cap-add", cap]
     cmd += ["--bind", base, base, "--chdir", home, sys.executable, *python_args]
     return cmd
-
-
-def temp_root():
-    """Where kernels' socket folders and tasks' work folders go: ``$AUTOGRADER_TMP`` (a folder
-    per grading run, removed as a whole at its end, see ``autograder.run.batch``) or the system's."""
-    root = os.environ.get("AUTOGRADER_TMP")
-    return root if root and os.path.isdir(root) else None

@@ -2,7 +2,7 @@
 
 Starting a new kernel costs about half a CPU-second until its first cell has imported
 numpy (``benchmarks/RESULTS.md``), nearly all of it importing ipykernel, IPython and numpy. A worker instead starts once a *zygote* (:mod:`autograder.sandbox.zygote_main`, run in
-a bubblewrap sandbox built by :func:`autograder.sandbox.zygote_command`) that has imported
+a bubblewrap sandbox built by :func:`autograder.sandbox.bwrap.zygote_command`) that has imported
 them, and asks it to fork each student's kernel. Every kernel still gets a sandbox of its
 own: its own PID, mount, IPC, UTS and network namespaces, fresh tmpfs for ``/tmp`` and the
 home folder, only its own socket folder, its own uid with ``no_new_privs`` and no
@@ -18,7 +18,6 @@ signal and bubblewrap's ``--die-with-parent``), and so lies in the run's PID nam
 
 from __future__ import annotations
 
-import atexit
 import json
 import os
 import shutil
@@ -28,8 +27,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from autograder.sandbox.bwrap import temp_root, zygote_command
-
+from autograder.sandbox.bwrap import zygote_command
 from autograder.sandbox.limits import SANDBOX_HOME, Limits
 
 PROGRAM = (Path(__file__).parent / "zygote_main.py").read_text(encoding="utf-8")
@@ -81,13 +79,26 @@ class ZygoteProcess:
 
 
 class Zygote:
-    """A running zygote (see the module docstring) for one `Limits`."""
+    """A running zygote (see the module docstring) for one `Limits`.
 
-    def __init__(self, limits: Limits):
+    Parameters
+    ----------
+    limits : Limits
+        The limits of every kernel it forks.
+    temp_dir : str or None
+        Where its folder of socket folders (``base``) goes; None: the system's temporary folder.
+
+    Raises
+    ------
+    ZygoteDied
+        When it could not start.
+    """
+
+    def __init__(self, limits: Limits, temp_dir: str | None = None):
         self.limits = limits
         # The kernels' socket folders live in here; the zygote sees this folder, each kernel
         # only its own socket folder inside it.
-        self.base = tempfile.mkdtemp(prefix="ag-z", dir=temp_root())
+        self.base = tempfile.mkdtemp(prefix="z", dir=temp_dir)
         os.chmod(self.base, 0o711)
         self._ids = 0
         self._exits = {}
@@ -122,10 +133,12 @@ class Zygote:
 
     dead = False
 
-    def alive(self):
-        return not self.dead and self.process.poll() is None
+    def alive(self) -> bool:
+        """Whether it still runs and its folder is still there (it can fork)."""
+        return not self.dead and self.process.poll() is None and os.path.isdir(self.base)
 
-    def send(self, msg):
+    def send(self, msg: dict) -> None:
+        """Write one request (a JSON line) to the zygote; `ZygoteDied` if it has ended."""
         with self._write_lock:
             try:
                 self.process.stdin.write((json.dumps(msg) + "\n").encode())
@@ -133,15 +146,28 @@ class Zygote:
             except (BrokenPipeError, ValueError) as exc:
                 raise ZygoteDied("the kernel zygote has ended") from exc
 
-    def spawn(self, uid, ipc_dir, connection_file, notebook=None):
-        """A new kernel for one student (see the module docstring); its `ZygoteProcess`."""
+    def spawn(self, uid: int, ipc_dir: str, connection_file: str) -> ZygoteProcess:
+        """A new kernel for one student (see the module docstring).
+
+        Parameters
+        ----------
+        uid : int
+            The kernel's uid.
+        ipc_dir : str
+            Its socket folder, inside ``base``.
+        connection_file : str
+            Its connection file, in ``ipc_dir``.
+
+        Returns
+        -------
+        ZygoteProcess
+        """
         with self._lock:
             self._ids += 1
             ident = self._ids
-        text = Path(notebook).read_text(encoding="utf-8") if notebook else None
         self.send({"op": "spawn", "id": ident, "uid": uid, "ipc_dir": ipc_dir, "base": self.base,
-                   "connection_file": connection_file, "limits": self.limits.as_dict(),
-                   "notebook": text, "notebook_name": Path(notebook).name if notebook else None})
+                   "connection_file": connection_file, "disk": self.limits.disk,
+                   "rlimits": self.limits.rlimits()})
         return ZygoteProcess(self, ident)
 
     def returncode_of(self, ident, block, timeout=None):
@@ -154,7 +180,8 @@ class Zygote:
                 return -signal.SIGKILL  # its kernels died with it
             return None
 
-    def close(self):
+    def close(self) -> None:
+        """End the zygote (its kernels die with it) and remove its folder."""
         if self.process.poll() is None:
             try:
                 self.process.stdin.close()
@@ -166,32 +193,3 @@ class Zygote:
                 self.process.kill()
                 self.process.wait()
         shutil.rmtree(self.base, ignore_errors=True)
-
-
-_ZYGOTES = {}  # (pid, Limits) -> Zygote: one a worker process and set of limits
-_UNAVAILABLE = []  # pids of processes where a zygote could not start
-
-
-def zygote_for(limits: Limits) -> Zygote | None:
-    """This process's zygote for ``limits``, started on first use (and again if it died);
-    None where none can start (each kernel then starts a new interpreter, in the same sandbox)."""
-    if os.getpid() in _UNAVAILABLE:
-        return None
-    key = (os.getpid(), limits)
-    zygote = _ZYGOTES.get(key)
-    if zygote is None or not zygote.alive() or not os.path.isdir(zygote.base):
-        if zygote is not None:
-            zygote.close()
-        try:
-            zygote = _ZYGOTES[key] = Zygote(limits)
-        except ZygoteDied:
-            _UNAVAILABLE.append(os.getpid())
-            return None
-    return zygote
-
-
-@atexit.register
-def close_zygotes():
-    """End this process's zygotes (their kernels die with them)."""
-    for key in [k for k in _ZYGOTES if k[0] == os.getpid()]:
-        _ZYGOTES.pop(key).close()

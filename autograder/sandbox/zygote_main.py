@@ -8,15 +8,18 @@ The zygote runs as root inside the sandbox (bubblewrap gives it only ``CAP_SYS_A
 ``CAP_SETUID``, ``CAP_SETGID`` and ``CAP_KILL``), has imported ipykernel and numpy once,
 and reads one JSON request a line on stdin:
 
-- ``{"op": "spawn", "id", "uid", "connection_file", "ipc_dir", "notebook", "limits"}``
+- ``{"op": "spawn", "id", "uid", "base", "ipc_dir", "connection_file", "disk", "rlimits"}``
   forks a child that unshares its own PID, mount, IPC, UTS and network namespaces (the
   network one with no interface up, not even loopback: the kernel talks over Unix
-  sockets). Their process 1 mounts a fresh ``/proc``, fresh tmpfs on ``/tmp`` and on the
-  home folder, and shows only the kernel's own socket folder; it forks the kernel
+  sockets). Their process 1 mounts a fresh ``/proc``, fresh tmpfs of ``disk`` bytes on
+  ``/tmp`` and on the home folder, and of ``base`` (the folder of every kernel's socket
+  folder) shows only the kernel's own socket folder ``ipc_dir``; it forks the kernel
   (process 2: process 1 of a namespace ignores signals it has no handler for, SIGXCPU
-  among them), which closes every file descriptor of the zygote, sets its rlimits, drops
-  to ``uid`` with ``no_new_privs`` and no capability, and only then starts the ipykernel
-  app on its connection file.
+  among them), which closes every file descriptor of the zygote, sets ``rlimits``
+  (``{name in the resource module: [soft, hard]}``, the grader's ``Limits.rlimits()``),
+  drops to ``uid`` with ``no_new_privs`` and no capability, and only then starts the
+  ipykernel app on ``connection_file``. The student's notebook is not part of the
+  request: the grader writes it into the kernel's home folder once the kernel answers.
 - ``{"op": "kill", "id", "signal"}`` signals that child; its kernel dies with it
   (parent-death signal), and with the kernel its whole PID namespace.
 
@@ -100,30 +103,21 @@ def _fresh_tmp(ipc_dir, base, size):
 def _sandbox_of_one_student(req, home):
     """In process 1 of the new PID namespace: the file system of one student's kernel."""
     _mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC)
-    _fresh_tmp(req["ipc_dir"], req["base"], req["limits"]["disk"])
-    _tmpfs(home, 0o777, req["limits"]["disk"])
-    if req.get("notebook") is not None:
-        path = os.path.join(home, req["notebook_name"])
-        with open(path, "w", encoding="utf-8") as f:
-            f.write(req["notebook"])
-        os.chmod(path, 0o444)
+    _fresh_tmp(req["ipc_dir"], req["base"], req["disk"])
+    _tmpfs(home, 0o777, req["disk"])
 
 
 def _become_kernel(req, home):
     """Process 2 of the namespace (process 1 would ignore SIGXCPU and every signal it has no
     handler for): every fd of the zygote closed, rlimits, the student's uid, then ipykernel."""
-    limits, uid = req["limits"], req["uid"]
+    uid = req["uid"]
     os.chdir(home)
     null = os.open("/dev/null", os.O_RDWR)
     for fd in (0, 1, 2):
         os.dup2(null, fd)
     os.closerange(3, 65536)
-    resource.setrlimit(resource.RLIMIT_AS, (limits["memory"], limits["memory"]))
-    resource.setrlimit(resource.RLIMIT_CPU, (limits["cpu"], limits["cpu"] + 5))  # SIGXCPU, then SIGKILL
-    resource.setrlimit(resource.RLIMIT_NPROC, (limits["procs"], limits["procs"]))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limits["disk"], limits["disk"]))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
+    for name, (soft, hard) in req["rlimits"].items():  # the grader's one policy, Limits.rlimits()
+        resource.setrlimit(getattr(resource, name), (soft, hard))
     for cap in range(64):  # the bounding set: nothing to regain, even through an executable
         if LIBC.prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) != 0:
             break

@@ -5,7 +5,7 @@ import time
 import tracemalloc
 
 from autograder.run import pool
-def fake_grade(task):
+def fake_grade(task, ctx):
     """Stands in for autograder.run.task.grade: dies like a crashed worker on request."""
     if task.get("die"):
         os._exit(1)
@@ -45,7 +45,7 @@ def test_parent_memory_is_flat_in_the_class_size(tmp_path):
     """Results stream through the parent: 10x the tasks must not need 10x the memory."""
     def peak(n):
         tracemalloc.start()
-        pool.run_tasks(_stream(n), 1, lambda r: None, fn=lambda t: {"student_id": t["student_id"]})
+        pool.run_tasks(_stream(n), 1, lambda r: None, fn=lambda t, ctx: {"student_id": t["student_id"]})
         _, top = tracemalloc.get_traced_memory()
         tracemalloc.stop()
         return top

@@ -83,12 +83,12 @@ def test_sandbox_hides_the_installed_reference_and_hidden_tests(installed, tmp_p
 import os, subprocess, sys, tempfile
 from autograder.sandbox.bwrap import sandbox_command
 from autograder.sandbox.limits import Limits
-from autograder.sandbox.uids import sandbox_uid
-uid = sandbox_uid()
+from autograder.sandbox.uids import UidLease
+uid = UidLease().next_uid()
 ipc = tempfile.mkdtemp()
 os.chown(ipc, uid, uid)
 cmd = sandbox_command([sys.executable, "-c", {probe!r}, {str(site_packages)!r}], limits=Limits(), uid=uid,
-                      ipc_dir=ipc, notebook=None)
+                      ipc_dir=ipc)
 sys.exit(subprocess.run(cmd).returncode)
 """
     result = run([python, "-c", runner], cwd=elsewhere)
