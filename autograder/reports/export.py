@@ -45,6 +45,7 @@ import json
 import re
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder import assignments
 
 from autograder.store import csv_safe
@@ -60,7 +61,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ExportError(Exception):
+class ExportError(GraderError):
     """An OUT folder that cannot be exported; the message says which and why."""
 
 

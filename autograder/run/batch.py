@@ -35,6 +35,7 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from autograder.errors import GraderError
 from autograder.store import gradebook
 from autograder.store.files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from autograder.store.gradebook import GradebookWriter
@@ -52,7 +53,7 @@ from autograder.run.task import is_manual
 GRADER_VERSION = "1"
 
 
-class GraderBusy(RuntimeError):
+class GraderBusy(GraderError):
     """Another grading run holds OUT."""
 
 

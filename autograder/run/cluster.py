@@ -32,16 +32,17 @@ import socket
 import uuid
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder.run import task as task_mod
 CONNECT_SECONDS = 10
 WORKERS_SECONDS = 30  # how long to wait for a first worker on a scheduler that has none yet
 
 
-class ClusterUnavailable(RuntimeError):
+class ClusterUnavailable(GraderError):
     """The scheduler cannot be reached, has no workers, or was lost during the run."""
 
 
-class WorkerRefused(RuntimeError):
+class WorkerRefused(GraderError):
     """A worker cannot grade as this machine does (no sandbox, another grader version)."""
 
 

@@ -19,10 +19,11 @@ import time
 import warnings
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder.store.journal import write_journal
 
 
-class GradebookUnreachable(RuntimeError):
+class GradebookUnreachable(GraderError):
     """The gradebook's database server cannot be reached (down, wrong address, refused login)."""
 
 
