@@ -2,7 +2,7 @@
 
 :func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
 result. It never reads the gradebook (the source cells come inside the task, see
-:func:`autograder.store.outdir.source_snapshot`), and writes only under ``task["out"]``: the
+:func:`autograder.store.prepare.source_snapshot`), and writes only under ``task["out"]``: the
 autograded notebook and the feedback page. The caller alone writes the gradebook.
 
 :func:`run` is the same work with no file system of the grader's at all: the notebook's bytes
@@ -56,6 +56,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
 from autograder.model import STATUSES
 from autograder.store.files import atomic_write
+from autograder.store.outdir import OutDir
 from autograder.intake.intake import MAX_NOTEBOOK_BYTES
 from autograder.sandbox.bwrap import temp_root
 from autograder.sandbox.limits import Limits
@@ -408,7 +409,7 @@ def run(task):
     start = time.monotonic()
     result = result_skeleton(task)
     files = {}
-    feedback = f"feedback/{task['student_id']}/{task['assignment']}/{Path(task['notebook']).stem}.html"
+    feedback = OutDir.feedback(task["student_id"], task["assignment"], task["notebook"])
     try:
         if task.get("path") is None and "data" not in task:
             result["status"] = "missing"
@@ -421,7 +422,7 @@ def run(task):
                 nb = None
             if nb is not None:
                 nb = _grade_notebook(nb, task, result)
-                graded = f"autograded/{task['student_id']}/{task['assignment']}/{task['notebook']}"
+                graded = OutDir.autograded(task["student_id"], task["assignment"], task["notebook"])
                 files[graded] = nbformat.writes(nb)
                 result["autograded"] = graded
                 files[feedback] = feedback_page(nb, result, task)
