@@ -24,15 +24,36 @@ D = Limits()
 _UNITS = {"": 1, "k": 1024, "m": MiB, "g": GiB}
 
 
-def size(text):
-    """``2G``, ``512M``, ``64k`` or a number of bytes."""
+def size(text: str) -> int:
+    """A size option's value.
+
+    Parameters
+    ----------
+    text : str
+        ``2G``, ``512M``, ``64k``, ``1.5GiB`` or a number of bytes (the units are powers of 1024).
+
+    Returns
+    -------
+    int
+        The number of bytes.
+    """
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
     if not m:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size (examples: 2G, 512M, 65536)")
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
-def positive(text):
+def positive(text: str) -> int:
+    """A whole number of at least 1 (argparse's ``type``).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int
+    """
     try:
         value = int(text)
     except ValueError:
@@ -42,7 +63,8 @@ def positive(text):
     return value
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: one sub-command per command (``build`` only documents its own)."""
     script = os.path.basename(sys.argv[0])  # self-attention-grader, or __main__.py under -m
     p = argparse.ArgumentParser(prog="python -m autograder" if script == "__main__.py" else script,
                                 description="Grade a class, export its grades, build the notebooks, or write a "
@@ -131,7 +153,8 @@ def parser():
     return p
 
 
-def add_course_parser(sub):
+def add_course_parser(sub) -> None:
+    """Add the ``course`` sub-command to ``sub`` (argparse's sub-parsers)."""
     c = sub.add_parser(
         "course", help="write a stock nbgrader course directory that applies the hidden checks",
         description="Write DIR/nbgrader_config.py and DIR/source/<assignment>/<notebook>.ipynb: an nbgrader "
@@ -146,8 +169,19 @@ def add_course_parser(sub):
     c.add_argument("assignments", metavar="ASSIGNMENT", nargs="*", help="assignment ids (default: all)")
 
 
-def course_command(args):
-    """``course DIR [ASSIGNMENT ...]``: write the course, say what was written and what comes next."""
+def course_command(args: argparse.Namespace) -> int:
+    """``course DIR [ASSIGNMENT ...]``: write the course, say what was written and what comes next.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``course``.
+
+    Returns
+    -------
+    int
+        0 (an unknown assignment exits through argparse).
+    """
     from autograder import assignments
     from autograder.authoring.course import write_course
 
@@ -246,7 +280,7 @@ def grade_command(args: argparse.Namespace) -> int:
     return 0
 
 
-def _book_url(given):
+def _book_url(given: str | None) -> str | None:
     """``--book-url``, else the site's address in the book's ``_config.yml``, else None."""
     from autograder.assignments.sections import configured_site
 
