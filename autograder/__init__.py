@@ -28,8 +28,9 @@ and the imports against the order: no cycle, no import from a later stage).
   ``zipnames.py`` (zip entry names in legacy code pages), ``intake.py`` (one submission
   per student), ``roster.py`` (the LMS's class list).
 - ``store/``: ``files.py`` (atomic writes and locks), ``csv_safe.py`` (CSV cells that
-  cannot start a formula), ``journal.py`` (one result per student), ``gradebook.py``
-  (nbgrader's gradebook), ``outdir.py`` (the OUT folder as an nbgrader course).
+  cannot start a formula), ``outdir.py`` (``OutDir``: every path under OUT), ``journal.py``
+  (one result per student), ``gradebook.py`` (nbgrader's gradebook), ``prepare.py`` (OUT set
+  up as an nbgrader course).
 - ``reports/``: ``grades_csv.py``, ``feedback.py`` (the feedback page's HTML),
   ``report.py`` (the class report), ``export.py`` (a class's grades for the LMS).
 - ``run/``: ``progress.py`` (the progress line), ``context.py`` (``RunConfig``, a run's

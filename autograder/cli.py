@@ -12,11 +12,11 @@ build the exercise notebooks, or write a stock nbgrader course.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import re
 import sys
 
+from autograder.errors import GraderError
 from autograder.intake.lms import LAYOUTS
 from autograder.sandbox.limits import GiB, MiB, Limits
 
@@ -24,15 +24,36 @@ D = Limits()
 _UNITS = {"": 1, "k": 1024, "m": MiB, "g": GiB}
 
 
-def size(text):
-    """``2G``, ``512M``, ``64k`` or a number of bytes."""
+def size(text: str) -> int:
+    """A size option's value.
+
+    Parameters
+    ----------
+    text : str
+        ``2G``, ``512M``, ``64k``, ``1.5GiB`` or a number of bytes (the units are powers of 1024).
+
+    Returns
+    -------
+    int
+        The number of bytes.
+    """
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([kKmMgG]?)(?:i?[bB])?\s*", text)
     if not m:
         raise argparse.ArgumentTypeError(f"{text!r} is not a size (examples: 2G, 512M, 65536)")
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
-def positive(text):
+def positive(text: str) -> int:
+    """A whole number of at least 1 (argparse's ``type``).
+
+    Parameters
+    ----------
+    text : str
+
+    Returns
+    -------
+    int
+    """
     try:
         value = int(text)
     except ValueError:
@@ -42,7 +63,8 @@ def positive(text):
     return value
 
 
-def parser():
+def parser() -> argparse.ArgumentParser:
+    """The command line's parser: one sub-command per command (``build`` only documents its own)."""
     script = os.path.basename(sys.argv[0])  # self-attention-grader, or __main__.py under -m
     p = argparse.ArgumentParser(prog="python -m autograder" if script == "__main__.py" else script,
                                 description="Grade a class, export its grades, build the notebooks, or write a "
@@ -131,7 +153,8 @@ def parser():
     return p
 
 
-def add_course_parser(sub):
+def add_course_parser(sub) -> None:
+    """Add the ``course`` sub-command to ``sub`` (argparse's sub-parsers)."""
     c = sub.add_parser(
         "course", help="write a stock nbgrader course directory that applies the hidden checks",
         description="Write DIR/nbgrader_config.py and DIR/source/<assignment>/<notebook>.ipynb: an nbgrader "
@@ -146,8 +169,19 @@ def add_course_parser(sub):
     c.add_argument("assignments", metavar="ASSIGNMENT", nargs="*", help="assignment ids (default: all)")
 
 
-def course_command(args):
-    """``course DIR [ASSIGNMENT ...]``: write the course, say what was written and what comes next."""
+def course_command(args: argparse.Namespace) -> int:
+    """``course DIR [ASSIGNMENT ...]``: write the course, say what was written and what comes next.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``course``.
+
+    Returns
+    -------
+    int
+        0 (an unknown assignment exits through argparse).
+    """
     from autograder import assignments
     from autograder.authoring.course import write_course
 
@@ -164,16 +198,46 @@ def course_command(args):
     return 0
 
 
-def main(argv=None):
+def main(argv: list[str] | None = None) -> int:
+    """Run one command.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit status: 0, or a `GraderError`'s ``exit_code`` after its one line on stderr. A
+        bad argument exits through argparse (status 2, with the usage).
+    """
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["build"] and not {"-h", "--help"} & set(argv[1:2]):
         from autograder.authoring import build
         return build.main(argv[1:])  # its own options (--check, ids) are build's to parse
     args = parser().parse_args(argv)
-    if args.command == "course":
-        return course_command(args)
-    if args.command == "export":
-        return _export(args)
+    command = {"course": course_command, "export": export_command, "grade": grade_command}[args.command]
+    try:
+        return command(args)
+    except GraderError as exc:
+        print(f"{parser().prog} {args.command}: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def grade_command(args: argparse.Namespace) -> int:
+    """``grade ASSIGNMENT SUBMISSIONS --out OUT ...``: grade the class, then print the closing summary.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``grade``.
+
+    Returns
+    -------
+    int
+        0 (a problem the user can fix raises `GraderError`).
+    """
     from autograder import assignments
     try:
         assignments.get(args.assignment)
@@ -183,74 +247,64 @@ def main(argv=None):
         parser().error(f"SUBMISSIONS {args.submissions} does not exist")
     if os.path.isfile(args.submissions) and not args.submissions.lower().endswith(".zip"):
         parser().error(f"SUBMISSIONS {args.submissions} is a file but not a .zip")
+    if args.in_flight and not args.scheduler:
+        parser().error("--in-flight needs --scheduler")
     if args.zip_encoding:
-        from autograder.intake.zipnames import ZipNameError, check_encoding
+        from autograder.intake.zipnames import check_encoding
 
-        try:
-            check_encoding(args.zip_encoding)
-        except ZipNameError as exc:
-            parser().error(str(exc))
+        check_encoding(args.zip_encoding)
         if not os.path.isfile(args.submissions):
-            parser().error("--zip-encoding is for a .zip SUBMISSIONS; a folder's names are read as the system "
-                           "gives them")
+            raise GraderError("--zip-encoding is for a .zip SUBMISSIONS; a folder's names are read as the system "
+                              "gives them")
     if not args.no_sandbox:
-        from autograder.sandbox.bwrap import SandboxUnavailable, check_sandbox
+        from autograder.sandbox.bwrap import check_sandbox
 
-        try:
-            check_sandbox()
-        except SandboxUnavailable as exc:
-            print(f"python -m autograder grade: {exc}", file=sys.stderr)
-            return 2
+        check_sandbox()
     else:
         print("WARNING: --no-sandbox: student code runs unconfined (it can read the reference and other "
               "students' work).", file=sys.stderr)
-    if args.in_flight and not args.scheduler:
-        parser().error("--in-flight needs --scheduler")
-    from autograder.run.batch import GraderBusy, grade_class
+    from autograder.run.batch import grade_class
     from autograder.run.context import RunConfig
-    from autograder.run.cluster import ClusterUnavailable, WorkerRefused
-    from autograder.store.gradebook import GradebookUnreachable
     from autograder.sandbox.lifetime import contain
-    from autograder.intake.zipnames import ZipNameError
+    from autograder.store.outdir import OutDir
 
     contain()  # from here on, every process of the run dies with this one (see autograder.sandbox.lifetime)
 
     limits = Limits(memory=args.memory, cpu=args.cpu, cell_timeout=args.cell_timeout, wall=args.timeout,
                     procs=args.procs, output=args.max_output, disk=args.disk)
-    try:
-        config = RunConfig(jobs=args.jobs, limits=limits, sandbox=not args.no_sandbox, layout=args.layout,
-                           scheduler=args.scheduler, in_flight=args.in_flight, db_url=args.db,
-                           zip_encoding=args.zip_encoding, book_url=_book_url(args.book_url))
-        results = grade_class(args.assignment, args.submissions, args.out, config)
-    except (GraderBusy, ClusterUnavailable, WorkerRefused, GradebookUnreachable, ZipNameError) as exc:
-        print(f"python -m autograder grade: {exc}", file=sys.stderr)
-        return 2
-    from autograder.intake.intake import closing_summary
-
-    with open(os.path.join(args.out, ".grader", "intake.json"), encoding="utf-8") as f:
-        seen = json.load(f)
-    print(closing_summary(results, seen["layout"], seen["students"], seen["unmatched"], seen.get("names", ""))
-          + f". See {os.path.join(args.out, 'grades.csv')} and {os.path.join(args.out, 'report.html')}.")
+    config = RunConfig(jobs=args.jobs, limits=limits, sandbox=not args.no_sandbox, layout=args.layout,
+                       scheduler=args.scheduler, in_flight=args.in_flight, db_url=args.db,
+                       zip_encoding=args.zip_encoding, book_url=_book_url(args.book_url))
+    graded = grade_class(args.assignment, args.submissions, args.out, config)
+    out = OutDir(args.out)
+    print(graded.intake.closing(graded.results) + f". See {out.grades_csv} and {out.report}.")
     return 0
 
 
-def _book_url(given):
+def _book_url(given: str | None) -> str | None:
     """``--book-url``, else the site's address in the book's ``_config.yml``, else None."""
     from autograder.assignments.sections import configured_site
 
     return given or configured_site()
 
 
-def _export(args):
-    from autograder.reports.export import ExportError, export
+def export_command(args: argparse.Namespace) -> int:
+    """``export OUT [OUT ...] --to DIR``: write the class's files, say what was written.
 
-    try:
-        written, notes = export(args.outs, args.to, site=args.site, rosters=args.roster)
-    except ExportError as exc:
-        print(f"python -m autograder export: {exc}", file=sys.stderr)
-        return 2
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``export``.
+
+    Returns
+    -------
+    int
+        0 (a problem the user can fix raises `GraderError`).
+    """
+    from autograder.reports.export import export
+
+    written, notes = export(args.outs, args.to, site=args.site, rosters=args.roster)
     for note in notes:
         print(note if note.startswith("manual grading: ") else f"roster: {note}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
-

@@ -111,7 +111,7 @@ def main(argv=None):
     from autograder.run import task as task_mod
     from autograder.store.files import atomic_write
     from autograder.store.gradebook import GradebookWriter
-    from autograder.store.outdir import prepare_course
+    from autograder.store.prepare import prepare_course
     from autograder.judge.check import ProbeCheck
     from autograder.authoring.course import api, make_course
     from autograder.sandbox.scratch import ScratchKernelManager

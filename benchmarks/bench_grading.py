@@ -181,7 +181,7 @@ def run_measured(cmd, cwd, log, root=ROOT):
 
 def prepare(spec, work):
     """Course folders set up once (not timed): one for stock nbgrader, one OUT for our command."""
-    from autograder.store.outdir import prepare_course
+    from autograder.store.prepare import prepare_course
     from autograder.authoring.course import ensure_path, make_course
 
     ensure_path()
@@ -215,12 +215,12 @@ def stock_exit_ok(code, log, kinds):
 
 def stock_scores(spec, course, students):
     """``{sid: {part: score}}`` from stock nbgrader's gradebook (a student it could not grade: all 0)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from autograder.authoring.course import COURSE_ID
+    from autograder.authoring.course import api
 
     scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+    with api(course).gradebook as gb:  # the stock course's own gradebook
         for sid in students:
             try:
                 nb = gb.find_submission_notebook(spec.notebook, spec.id, sid)

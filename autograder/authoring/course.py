@@ -216,18 +216,34 @@ class Graded:
         return sum(m for _, m in self.scores.values())
 
 
-def autograde(root, assignment_id, submissions):
-    """Autograde ``{student_id: notebook text or path}`` one after the other; ``{student_id: Graded}``."""
+def autograde(root: str | os.PathLike, assignment_id: str, submissions: dict,
+              db_url: str | None = None) -> dict[str, Graded]:
+    """Autograde submissions one after the other, with stock nbgrader in this process.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The course directory (`make_course`).
+    assignment_id : str
+    submissions : dict
+        Student id -> the notebook's text, or a `Path` to it.
+    db_url : str, optional
+        The course's gradebook, as `make_course` was given it (default: nbgrader's, in ``root``).
+
+    Returns
+    -------
+    dict
+        Student id -> `Graded`.
+    """
     import nbformat
-    from nbgrader.api import Gradebook
 
     from autograder import assignments
-    root = Path(root)
     spec = assignments.get(assignment_id)
-    grader = api(root)
+    grader = api(root, db_url)
+    course = grader.coursedir
     results = {}
     for student, notebook in submissions.items():
-        folder = root / "submitted" / student / assignment_id
+        folder = Path(course.format_path(course.submitted_directory, student, assignment_id))
         if folder.exists():
             shutil.rmtree(folder)
         folder.mkdir(parents=True)
@@ -235,8 +251,8 @@ def autograde(root, assignment_id, submissions):
         (folder / f"{spec.notebook}.ipynb").write_text(text, encoding="utf-8")
         outcome = grader.autograde(assignment_id, student, force=True, create=True)
         _check(outcome, f"autograde {assignment_id} {student}")
-        graded = root / "autograded" / student / assignment_id / f"{spec.notebook}.ipynb"
-        with Gradebook(f"sqlite:///{root / 'gradebook.db'}", COURSE_ID) as gb:
+        graded = Path(course.format_path(course.autograded_directory, student, assignment_id), f"{spec.notebook}.ipynb")
+        with grader.gradebook as gb:  # the course's own gradebook (its db_url)
             sub = gb.find_submission_notebook(spec.notebook, assignment_id, student)
             scores = {g.name: (float(g.score or 0), float(g.max_score)) for g in sub.grades if g.max_score}
         nb = nbformat.read(graded, as_version=4)

@@ -263,6 +263,39 @@ class _Capped:
         return data
 
 
+@dataclasses.dataclass
+class IntakeSummary:
+    """What the intake of a grading run found; saved in ``OUT/.grader/intake.json``.
+
+    Parameters
+    ----------
+    layout : str
+        The layout read (:data:`autograder.intake.lms.LAYOUTS`).
+    students : dict
+        Student id -> identity dict (``Identity.as_dict`` with ``late``).
+    unmatched : list of str
+        The files that matched no student.
+    rejected : list of str
+        The entries rejected, each with its reason.
+    names : str
+        How a zip's names were decoded (:meth:`autograder.intake.zipnames.Names.summary`), or "".
+    """
+
+    layout: str
+    students: dict
+    unmatched: list
+    rejected: list
+    names: str = ""
+
+    def as_dict(self) -> dict:
+        """The summary as JSON-ready data."""
+        return dataclasses.asdict(self)
+
+    def closing(self, results: list[dict]) -> str:
+        """The run's last line (`closing_summary`) for these ``results``."""
+        return closing_summary(results, self.layout, self.students, self.unmatched, self.names)
+
+
 def closing_summary(results, layout, students, unmatched, names=""):
     """The run's last line: counts of students by status, late ones, every unmatched file, and
     how a zip's names without the UTF-8 flag were decoded.

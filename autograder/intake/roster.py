@@ -21,12 +21,13 @@ from __future__ import annotations
 import csv
 import re
 
+from autograder.errors import GraderError
 from autograder.intake.lms import canonical_name, safe_id
 
 FIELDS = ("email", "id_number", "canvas_id", "sis_user_id", "sis_login_id", "section")
 
 
-class RosterError(Exception):
+class RosterError(GraderError):
     """A roster file that is neither a Canvas nor a Moodle gradebook export."""
 
 

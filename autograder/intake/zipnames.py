@@ -28,6 +28,8 @@ import unicodedata
 
 from charset_normalizer import from_bytes
 
+from autograder.errors import GraderError
+
 UTF8_FLAG = 0x800  # bit 11 of an entry's general purpose flags
 #: Code pages that Windows tools write zip names in, the more common first: Western Europe and
 #: the US (ANSI, OEM), Chinese (simplified, traditional), Japanese, Korean, Cyrillic, Central
@@ -38,7 +40,7 @@ CODE_PAGES = ("cp1252", "cp437", "cp850", "gb18030", "cp932", "cp949", "big5", "
 FALLBACK = "cp437"  # the zip standard's, when no code page decodes the names
 
 
-class ZipNameError(ValueError):
+class ZipNameError(GraderError):
     """An entry's name that the encoding given with --zip-encoding cannot decode, or an unknown encoding."""
 
 

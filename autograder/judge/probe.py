@@ -15,8 +15,15 @@ The probe calls each case's function from the notebook's namespace and emits exa
 
 It compares nothing: :class:`autograder.judge.check.ProbeCheck` recomputes every case with
 ``solutions/`` in the grading process and decides. Anything the probe emits may be forged,
-so the grader treats it as data only. The grader imports :func:`encode` and :func:`decode`
-from here, so both sides share one encoding.
+so the grader treats it as data only.
+
+The encoding is written twice, once per side: the kernel's ``encode`` and ``decode`` inside
+``_sa_probe`` (the probe must run in the student's kernel with nothing of the grader
+imported), and the grader's :func:`encode` and :func:`decode` below. The two differ: the
+kernel's ``encode`` adds ``"shape"`` to an array, caps an array's size, the depth of nesting
+and a sequence's length, and reports anything else as ``__other__``; the grader's ``decode``
+also reads back the strings (``"nan"``, ``"inf"``) that the kernel's JSON cleaning sends for
+non-finite numbers. Both follow the format below.
 
 Encoding (JSON): arrays are ``{"__array__": nested lists, "dtype": "float64"}``, tuples and
 lists of results are ``{"__seq__": [...]}``, numbers ``{"__num__": x}`` (``NaN``/``Infinity``

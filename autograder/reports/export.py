@@ -42,14 +42,17 @@ import dataclasses
 import html
 import io
 import json
+import os
 import re
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder import assignments
 
 from autograder.store import csv_safe
 
 from autograder.store import gradebook
+from autograder.store.outdir import OutDir
 
 from autograder.intake import roster
 from autograder.judge.check import named_mistake
@@ -60,7 +63,7 @@ ROOT = Path(__file__).resolve().parents[2]
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
-class ExportError(Exception):
+class ExportError(GraderError):
     """An OUT folder that cannot be exported; the message says which and why."""
 
 
@@ -81,9 +84,25 @@ class Graded:
         return gradebook.manual_points(self.manual_cells, graded)
 
 
-def read_out(out):
-    out = Path(out)
-    path = out / "grades.csv"
+def read_out(out: str | os.PathLike) -> Graded:
+    """One assignment's OUT folder, read for the export.
+
+    Parameters
+    ----------
+    out : str, os.PathLike or OutDir
+        The output folder of one assignment's grade run.
+
+    Returns
+    -------
+    Graded
+
+    Raises
+    ------
+    ExportError
+        When OUT holds no grades, or grades of several assignments or of an unknown one.
+    """
+    folder = OutDir(out)
+    out, path = folder.root, folder.grades_csv
     if not path.is_file():
         raise ExportError(f"{out}: no grades.csv; grade the assignment first "
                           f"(python -m autograder grade ASSIGNMENT SUBMISSIONS --out {out})")
@@ -93,7 +112,7 @@ def read_out(out):
     ids = {r["assignment"] for r in rows}
     if not rows:
         try:
-            ids = {json.loads((out / ".grader" / "source.json").read_text())["assignment"]}
+            ids = {json.loads(folder.source_json.read_text())["assignment"]}
         except (OSError, ValueError, KeyError):
             raise ExportError(f"{out}: grades.csv has no rows and OUT names no assignment") from None
     if len(ids) != 1:
@@ -106,11 +125,11 @@ def read_out(out):
     for row in rows:
         try:
             results[row["student_id"]] = json.loads(
-                (out / ".grader" / "results" / f"{row['student_id']}.json").read_text(encoding="utf-8"))
+                folder.result(row["student_id"]).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             results[row["student_id"]] = None
     try:
-        snapshot = json.loads((out / ".grader" / "source.json").read_text(encoding="utf-8"))
+        snapshot = json.loads(folder.source_json.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         snapshot = {}
     manual_cells = {c["name"]: float(c["points"]) for c in snapshot.get("cells", [])
@@ -300,7 +319,7 @@ def common_mistakes(graded):
 
 
 def report_html(graded, students, site):
-    from autograder.reports.report import figures
+    from autograder.reports.report import figures, page_head
 
     esc = html.escape
     mistakes = common_mistakes(graded)
@@ -327,11 +346,7 @@ def report_html(graded, students, site):
         parts.append(f"<section id='{esc(g.spec.id)}'><h3>{esc(g.spec.id)}</h3>"
                      f"<p>{len(g.rows)} student(s), {len(handed)} with a notebook; mean automatic score {mean:.2f} / "
                      f"{g.spec.total_points:g}.</p>{by_hand}<figure>{hist}</figure></section>")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Class report</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
-figure{{margin:1em 0}}</style></head><body>
+    return page_head("Class report") + f"""
 <h1>Class report</h1>
 <p>{len(students)} student(s), {len(graded)} assignment(s): {", ".join(esc(g.spec.id) for g in graded)}.</p>
 <h2>What to reteach</h2>

@@ -88,6 +88,25 @@ def manual_section(results, manual_cells, manual, auto_points):
             f"them in <code>manual_score</code> and <code>manual_ungraded</code>.</p>{todo}")
 
 
+def page_head(title: str) -> str:
+    """The start of a report page, up to and with ``<body>``: its title and the one style sheet.
+
+    Parameters
+    ----------
+    title : str
+        The page's title (plain text; escaped here).
+
+    Returns
+    -------
+    str
+    """
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
+table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
+figure{{margin:1em 0}}</style></head><body>"""
+
+
 def render(results, spec, rejected=(), manual_cells=None, manual=None):
     esc = html.escape
     hist, bars, rates = figures(results, spec)
@@ -107,11 +126,7 @@ def render(results, spec, rejected=(), manual_cells=None, manual=None):
     rate_rows = "".join(f"<tr><td>{esc(p)}</td><td>{rate:.0f}%</td></tr>" for p, rate in rates.items())
     rejected_html = ("<h2>Rejected or unmatched entries</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in rejected) + "</ul>"
                      if rejected else "")
-    return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Grading report: {esc(spec.id)}</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em;text-align:left;vertical-align:top}}
-figure{{margin:1em 0}}</style></head><body>
+    return page_head(f"Grading report: {spec.id}") + f"""
 <h1>Grading report: {esc(spec.id)}</h1>
 <p>{len(results)} student(s); {len(graded)} with a notebook; mean score {mean:.2f} / {spec.total_points:g}.</p>
 <h2>Scores</h2><figure id="histogram">{hist}</figure>

@@ -2,8 +2,8 @@
 
 :func:`grade_class` is what ``python -m autograder grade`` runs. The parent process
 
-1. takes OUT (one grader at a time: ``OUT/.grader/lock``) and sets it up as an nbgrader
-   course (:func:`autograder.store.outdir.prepare_course`, which also rebuilds a missing or
+1. takes OUT (:class:`autograder.store.outdir.OutDir`; one grader at a time: ``OUT/.grader/lock``) and sets it up as an nbgrader
+   course (:func:`autograder.store.prepare.prepare_course`, which also rebuilds a missing or
    damaged gradebook from the journal);
 2. walks the submissions (:class:`autograder.intake.intake.Intake`, one student at a time) and
    skips every student whose journal entry (:mod:`autograder.store.journal`) has the same digest
@@ -26,6 +26,7 @@ with the grader is :mod:`autograder.sandbox.lifetime`'s job.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -35,13 +36,15 @@ from pathlib import Path
 
 from sqlalchemy.exc import SQLAlchemyError
 
+from autograder.errors import GraderError
 from autograder.store import gradebook
 from autograder.store.files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from autograder.store.gradebook import GradebookWriter
 from autograder.reports.grades_csv import write_grades_csv
-from autograder.intake.intake import Intake
-from autograder.store.journal import STATE, read_journal
-from autograder.store.outdir import prepare_course
+from autograder.intake.intake import Intake, IntakeSummary
+from autograder.store.journal import read_journal
+from autograder.store.outdir import OutDir
+from autograder.store.prepare import prepare_course
 from autograder.run.context import RunConfig
 from autograder.run.pool import run_tasks
 from autograder.run.progress import Progress
@@ -52,13 +55,29 @@ from autograder.run.task import is_manual
 GRADER_VERSION = "1"
 
 
-class GraderBusy(RuntimeError):
+class GraderBusy(GraderError):
     """Another grading run holds OUT."""
 
 
+@dataclasses.dataclass
+class ClassGraded:
+    """What `grade_class` gives back.
+
+    Parameters
+    ----------
+    results : list of dict
+        One result per student, in student order (the journal's entries).
+    intake : IntakeSummary
+        What the intake found (also saved in ``OUT/.grader/intake.json``).
+    """
+
+    results: list
+    intake: IntakeSummary
+
+
 def grade_class(assignment_id: str, submissions, out, config: RunConfig | None = None,
-                stream=sys.stderr) -> list[dict]:
-    """Grade every student of ``submissions``.
+                stream=sys.stderr) -> ClassGraded:
+    """Grade every student of ``submissions``; returns a `ClassGraded` (the results and the intake's summary).
 
     ``config.scheduler`` and ``config.db_url`` are checked before OUT is touched; see
     `autograder.run.cluster` and `autograder.store.gradebook` for the errors they raise.
@@ -77,13 +96,13 @@ def grade_class(assignment_id: str, submissions, out, config: RunConfig | None =
 
     Returns
     -------
-    list of dict
-        One result per student.
+    ClassGraded
+        One result per student, and what the intake found.
     """
     from autograder import assignments
     config = config or RunConfig()
     spec = assignments.get(assignment_id)
-    out = Path(out).resolve()
+    out = OutDir(Path(out).resolve())
     if config.db_url:
         gradebook.check_reachable(config.db_url)
     client = None
@@ -105,9 +124,9 @@ def grade_class(assignment_id: str, submissions, out, config: RunConfig | None =
 
 
 def _locked(spec, submissions, out, config, stream, client, in_flight):
-    (out / STATE).mkdir(parents=True, exist_ok=True)
+    out.create()
     # One grader at a time in OUT. A killed run's lock is gone with its processes.
-    out_lock = hold_lock(out / STATE / "lock", wait=10)
+    out_lock = hold_lock(out.lock, wait=10)
     if out_lock is None:
         raise GraderBusy(f"another grader is running with --out {out}; wait for it to end, or stop it")
     try:
@@ -117,7 +136,7 @@ def _locked(spec, submissions, out, config, stream, client, in_flight):
             raise
         reason = " ".join(str(getattr(exc, "orig", None) or exc).split())[:300]
         raise gradebook.GradebookUnreachable(
-            f"lost the gradebook database {gradebook.shown(gradebook.url(out, config.db_url))}: {reason}; what was "
+            f"lost the gradebook database {gradebook.shown(out.gradebook_url(config.db_url))}: {reason}; what was "
             "committed is kept, run the same command again to go on") from None
     finally:
         out_lock.close()
@@ -127,7 +146,7 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
     limits, sandbox, db_url = config.limits, config.sandbox, config.db_url
     jobs = config.jobs or os.cpu_count() or 1
     notebook = f"{spec.notebook}.ipynb"
-    intake = Intake(submissions, spec.id, notebook, out / STATE / "intake", layout=config.layout,
+    intake = Intake(submissions, spec.id, notebook, out.intake_work, layout=config.layout,
                     zip_encoding=config.zip_encoding)
     snap = prepare_course(out, spec, stream, db_url)
     reread = reread_links(spec, config.book_url)  # in the feedback pages: another site regrades
@@ -153,7 +172,7 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
     def tasks():
         for sub, digest in todo:
             yield {"assignment": spec.id, "notebook": notebook, "student_id": sub.student_id,
-                   "path": str(sub.path) if sub.path else None, "out": str(out), "limits": limits.as_dict(),
+                   "path": str(sub.path) if sub.path else None, "out": str(out.root), "limits": limits.as_dict(),
                    "sandbox": sandbox, "prefetch": config.prefetch, "source": snap, "digest": digest,
                    "notes": sub.notes, "reread": reread}
 
@@ -180,23 +199,22 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
             shutil.rmtree(run_tmp, ignore_errors=True)
             run_lock.close()
     results = [read_journal(out, s) or _lost(s, spec) for s in students]
-    write_if_changed(out / STATE / "intake.json", json.dumps(
-        {"layout": intake.layout, "students": identities, "unmatched": intake.unmatched,
-         "rejected": intake.rejected, "names": intake.names.summary() if intake.names else ""},
-        indent=1, sort_keys=True, ensure_ascii=False))
+    seen = IntakeSummary(intake.layout, identities, intake.unmatched, intake.rejected,
+                         intake.names.summary() if intake.names else "")
+    write_if_changed(out.intake_json, json.dumps(seen.as_dict(), indent=1, sort_keys=True, ensure_ascii=False))
     manual_cells = {c["name"]: c["points"] for c in snap["cells"] if is_manual(c)}
-    manual = gradebook.manual_grades(gradebook.url(out, db_url), spec) if manual_cells else {}
+    manual = gradebook.manual_grades(out.gradebook_url(db_url), spec) if manual_cells else {}
     if manual is None:
-        stream.write(f"the gradebook {gradebook.shown(gradebook.url(out, db_url))} could not be read: the points "
+        stream.write(f"the gradebook {gradebook.shown(out.gradebook_url(db_url))} could not be read: the points "
                      "given by hand are left out of grades.csv and counted as still to grade\n")
         manual = {r["student_id"]: {} for r in results if r["status"] != "missing"}
-    write_grades_csv(out / "grades.csv", results, spec, identities, manual_cells, manual)
-    write_report(out / "report.html", results, spec,
+    write_grades_csv(out.grades_csv, results, spec, identities, manual_cells, manual)
+    write_report(out.report, results, spec,
                  intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched],
                  manual_cells, manual)
     for line in intake.rejected:
         stream.write(f"rejected: {line}\n")
-    return results
+    return ClassGraded(results, seen)
 
 
 def _lost(student_id, spec):

@@ -36,6 +36,7 @@ import uuid
 from importlib.metadata import version
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder.run import task as task_mod
 from autograder.run.context import WorkerContext
 
@@ -53,11 +54,11 @@ CONNECT_SECONDS = 10
 WORKERS_SECONDS = 30  # how long to wait for a first worker on a scheduler that has none yet
 
 
-class ClusterUnavailable(RuntimeError):
+class ClusterUnavailable(GraderError):
     """The scheduler cannot be reached, has no workers, or was lost during the run."""
 
 
-class WorkerRefused(RuntimeError):
+class WorkerRefused(GraderError):
     """A worker cannot grade as this machine does (no sandbox, another grader version)."""
 
 

@@ -2,7 +2,7 @@
 
 :func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
 result. It never reads the gradebook (the source cells come inside the task, see
-:func:`autograder.store.outdir.source_snapshot`), and writes only under ``task["out"]``: the
+:func:`autograder.store.prepare.source_snapshot`), and writes only under ``task["out"]``: the
 autograded notebook and the feedback page. The caller alone writes the gradebook.
 
 :func:`run` is the same work with no file system of the grader's at all: the notebook's bytes
@@ -55,6 +55,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
 from autograder.model import STATUSES
 from autograder.store.files import atomic_write
+from autograder.store.outdir import OutDir
 from autograder.intake.intake import MAX_NOTEBOOK_BYTES
 from autograder.run.context import WorkerContext, feedback_exporter
 from autograder.sandbox.limits import Limits
@@ -164,16 +165,38 @@ def _parse(data):
         raise Corrupt(f"the notebook is not valid JSON ({exc})") from None
 
 
+def repair_cell_ids(cells, add_missing):
+    """Give the cells unique ids, deterministically (nbformat would pick random ones).
+
+    Parameters
+    ----------
+    cells : list of dict
+        A notebook's cells, as parsed JSON or nbformat's nodes; changed in place.
+    add_missing : bool
+        Whether a cell without an id gets one (not in a v4.4 notebook, whose schema has none).
+
+    Returns
+    -------
+    int
+        How many ids were renamed: each one that is not a non-empty string or repeats an earlier one.
+    """
+    seen, renamed = set(), 0
+    for i, cell in enumerate(cells):
+        if not isinstance(cell, dict) or ("id" not in cell and not add_missing):
+            continue
+        cid = cell.get("id")
+        if isinstance(cid, str) and cid and cid not in seen:
+            seen.add(cid)
+            continue
+        renamed += "id" in cell
+        cell["id"] = f"cell-{i}-{uuid.uuid5(uuid.NAMESPACE_OID, str(cid) + str(i)).hex[:8]}"
+        seen.add(cell["id"])
+    return renamed
+
+
 def _to_notebook(raw):
     """nbformat's notebook from parsed JSON whose outputs are gone; cell ids repaired."""
-    # Duplicate cell ids: renamed here, deterministically (nbformat would pick random ones).
-    seen, dup = set(), 0
-    for i, cell in enumerate(raw["cells"]):
-        if isinstance(cell, dict) and "id" in cell:
-            if cell["id"] in seen or not isinstance(cell["id"], str):
-                dup += 1
-                cell["id"] = f"cell-{i}-renamed"
-            seen.add(cell["id"])
+    dup = repair_cell_ids(raw["cells"], add_missing=False)  # a v4.4 notebook's cells have none
     text = json.dumps(raw)
     if len(text) > MAX_CELLS_BYTES:
         raise Corrupt(f"without its outputs the notebook still holds {len(text) / _MiB:.0f} MiB, over "
@@ -220,15 +243,10 @@ def sanitise(nb, source):
     """Clear outputs, repair cell ids, restore locked/test cells from ``source``; return notes."""
     notes = []
     # 1. outputs of the submission never count
-    seen_ids, dup = set(), 0
-    for i, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs, cell.execution_count = [], None
-        cid = cell.get("id")
-        if not isinstance(cid, str) or not cid or cid in seen_ids:
-            dup += isinstance(cid, str) and cid in seen_ids
-            cell["id"] = f"cell-{i}-{uuid.uuid5(uuid.NAMESPACE_OID, str(cid) + str(i)).hex[:8]}"
-        seen_ids.add(cell["id"])
+    dup = repair_cell_ids(nb.cells, add_missing=True)
     dup += nb.metadata.pop("duplicate_cell_ids", 0)
     if dup:
         notes.append(f"{dup} duplicate cell id(s) renamed")
@@ -402,7 +420,7 @@ def run(task: dict, ctx: WorkerContext | None = None) -> dict:
     start = time.monotonic()
     result = result_skeleton(task)
     files = {}
-    feedback = f"feedback/{task['student_id']}/{task['assignment']}/{Path(task['notebook']).stem}.html"
+    feedback = OutDir.feedback(task["student_id"], task["assignment"], task["notebook"])
     try:
         if task.get("path") is None and "data" not in task:
             result["status"] = "missing"
@@ -415,7 +433,7 @@ def run(task: dict, ctx: WorkerContext | None = None) -> dict:
                 nb = None
             if nb is not None:
                 nb = _grade_notebook(nb, task, result, ctx)
-                graded = f"autograded/{task['student_id']}/{task['assignment']}/{task['notebook']}"
+                graded = OutDir.autograded(task["student_id"], task["assignment"], task["notebook"])
                 files[graded] = nbformat.writes(nb)
                 result["autograded"] = graded
                 files[feedback] = feedback_page(nb, result, task, ctx.exporter)

@@ -44,6 +44,7 @@ import sys
 import sysconfig
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder.sandbox.limits import SANDBOX_HOME, Limits
 
 INSTALL_HINT = (
@@ -54,7 +55,7 @@ INSTALL_HINT = (
 )
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(GraderError):
     """bubblewrap is missing or cannot create a sandbox on this machine."""
 
 

@@ -19,16 +19,19 @@ import time
 import warnings
 from pathlib import Path
 
+from autograder.errors import GraderError
 from autograder.store.journal import write_journal
+from autograder.store.outdir import OutDir
 
 
-class GradebookUnreachable(RuntimeError):
+class GradebookUnreachable(GraderError):
     """The gradebook's database server cannot be reached (down, wrong address, refused login)."""
 
 
 def url(out, db_url=None):
-    """The gradebook's SQLAlchemy URL: ``db_url``, or SQLite's ``OUT/gradebook.db``."""
-    return db_url or f"sqlite:///{Path(out) / 'gradebook.db'}"
+    """The gradebook's SQLAlchemy URL: ``db_url``, or SQLite's ``OUT/gradebook.db``
+    (`autograder.store.outdir.OutDir.gradebook_url`)."""
+    return OutDir(out).gradebook_url(db_url)
 
 
 def shown(db_url):
@@ -132,7 +135,7 @@ def out_url(out):
     import re
 
     try:
-        text = (Path(out) / "nbgrader_config.py").read_text(encoding="utf-8")
+        text = OutDir(out).config.read_text(encoding="utf-8")
     except OSError:
         text = ""
     m = re.search(r"^c\.CourseDirectory\.db_url = (.+)$", text, re.MULTILINE)
@@ -189,7 +192,7 @@ def problem(out, spec, db_url=None):
     repair: `GradebookUnreachable`."""
     if db_url:
         return _server_problem(db_url, spec)
-    path = Path(out) / "gradebook.db"
+    path = OutDir(out).gradebook_file
     if not path.exists():
         return "missing"
     try:

@@ -1,101 +1,206 @@
-"""The OUT folder of a grading run: an nbgrader course, plus the grader's own state.
+"""`OutDir`: every path under the OUT folder of a grading run, named in this module alone.
 
 Layout::
 
     OUT/gradebook.db                nbgrader's gradebook (SQLite; or a database server named by
                                     ``--db URL``), written by the parent only
-    OUT/source/ release/ ...        the nbgrader course (config, source and release notebooks)
-    OUT/.grader/source.json         the source snapshot that every task carries (`source_snapshot`)
+    OUT/nbgrader_config.py, source/, release/
+                                    the nbgrader course (config, source and release notebooks)
+    OUT/.grader/source.json         the source snapshot that every task carries
+                                    (`autograder.store.prepare.source_snapshot`)
     OUT/.grader/results/<id>.json   the journal: one result per student, written after the
                                     gradebook commit that holds it (see `autograder.store.gradebook`)
+    OUT/.grader/intake.json         what the intake found (layout, identities, unmatched files)
+    OUT/.grader/intake/             the intake's working folder (a zip's entries, extracted)
     OUT/.grader/lock                held by the running grader: one grader per OUT
-    OUT/grades.csv, report.html, feedback/, autograded/
-
-`prepare_course` sets OUT up, again when the source notebook changed or the gradebook is
-missing or damaged; the journal (`autograder.store.journal`) is what a rerun, a resumed run and a
-rebuilt gradebook start from.
+    OUT/grades.csv, report.html     the class's scores and report
+    OUT/feedback/, autograded/      one feedback page and one graded notebook per student
 """
 
 from __future__ import annotations
 
-import json
 import os
-import sys
-import time
+from pathlib import Path
 
-from autograder.store import gradebook
-from autograder.store.files import atomic_write, sha256_file
-from autograder.store.journal import STATE, journal_entries
+from autograder.errors import GraderError
+
+#: The grader's own state inside OUT.
+STATE = ".grader"
+#: nbgrader's gradebook, when it is SQLite.
+GRADEBOOK = "gradebook.db"
 
 
-def prepare_course(out, spec, stream=sys.stderr, db_url=None):
-    """OUT as an nbgrader course for ``spec`` (generate_assignment run); returns the source snapshot.
-    The gradebook is ``OUT/gradebook.db``, or the database at ``db_url``.
+class OutDir:
+    """The OUT folder of one assignment's grading run, and the path of everything in it.
 
-    Redone when the source notebook changed, and when the gradebook is missing or damaged:
-    then a damaged file is kept beside it (``gradebook.db.damaged-<time>``), a new one is
-    made, and the journal's results are written back into it (one line on ``stream`` says so).
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The folder (it need not exist yet); an `OutDir` is accepted too.
+
+    Attributes
+    ----------
+    root : Path
+        The folder, as given.
     """
-    from autograder.authoring import course
-    source_dir = course.SOURCE / spec.id
-    source_nb = source_dir / f"{spec.notebook}.ipynb"
-    if not source_nb.exists():
-        raise SystemExit(f"assignment {spec.id} has no source notebook at {source_nb}; run `python -m autograder build`")
-    stamp_path = out / STATE / "source.json"
-    digest = sha256_file(source_nb)
-    try:
-        old = json.loads(stamp_path.read_text())
-    except (OSError, ValueError):
-        old = {}
-    db = out / "gradebook.db"
-    damage = gradebook.problem(out, spec, db_url)
-    if old.get("source_digest") == digest and damage is None:
-        return old
-    kept = None
-    if damage and not db_url and db.exists():  # kept, never deleted: the instructor may want to look at it
-        kept = db.with_name(f"{db.name}.damaged-{time.strftime('%Y%m%d-%H%M%S')}")
-        os.replace(db, kept)
-    course.make_course(out, [spec.id], db_url=db_url)
-    snap = source_snapshot(out, spec, db_url)
-    snap["source_digest"] = digest
-    atomic_write(stamp_path, json.dumps(snap, indent=1, sort_keys=True))
-    entries = journal_entries(out)
-    if damage and entries and old.get("source_digest") == digest:
-        gradebook.replay(out, spec, entries, db_url)
-        stream.write(f"the gradebook {gradebook.shown(db_url) if db_url else db} was {damage}; rebuilt it from the {len(entries)} result(s) "
-                     f"in {out / STATE / 'results'}" + (f" (the old file is {kept.name})" if kept else "") + "\n")
-    elif kept:
-        stream.write(f"the gradebook {db} was {damage}; made a new one (the old file is {kept.name})\n")
-    return snap
 
+    def __init__(self, root: str | os.PathLike):
+        self.root = Path(os.fspath(root))
 
-def source_snapshot(out, spec, db_url=None):
-    """The source cells as nbgrader's gradebook holds them (hidden tests included), in notebook order.
+    def __fspath__(self) -> str:
+        return os.fspath(self.root)
 
-    Order and cell types come from the released notebook; text, locks, checksums and points
-    from the gradebook, as nbgrader's ``OverwriteCells`` would use them.
-    """
-    import nbformat
-    from nbgrader.api import Gradebook
+    def __str__(self) -> str:
+        return str(self.root)
 
-    from autograder.authoring.course import COURSE_ID
+    def __repr__(self) -> str:
+        return f"OutDir({str(self.root)!r})"
 
-    release = nbformat.read(out / "release" / spec.id / f"{spec.notebook}.ipynb", as_version=4)
-    with Gradebook(gradebook.url(out, db_url), COURSE_ID) as gb:
-        notebook = gb.find_notebook(spec.notebook, spec.id)
-        sources = {c.name: c for c in notebook.source_cells}
-        grades = {c.name: c for c in notebook.grade_cells}
-        solutions = {c.name for c in notebook.solution_cells}
-        cells = []
-        for cell in release.cells:
-            gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
-            if gid is None or gid not in sources:
-                continue
-            src = sources[gid]
-            cells.append({
-                "name": gid, "cell_type": src.cell_type, "locked": bool(src.locked), "source": src.source,
-                "checksum": src.checksum, "grade": gid in grades, "solution": gid in solutions,
-                "points": float(grades[gid].max_score) if gid in grades else None,
-                "release": cell.source,  # what the student was given (no hidden tests)
-            })
-    return {"assignment": spec.id, "notebook": spec.notebook, "cells": cells}
+    def create(self) -> None:
+        """Make OUT and its state folder.
+
+        Raises
+        ------
+        GraderError
+            When OUT, or a folder of it, exists and is not a folder.
+        """
+        for folder in (self.root, self.state):
+            if folder.exists() and not folder.is_dir():
+                raise GraderError(f"--out {self.root}: {folder} is a file, not a folder; give another OUT")
+        try:
+            self.state.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise GraderError(f"--out {self.root}: cannot make the folder ({exc.strerror or exc})") from None
+
+    # the grader's own state
+    @property
+    def state(self) -> Path:
+        """``OUT/.grader``: the grader's state."""
+        return self.root / STATE
+
+    @property
+    def lock(self) -> Path:
+        """``OUT/.grader/lock``: held by the running grader."""
+        return self.state / "lock"
+
+    @property
+    def source_json(self) -> Path:
+        """``OUT/.grader/source.json``: the source snapshot."""
+        return self.state / "source.json"
+
+    @property
+    def results(self) -> Path:
+        """``OUT/.grader/results``: the journal's folder."""
+        return self.state / "results"
+
+    def result(self, student_id: str) -> Path:
+        """``OUT/.grader/results/<student_id>.json``: one student's journal entry.
+
+        Parameters
+        ----------
+        student_id : str
+            The student's safe id.
+
+        Returns
+        -------
+        Path
+        """
+        return self.results / f"{student_id}.json"
+
+    @property
+    def intake_json(self) -> Path:
+        """``OUT/.grader/intake.json``: what the intake found."""
+        return self.state / "intake.json"
+
+    @property
+    def intake_work(self) -> Path:
+        """``OUT/.grader/intake``: the intake's working folder."""
+        return self.state / "intake"
+
+    # the nbgrader course
+    @property
+    def gradebook_file(self) -> Path:
+        """``OUT/gradebook.db``: the SQLite gradebook."""
+        return self.root / GRADEBOOK
+
+    def gradebook_url(self, db_url: str | None = None) -> str:
+        """The gradebook's SQLAlchemy URL.
+
+        Parameters
+        ----------
+        db_url : str, optional
+            A database server's URL (``--db``); it wins when given.
+
+        Returns
+        -------
+        str
+            ``db_url``, or SQLite's ``OUT/gradebook.db``.
+        """
+        return db_url or f"sqlite:///{self.gradebook_file}"
+
+    @property
+    def config(self) -> Path:
+        """``OUT/nbgrader_config.py``."""
+        return self.root / "nbgrader_config.py"
+
+    def release(self, assignment_id: str, notebook: str) -> Path:
+        """``OUT/release/<assignment>/<notebook>.ipynb``: the notebook handed out.
+
+        Parameters
+        ----------
+        assignment_id : str
+        notebook : str
+            The notebook's name without ``.ipynb``.
+
+        Returns
+        -------
+        Path
+        """
+        return self.root / "release" / assignment_id / f"{notebook}.ipynb"
+
+    # what a run writes for the instructor and the students
+    @property
+    def grades_csv(self) -> Path:
+        """``OUT/grades.csv``."""
+        return self.root / "grades.csv"
+
+    @property
+    def report(self) -> Path:
+        """``OUT/report.html``."""
+        return self.root / "report.html"
+
+    @staticmethod
+    def feedback(student_id: str, assignment_id: str, notebook: str) -> str:
+        """A feedback page's path relative to OUT (how a result names it).
+
+        Parameters
+        ----------
+        student_id : str
+        assignment_id : str
+        notebook : str
+            The notebook's file name (``.ipynb`` or not).
+
+        Returns
+        -------
+        str
+            ``feedback/<student>/<assignment>/<notebook>.html``.
+        """
+        return f"feedback/{student_id}/{assignment_id}/{Path(notebook).stem}.html"
+
+    @staticmethod
+    def autograded(student_id: str, assignment_id: str, notebook: str) -> str:
+        """A graded notebook's path relative to OUT (how a result names it).
+
+        Parameters
+        ----------
+        student_id : str
+        assignment_id : str
+        notebook : str
+            The notebook's file name, ``.ipynb`` included.
+
+        Returns
+        -------
+        str
+            ``autograded/<student>/<assignment>/<notebook>``.
+        """
+        return f"autograded/{student_id}/{assignment_id}/{notebook}"

@@ -5,7 +5,7 @@ import json
 import nbformat
 import pytest
 
-from autograder.store.journal import STATE
+from autograder.store.outdir import STATE
 from autograder.run.task import STATUSES, Corrupt, _status, read_notebook, sanitise
 from tests.grading.students import submission
 
