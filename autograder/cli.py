@@ -5,6 +5,7 @@ build the exercise notebooks, or write a stock nbgrader course.
                                [limits] [--no-sandbox]
                                [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL] [--book-url URL]
     python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
+    python -m autograder similarity OUT [OUT ...] --to DIR [--threshold SHARE] [--rare SHARE] [--common SHARE]
     python -m autograder build [--check] [ASSIGNMENT ...]
     python -m autograder course DIR [ASSIGNMENT ...]
 """
@@ -125,6 +126,23 @@ def parser():
     e.add_argument("--site", metavar="URL", default=None,
                    help="address of the course website, for the report's links to the chapters (default: the "
                         "site built in this repository, _build/html)")
+    sim = sub.add_parser(
+        "similarity", help="pairs of students whose answers look alike: similarity.html, similarity.csv",
+        description="Compare every student's answer cells with the same answers of the rest of the class "
+                    "(copydetect's winnowing fingerprints; the released template and the code most of the class "
+                    "wrote alike left out) and write DIR/similarity.html (the pairs, most alike first, each with "
+                    "a side-by-side page, marked when both made a rare named mistake) and DIR/similarity.csv. "
+                    "Similarity is a reason to look, not proof.")
+    sim.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
+    sim.add_argument("--to", required=True, metavar="DIR", help="where to write the report (created)")
+    sim.add_argument("--threshold", type=float, default=0.5, metavar="SHARE",
+                     help="list the pairs with an answer at least this alike, 0 to 1 (default: 0.5)")
+    sim.add_argument("--rare", type=float, default=0.1, metavar="SHARE",
+                     help="mark the pairs who share a named mistake that fewer than this share of the class "
+                          "made, 0 to 1 (default: 0.1); such pairs are listed whatever their similarity")
+    sim.add_argument("--common", type=float, default=0.2, metavar="SHARE",
+                     help="leave out code that more than this share of the class (and at least 5 students) "
+                          "wrote alike (default: 0.2)")
     b = sub.add_parser("build", help="generate the source and student notebooks (autograder/authoring/build.py)")
     b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder build (--check, ids)")
     add_course_parser(sub)
@@ -174,6 +192,8 @@ def main(argv=None):
         return course_command(args)
     if args.command == "export":
         return _export(args)
+    if args.command == "similarity":
+        return _similarity(args)
     from autograder import assignments
     try:
         assignments.get(args.assignment)
@@ -253,3 +273,17 @@ def _export(args):
     print("wrote " + ", ".join(str(p) for p in written))
     return 0
 
+
+def _similarity(args):
+    from autograder.reports.similarity import SimilarityError, similarity
+
+    for name in ("threshold", "rare", "common"):
+        if not 0 <= getattr(args, name) <= 1:
+            parser().error(f"--{name} must be a share between 0 and 1, got {getattr(args, name)}")
+    try:
+        written, listed = similarity(args.outs, args.to, threshold=args.threshold, rare=args.rare, common=args.common)
+    except SimilarityError as exc:
+        print(f"python -m autograder similarity: {exc}", file=sys.stderr)
+        return 2
+    print(f"{listed} pair(s) listed; wrote " + ", ".join(str(p) for p in written))
+    return 0
