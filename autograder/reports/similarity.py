@@ -159,25 +159,24 @@ def read_class(out):
             rows = [{k: csv_safe.read_cell(v or "") for k, v in row.items()} for row in csv.DictReader(f)]
     except OSError as exc:
         raise SimilarityError(f"{out}: cannot read grades.csv ({exc}); grade the assignment first") from None
-    import nbformat
-
     students, skipped = [], []
     for row in rows:
         sid = row["student_id"]
         result = read_journal(out, sid)
         rel = (result or {}).get("autograded")
-        try:
-            nb = nbformat.read(out / rel, as_version=4) if rel else None
+        try:  # the grader wrote it with nbformat (validated): read as JSON, several times faster
+            nb = json.loads((out / rel).read_text(encoding="utf-8")) if rel else None
         except (OSError, ValueError):
             nb = None
-        if nb is None:
+        if not isinstance(nb, dict):
             skipped.append(sid)
             continue
         answers = {}
-        for cell in nb.cells:
-            gid = (cell.metadata.get("nbgrader") or {}).get("grade_id")
-            if gid in cells and cell.cell_type == "code":
-                answers[gid] = cell.source
+        for cell in nb.get("cells", []):
+            gid = ((cell.get("metadata") or {}).get("nbgrader") or {}).get("grade_id")
+            if gid in cells and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                answers[gid] = "".join(source) if isinstance(source, list) else source
         students.append(Student(sid, row.get("name") or sid, answers, _named_all(result)))
     return Class(out, spec, cells, templates(spec, cells), students, skipped)
 
