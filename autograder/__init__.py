@@ -32,12 +32,14 @@ and the imports against the order: no cycle, no import from a later stage).
   (one result per student), ``gradebook.py`` (nbgrader's gradebook), ``prepare.py`` (OUT set
   up as an nbgrader course).
 - ``reports/``: ``grades_csv.py``, ``feedback.py`` (the feedback page's HTML),
-  ``report.py`` (the class report), ``export.py`` (a class's grades for the LMS).
+  ``report.py`` (the class report), ``moodle_worksheet.py`` (Moodle's offline grading
+  worksheet), ``export.py`` (a class's grades for the LMS), ``similarity.py`` (pairs of
+  students whose answers look alike).
 - ``run/``: ``progress.py`` (the progress line), ``context.py`` (``RunConfig``, a run's
   settings; ``WorkerContext``, what a worker keeps between students), ``execute.py`` (one notebook in a
   kernel, with every limit), ``task.py`` (one student, start to end), ``pool.py`` and
   ``cluster.py`` (the workers: processes or Dask), ``batch.py`` (a whole class).
-- ``cli.py``: ``python -m autograder grade|export|build|course`` and the console script
+- ``cli.py``: ``python -m autograder grade|export|similarity|build|course`` and the console script
   ``self-attention-grader`` (``__main__.py`` calls it).
 
 Importing this package keeps jsonschema from loading ``rfc3987_syntax`` (``sys.modules``

@@ -5,6 +5,7 @@ build the exercise notebooks, or write a stock nbgrader course.
                                [limits] [--no-sandbox]
                                [--scheduler tcp://HOST:PORT [--in-flight N]] [--db URL] [--book-url URL]
     python -m autograder export OUT [OUT ...] --to DIR [--roster CSV] [--site URL]
+    python -m autograder similarity OUT [OUT ...] --to DIR [--threshold SHARE] [--rare SHARE] [--common SHARE]
     python -m autograder build [--check] [ASSIGNMENT ...]
     python -m autograder course DIR [ASSIGNMENT ...]
 """
@@ -130,7 +131,8 @@ def parser() -> argparse.ArgumentParser:
                    help="UNSAFE: run student code without bubblewrap (it could read the reference solutions, "
                         "other students' work and the gradebook). Only for machines without bubblewrap.")
     e = sub.add_parser(
-        "export", help="one class's grades across assignments: grades.csv, canvas.csv, moodle.csv, report.html",
+        "export", help="one class's grades across assignments: grades.csv, canvas.csv, moodle.csv, report.html, "
+             "and a Moodle grading worksheet per assignment graded from a Moodle download",
         description="Read one OUT folder per assignment (written by grade) and write DIR/grades.csv (one row per "
                     "student: identity, one score column per assignment headed by its id, total), DIR/canvas.csv "
                     "(Canvas's gradebook import: Student, ID, SIS User ID, SIS Login ID, Section, then the "
@@ -139,7 +141,7 @@ def parser() -> argparse.ArgumentParser:
                     "common mistakes with the chapter section that reteaches each, and every assignment's scores).",
     )
     e.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
-    e.add_argument("--to", required=True, metavar="DIR", help="where to write the four files (created)")
+    e.add_argument("--to", required=True, metavar="DIR", help="where to write the files (created)")
     e.add_argument("--roster", action="append", default=[], metavar="CSV",
                    help="the class list as the LMS exports its gradebook (Canvas: Student, ID, SIS User ID, SIS "
                         "Login ID, Section; Moodle: First name, Last name, ID number, Email address), to fill in the "
@@ -147,6 +149,23 @@ def parser() -> argparse.ArgumentParser:
     e.add_argument("--site", metavar="URL", default=None,
                    help="address of the course website, for the report's links to the chapters (default: the "
                         "site built in this repository, _build/html)")
+    sim = sub.add_parser(
+        "similarity", help="pairs of students whose answers look alike: similarity.html, similarity.csv",
+        description="Compare every student's answer cells with the same answers of the rest of the class "
+                    "(copydetect's winnowing fingerprints; the released template and the code most of the class "
+                    "wrote alike left out) and write DIR/similarity.html (the pairs, most alike first, each with "
+                    "a side-by-side page, marked when both made a rare named mistake) and DIR/similarity.csv. "
+                    "Similarity is a reason to look, not proof.")
+    sim.add_argument("outs", nargs="+", metavar="OUT", help="output folder of one assignment's grade run")
+    sim.add_argument("--to", required=True, metavar="DIR", help="where to write the report (created)")
+    sim.add_argument("--threshold", type=float, default=0.5, metavar="SHARE",
+                     help="list the pairs with an answer at least this alike, 0 to 1 (default: 0.5)")
+    sim.add_argument("--rare", type=float, default=0.1, metavar="SHARE",
+                     help="mark the pairs who share a named mistake that fewer than this share of the class "
+                          "made, 0 to 1 (default: 0.1); such pairs are listed whatever their similarity")
+    sim.add_argument("--common", type=float, default=0.2, metavar="SHARE",
+                     help="leave out code that more than this share of the class (and at least 5 students) "
+                          "wrote alike (default: 0.2)")
     b = sub.add_parser("build", help="generate the source and student notebooks (autograder/authoring/build.py)")
     b.add_argument("rest", nargs=argparse.REMAINDER, help="arguments of python -m autograder build (--check, ids)")
     add_course_parser(sub)
@@ -217,7 +236,8 @@ def main(argv: list[str] | None = None) -> int:
         from autograder.authoring import build
         return build.main(argv[1:])  # its own options (--check, ids) are build's to parse
     args = parser().parse_args(argv)
-    command = {"course": course_command, "export": export_command, "grade": grade_command}[args.command]
+    command = {"course": course_command, "export": export_command, "grade": grade_command,
+               "similarity": similarity_command}[args.command]
     try:
         return command(args)
     except GraderError as exc:
@@ -307,4 +327,27 @@ def export_command(args: argparse.Namespace) -> int:
     for note in notes:
         print(note if note.startswith("manual grading: ") else f"roster: {note}", file=sys.stderr)
     print("wrote " + ", ".join(str(p) for p in written))
+    return 0
+
+
+def similarity_command(args: argparse.Namespace) -> int:
+    """``similarity OUT [OUT ...] --to DIR``: the pairs of students whose answers look alike.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of ``similarity``.
+
+    Returns
+    -------
+    int
+        0 (a problem the user can fix raises `GraderError`).
+    """
+    from autograder.reports.similarity import similarity
+
+    for name in ("threshold", "rare", "common"):
+        if not 0 <= getattr(args, name) <= 1:
+            parser().error(f"--{name} must be a share between 0 and 1, got {getattr(args, name)}")
+    written, listed = similarity(args.outs, args.to, threshold=args.threshold, rare=args.rare, common=args.common)
+    print(f"{listed} pair(s) listed; wrote " + ", ".join(str(p) for p in written))
     return 0

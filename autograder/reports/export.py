@@ -24,6 +24,10 @@ catalogued mistakes. Students are joined across the assignments on their safe id
     (known when the student's folder was named by an email address or a number), one
     ``participant id (<assignment>)`` column per assignment (Moodle's per-assignment id from its
     download, the one of the assignment's grading worksheet), then one column per assignment.
+``moodle-<assignment>-worksheet.csv``
+    For each assignment graded from a Moodle download: the assignment's offline grading
+    worksheet, uploaded on the assignment itself with its participant ids, no roster needed
+    (:mod:`autograder.reports.moodle_worksheet`).
 Each ``--roster`` (the LMS's own gradebook export, :mod:`autograder.intake.roster`) completes the
 identities: the SIS ids and the section for Canvas, the email address and ID number for
 Moodle, and adds the students who handed in nothing.
@@ -55,6 +59,7 @@ from autograder.store import gradebook
 from autograder.store.outdir import OutDir
 
 from autograder.intake import roster
+from autograder.reports import moodle_worksheet
 from autograder.judge.check import named_mistake
 from autograder.intake.roster import FIELDS
 from autograder.assignments.sections import mistake_function, section_link
@@ -367,7 +372,7 @@ def default_site():
 
 
 def export(outs, to, site=None, rosters=()):
-    """Write the four files into ``to``; returns their paths and the notes on the rosters' join."""
+    """Write the files into ``to``; returns their paths and the notes on the rosters' join."""
     from autograder.store.files import write_if_changed
 
     graded = read_all(outs)
@@ -391,6 +396,7 @@ def export(outs, to, site=None, rosters=()):
         "canvas.csv": canvas_csv(graded, students),
         "moodle.csv": moodle_csv(graded, students),
         "report.html": report_html(graded, students, site or default_site()),
+        **moodle_worksheet.worksheets(graded, common_mistakes(graded)),
     }
     to.mkdir(parents=True, exist_ok=True)
     for name, text in files.items():

@@ -16,6 +16,7 @@ from autograder.errors import GraderError
 from autograder.intake.roster import RosterError
 from autograder.intake.zipnames import ZipNameError
 from autograder.reports.export import ExportError
+from autograder.reports.similarity import SimilarityError
 from autograder.run.batch import GraderBusy
 from autograder.run.cluster import ClusterUnavailable, WorkerRefused
 from autograder.sandbox.bwrap import SandboxUnavailable
@@ -24,7 +25,7 @@ from tests.conftest import ROOT, course_env
 from tests.grading.servers import free_port
 
 USER_ERRORS = [SandboxUnavailable, ClusterUnavailable, WorkerRefused, GradebookUnreachable, ZipNameError,
-               ExportError, GraderBusy, RosterError]
+               ExportError, GraderBusy, RosterError, SimilarityError]
 
 
 @pytest.mark.parametrize("error", USER_ERRORS, ids=lambda e: e.__name__)
