@@ -198,8 +198,8 @@ def make_course(root, assignment_ids=None, db_url=None):
 
 
 @dataclass
-class Graded:
-    """One autograded submission."""
+class StockAutograded:
+    """One submission autograded by stock nbgrader (``nbgrader autograde`` with this course's config)."""
 
     student: str
     scores: dict            # part id -> (score, max score)
@@ -217,7 +217,7 @@ class Graded:
 
 
 def autograde(root, assignment_id, submissions):
-    """Autograde ``{student_id: notebook text or path}`` one after the other; ``{student_id: Graded}``."""
+    """Autograde ``{student_id: notebook text or path}`` one after the other; ``{student_id: StockAutograded}``."""
     import nbformat
     from nbgrader.api import Gradebook
 
@@ -241,5 +241,5 @@ def autograde(root, assignment_id, submissions):
             scores = {g.name: (float(g.score or 0), float(g.max_score)) for g in sub.grades if g.max_score}
         nb = nbformat.read(graded, as_version=4)
         probe = nb.metadata.get("probe_check", {})
-        results[student] = Graded(student, scores, probe, graded, outcome.get("log", ""))
+        results[student] = StockAutograded(student, scores, probe, graded, outcome.get("log", ""))
     return results

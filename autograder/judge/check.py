@@ -50,9 +50,9 @@ from autograder.judge import probe
 from autograder.judge.compare import Raised, compare, from_report, run_case, solutions_namespace
 
 MIME = probe.MIME
-# How a part's message names the catalogued mistake it matched; `named_mistake` reads it back.
+# How a part's message shows the student the catalogued mistake it matched. Only shown: the id
+# travels as the verdict's ``mistake`` field (and on, as `autograder.model.PartResult.mistake`).
 MISTAKE_TAG = "[catalogued mistake: {}]"
-_MISTAKE_IN = re.compile(r"\[catalogued mistake: ([^\]\s]+)\]")
 # Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
 CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
 
@@ -87,12 +87,6 @@ def expected_results(assignment_id, part_id, mistake_id=None):
         with np.errstate(all="ignore"):
             out.append(run_case(fn, case))
     return tuple(out)
-
-
-def named_mistake(message):
-    """The id of the catalogued mistake a part's message names, or None."""
-    m = _MISTAKE_IN.search(message or "")
-    return m.group(1) if m else None
 
 
 def _outputs_of(spec, fn):

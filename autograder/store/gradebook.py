@@ -19,6 +19,7 @@ import time
 import warnings
 from pathlib import Path
 
+from autograder.model import Result, Status
 from autograder.store.journal import write_journal
 
 
@@ -94,9 +95,9 @@ class GradebookWriter:
 
         gb, aid, nbname = self.gb, self.spec.id, self.spec.notebook
         for r in self.pending:
-            sid = r["student_id"]
+            sid = r.student_id
             gb.update_or_create_student(sid)
-            if r["status"] == "missing":
+            if r.status is Status.MISSING:
                 try:
                     gb.remove_submission(aid, sid)
                 except MissingEntry:
@@ -106,11 +107,11 @@ class GradebookWriter:
                 gb.find_submission(aid, sid)
             except MissingEntry:
                 gb.add_submission(aid, sid)
-            for pid, part in r["parts"].items():
-                _auto_score(gb.find_grade(pid, nbname, aid, sid), part["score"])
-            for cid, cell in r.get("manual", {}).items():
+            for pid, part in r.parts.items():
+                _auto_score(gb.find_grade(pid, nbname, aid, sid), part.score)
+            for cid, cell in r.manual.items():
                 # graded by hand: no automatic score, except 0 for an answer left as handed out
-                _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell["answered"] else 0.0)
+                _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell.answered else 0.0)
         gb.db.commit()
 
     def close(self):
@@ -227,6 +228,6 @@ def replay(out, spec, results, db_url=None):
     """Write ``results`` (from the journal) into a new gradebook; the journal stays as it is."""
     writer = GradebookWriter(out, spec, journal=False, db_url=db_url)
     for result in results:
-        if result.get("assignment") == spec.id:
+        if result.assignment == spec.id:
             writer.add(result)
     writer.close()
