@@ -268,8 +268,9 @@ def closing_summary(results, layout, students, unmatched, names=""):
     """The run's last line: counts of students by status (in `autograder.model.Status` order),
     late ones, every unmatched file, and how a zip's names without the UTF-8 flag were decoded.
 
-    ``results`` are :class:`autograder.model.Result`; ``students`` maps a student id to its identity dict (with ``late``); ``unmatched`` lists
-    the files that matched no student; ``names`` is :meth:`autograder.intake.zipnames.Names.summary`.
+    ``results`` are :class:`autograder.model.Result`; ``students`` maps a student id to its
+    identity dict (with ``late``); ``unmatched`` lists the files that matched no student;
+    ``names`` is :meth:`autograder.intake.zipnames.Names.summary`.
     """
     counts = count_statuses(r.status for r in results)
     text = f"{len(results)} student(s) ({layout} layout): " + (", ".join(
