@@ -4,7 +4,8 @@ The packages follow a submission through grading, and each imports only from the
 above its own in this map (``tests/package/test_layout.py`` checks the map against the tree
 and the imports against the order: no cycle, no import from a later stage).
 
-- ``model.py``: what grading produces: the status words of a submission.
+- ``model.py``: what grading produces: ``Status`` (the status words; their order is the status
+  rule) and the typed ``Result`` of one student, with its parts, as the journal's JSON.
 - ``errors.py``: ``GraderError``, the base of every error a user can cause.
 - ``assignments/``: the exercise specs, one module per assignment (the format is in its
   ``__init__.py``); ``visible.py``: the checks the visible tests call (copied into every

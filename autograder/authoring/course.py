@@ -198,8 +198,8 @@ def make_course(root, assignment_ids=None, db_url=None):
 
 
 @dataclass
-class Graded:
-    """One autograded submission."""
+class StockAutograded:
+    """One submission autograded by stock nbgrader (``nbgrader autograde`` with this course's config)."""
 
     student: str
     scores: dict            # part id -> (score, max score)
@@ -217,7 +217,7 @@ class Graded:
 
 
 def autograde(root: str | os.PathLike, assignment_id: str, submissions: dict,
-              db_url: str | None = None) -> dict[str, Graded]:
+              db_url: str | None = None) -> dict[str, StockAutograded]:
     """Autograde submissions one after the other, with stock nbgrader in this process.
 
     Parameters
@@ -233,7 +233,7 @@ def autograde(root: str | os.PathLike, assignment_id: str, submissions: dict,
     Returns
     -------
     dict
-        Student id -> `Graded`.
+        Student id -> `StockAutograded`.
     """
     import nbformat
 
@@ -257,5 +257,5 @@ def autograde(root: str | os.PathLike, assignment_id: str, submissions: dict,
             scores = {g.name: (float(g.score or 0), float(g.max_score)) for g in sub.grades if g.max_score}
         nb = nbformat.read(graded, as_version=4)
         probe = nb.metadata.get("probe_check", {})
-        results[student] = Graded(student, scores, probe, graded, outcome.get("log", ""))
+        results[student] = StockAutograded(student, scores, probe, graded, outcome.get("log", ""))
     return results

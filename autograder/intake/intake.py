@@ -46,6 +46,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from autograder.model import count_statuses
 from autograder.intake import lms
 
 from autograder.intake import zipnames
@@ -297,17 +298,16 @@ class IntakeSummary:
 
 
 def closing_summary(results, layout, students, unmatched, names=""):
-    """The run's last line: counts of students by status, late ones, every unmatched file, and
-    how a zip's names without the UTF-8 flag were decoded.
+    """The run's last line: counts of students by status (in `autograder.model.Status` order),
+    late ones, every unmatched file, and how a zip's names without the UTF-8 flag were decoded.
 
-    ``students`` maps a student id to its identity dict (with ``late``); ``unmatched`` lists
-    the files that matched no student; ``names`` is :meth:`autograder.intake.zipnames.Names.summary`.
+    ``results`` are :class:`autograder.model.Result`; ``students`` maps a student id to its
+    identity dict (with ``late``); ``unmatched`` lists the files that matched no student;
+    ``names`` is :meth:`autograder.intake.zipnames.Names.summary`.
     """
-    counts = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
+    counts = count_statuses(r.status for r in results)
     text = f"{len(results)} student(s) ({layout} layout): " + (", ".join(
-        f"{k} {v}" for k, v in sorted(counts.items())) or "none")
+        f"{k} {v}" for k, v in counts.items()) or "none")
     late = sorted(sid for sid, who in students.items() if who.get("late"))
     if late:
         text += f"; {len(late)} handed in late: {', '.join(late)}"

@@ -50,16 +50,28 @@ from autograder.judge import probe
 from autograder.judge.compare import Raised, compare, from_report, run_case, solutions_namespace
 
 MIME = probe.MIME
-# How a part's message names the catalogued mistake it matched; `named_mistake` reads it back.
+# How a part's message shows the student the catalogued mistake it matched. Only shown: the id
+# travels as the verdict's ``mistake`` field (and on, as `autograder.model.PartResult.mistake`).
 MISTAKE_TAG = "[catalogued mistake: {}]"
-_MISTAKE_IN = re.compile(r"\[catalogued mistake: ([^\]\s]+)\]")
 # Functions defined in an IPython cell live in a file like /tmp/ipykernel_123/456.py.
 CELL_FILE = re.compile(r"(ipykernel_\d+[/\\]\d+\.py|<ipython-input-[\d-]+)")
 
 
 @functools.lru_cache(maxsize=None)
-def mistake_function(assignment_id, mistake_id):
-    """The catalogued wrong implementation, compiled grader-side."""
+def mistake_function(assignment_id: str, mistake_id: str):
+    """The catalogued wrong implementation, compiled grader-side.
+
+    Parameters
+    ----------
+    assignment_id : str
+    mistake_id : str
+        A mistake of the assignment's catalogue.
+
+    Returns
+    -------
+    callable
+        The wrong function, defined among ``solutions``' functions.
+    """
     mistake = assignments.get(assignment_id).mistake(mistake_id)
     ns = solutions_namespace()
     exec(compile(mistake.code, f"<mistake {mistake_id}>", "exec"), ns)  # noqa: S102 - our own catalogue
@@ -67,11 +79,23 @@ def mistake_function(assignment_id, mistake_id):
 
 
 @functools.lru_cache(maxsize=None)
-def expected_results(assignment_id, part_id, mistake_id=None):
+def expected_results(assignment_id: str, part_id: str, mistake_id: str | None = None) -> tuple:
     """Results of the reference (or of a catalogued mistake) on the part's hidden cases.
 
     The reference is ``solutions``' function, or the assignment's judge for it
     (``spec.judges``: the capstone's gradients come from finite differences of the forward pass).
+
+    Parameters
+    ----------
+    assignment_id : str
+    part_id : str
+    mistake_id : str or None
+        A catalogued mistake to run in place of its function; None for the reference.
+
+    Returns
+    -------
+    tuple
+        One result per hidden case (:func:`autograder.judge.compare.run_case`).
     """
     import solutions
 
@@ -89,10 +113,27 @@ def expected_results(assignment_id, part_id, mistake_id=None):
     return tuple(out)
 
 
-def named_mistake(message):
-    """The id of the catalogued mistake a part's message names, or None."""
-    m = _MISTAKE_IN.search(message or "")
-    return m.group(1) if m else None
+def verdict(passed: bool, message: str, mistake: str | None = None, family: str | None = None) -> dict:
+    """One part's verdict, as the summary holds it.
+
+    Parameters
+    ----------
+    passed : bool
+        Whether the part gets its points.
+    message : str
+        What the student reads under the part.
+    mistake : str or None
+        The id of the catalogued mistake the answer matched.
+    family : str or None
+        The id of the family of mistakes the answer belongs to.
+
+    Returns
+    -------
+    dict
+        ``{"passed", "message", "mistake", "family"}``; the mistake and family are fields,
+        never to be read back from the message.
+    """
+    return {"passed": passed, "message": message, "mistake": mistake, "family": family}
 
 
 def _outputs_of(spec, fn):
@@ -102,24 +143,35 @@ def _outputs_of(spec, fn):
 def _no_case_fails(title, part, cell_error, what):
     """The verdict when every hidden case passes: full points, unless the cell raised."""
     if cell_error:
-        return {"passed": False, "mistake": None,
-                "message": f"{title}: the hidden cases pass, but the cell raised {cell_error}"}
-    return {"passed": True, "mistake": None,
-            "message": f"{title}: {what} ({part.points} point{'s' if part.points != 1 else ''})."}
+        return verdict(False, f"{title}: the hidden cases pass, but the cell raised {cell_error}")
+    return verdict(True, f"{title}: {what} ({part.points} point{'s' if part.points != 1 else ''}).")
 
 
-def judge_part(spec, part, report, cell_error=None):
-    """Verdict for one part: dict with ``passed``, ``message``, ``mistake``."""
+def judge_part(spec, part, report, cell_error: str | None = None) -> dict:
+    """The verdict for one part.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+    part : autograder.assignments.Part
+    report : dict or None
+        The probe's report from the part's cell (None: there was none).
+    cell_error : str or None
+        The first error the cell raised.
+
+    Returns
+    -------
+    dict
+        :func:`verdict`.
+    """
     title = f"Part {part.title!r}"
     if report is None:
         why = f" The cell stopped with {cell_error}." if cell_error else ""
-        return {"passed": False, "mistake": None,
-                "message": f"{title}: the hidden tests did not report a result.{why}"}
+        return verdict(False, f"{title}: the hidden tests did not report a result.{why}")
     results = report.get("results") if isinstance(report, dict) else None
     if not isinstance(report, dict) or report.get("part") != part.id or not isinstance(results, list) \
             or len(results) != len(part.cases):
-        return {"passed": False, "mistake": None,
-                "message": f"{title}: the hidden tests' report is malformed (was the output tampered with?)."}
+        return verdict(False, f"{title}: the hidden tests' report is malformed (was the output tampered with?).")
     got = [from_report(r) for r in results]
     expected = expected_results(spec.id, part.id)
     if part.behaviour is not None:
@@ -141,20 +193,34 @@ def judge_part(spec, part, report, cell_error=None):
         if all(compare(wrong[i], got[i], _outputs_of(spec, part.cases[i].fn)) is None for i in failing):
             # the family too, so that the same mistake made another way is counted with this one
             family = families.diagnose(spec, part, expected, got, failing)
-            return {"passed": False, "mistake": mistake.id, "family": family[0] if family else None,
-                    "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
+            return verdict(False, f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})",
+                           mistake.id, family[0] if family else None)
     family = families.diagnose(spec, part, expected, got, failing)
     if family is not None:
         family_id, message = family
-        return {"passed": False, "mistake": None, "family": family_id,
-                "message": f"{title}: {message} [mistake family: {family_id}] ({summary})"}
-    return {"passed": False, "mistake": None, "family": None, "message": f"{title}: {summary}"}
+        return verdict(False, f"{title}: {message} [mistake family: {family_id}] ({summary})", family=family_id)
+    return verdict(False, f"{title}: {summary}")
 
 
 # ----------------------------------------------------------------------------- construction parts
 
-def behaviour_problem(spec, part, case, expected, got):
-    """What one result of a construction part does wrong on ``case`` (``None``: it does what is asked)."""
+def behaviour_problem(spec, part, case, expected, got) -> str | None:
+    """What one result of a construction part does wrong.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+    part : autograder.assignments.Part
+        A construction part (``part.behaviour`` set).
+    case : autograder.assignments.Case
+    expected, got
+        The reference's and the student's results on ``case``.
+
+    Returns
+    -------
+    str or None
+        What is wrong, in the student's words; None when it does what the part asks.
+    """
     what = _outputs_of(spec, case.fn)
     if isinstance(expected, Raised) or isinstance(got, Raised):
         return compare(expected, got, what)
@@ -220,17 +286,30 @@ def _judge_behaviour(spec, part, expected, got, cell_error):
             continue
         wrong = _mistake_problems(spec.id, part.id, mistake.id)
         if all(wrong[i] is not None and wrong[i] == problems[i] for i in failing):
-            return {"passed": False, "mistake": mistake.id,
-                    "message": f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})"}
+            return verdict(False, f"{title}: {mistake.message} {MISTAKE_TAG.format(mistake.id)} ({summary})",
+                           mistake.id)
     family = _behaviour_family(spec, part, expected, problems, failing)
     if family is not None:
-        return {"passed": False, "mistake": None, "family": family.id,
-                "message": f"{title}: {family.message} [mistake family: {family.id}] ({summary})"}
-    return {"passed": False, "mistake": None, "message": f"{title}: {summary}"}
+        return verdict(False, f"{title}: {family.message} [mistake family: {family.id}] ({summary})",
+                       family=family.id)
+    return verdict(False, f"{title}: {summary}")
 
 
-def flags_of(spec, part, report):
-    """Reasons to flag the submission, from one part's report (defence in depth)."""
+def flags_of(spec, part, report) -> list[str]:
+    """Reasons to flag the submission, from one part's report (defence in depth).
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+    part : autograder.assignments.Part
+    report : dict or None
+        The probe's report.
+
+    Returns
+    -------
+    list of str
+        Course modules loaded in the kernel; functions not defined in a notebook cell.
+    """
     if not isinstance(report, dict):
         return []
     reasons = []
@@ -271,8 +350,21 @@ def _first_error(cell):
     return None
 
 
-def check_notebook(nb, assignment_id):
-    """Judge every graded part of an executed notebook, rewrite its test cells' outputs, return the summary."""
+def check_notebook(nb: NotebookNode, assignment_id: str) -> dict:
+    """Judge every graded part of an executed notebook and rewrite its test cells' outputs.
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The executed notebook; its test cells' outputs are replaced, and the summary is stored
+        in ``nb.metadata["probe_check"]``.
+    assignment_id : str
+
+    Returns
+    -------
+    dict
+        The summary (see the module's docstring).
+    """
     spec = assignments.get(assignment_id)
     cells = {}
     for cell in nb.cells:
@@ -288,9 +380,8 @@ def check_notebook(nb, assignment_id):
         report = reports[0] if len(reports) == 1 else None
         error = _first_error(cell)
         if len(reports) > 1:
-            verdicts[part.id] = {"passed": False, "mistake": None,
-                                 "message": f"Part {part.title!r}: {len(reports)} hidden-test reports in one cell; "
-                                            "only the probe may write one (was the output forged?)."}
+            verdicts[part.id] = verdict(False, f"Part {part.title!r}: {len(reports)} hidden-test reports in one "
+                                               "cell; only the probe may write one (was the output forged?).")
         else:
             verdicts[part.id] = judge_part(spec, part, report, error)
         reasons += [r for r in flags_of(spec, part, report) if r not in reasons]
@@ -324,7 +415,21 @@ except ImportError:  # pragma: no cover - nbgrader is pinned in requirements.txt
 class ProbeCheck(NbGraderPreprocessor):
     """nbgrader preprocessor: judge the probes' reports against ``solutions/`` (see the module doc)."""
 
-    def preprocess(self, nb: NotebookNode, resources: dict):
+    def preprocess(self, nb: NotebookNode, resources: dict) -> tuple[NotebookNode, dict]:
+        """Judge ``nb`` (:func:`check_notebook`); the summary also goes into ``resources["probe_check"]``.
+
+        Parameters
+        ----------
+        nb : NotebookNode
+            The executed notebook.
+        resources : dict
+            nbgrader's resources; ``resources["nbgrader"]["assignment"]`` names the assignment.
+
+        Returns
+        -------
+        nb : NotebookNode
+        resources : dict
+        """
         assignment_id = resources.get("nbgrader", {}).get("assignment")
         if assignment_id not in assignments.MODULES:
             self.log.warning("ProbeCheck: unknown assignment %r, outputs left as they are", assignment_id)

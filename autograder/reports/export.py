@@ -60,8 +60,9 @@ from autograder.store.outdir import OutDir
 
 from autograder.intake import roster
 from autograder.reports import moodle_worksheet
-from autograder.judge.check import named_mistake
 from autograder.intake.roster import FIELDS
+from autograder.model import Result, Status
+from autograder.store.journal import read_journal
 from autograder.assignments.sections import mistake_function, section_link
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,13 +74,13 @@ class ExportError(GraderError):
 
 
 @dataclasses.dataclass
-class Graded:
+class AssignmentGrades:
     """One assignment's OUT folder, read."""
 
     out: Path
     spec: object  # autograder.assignments.Assignment
     rows: list  # grades.csv, as dicts
-    results: dict  # student id -> journal entry (None when missing)
+    results: dict[str, Result | None]  # student id -> journal entry (None when missing)
     manual_cells: dict = dataclasses.field(default_factory=dict)  # cell graded by hand -> its points
     manual: dict = dataclasses.field(default_factory=dict)  # autograder.store.gradebook.manual_grades (None: unreadable)
 
@@ -89,7 +90,7 @@ class Graded:
         return gradebook.manual_points(self.manual_cells, graded)
 
 
-def read_out(out: str | os.PathLike) -> Graded:
+def read_out(out: str | os.PathLike) -> AssignmentGrades:
     """One assignment's OUT folder, read for the export.
 
     Parameters
@@ -99,7 +100,7 @@ def read_out(out: str | os.PathLike) -> Graded:
 
     Returns
     -------
-    Graded
+    AssignmentGrades
 
     Raises
     ------
@@ -126,13 +127,7 @@ def read_out(out: str | os.PathLike) -> Graded:
         spec = assignments.get(ids.pop())
     except ValueError as exc:
         raise ExportError(f"{path}: {exc}") from None
-    results = {}
-    for row in rows:
-        try:
-            results[row["student_id"]] = json.loads(
-                folder.result(row["student_id"]).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            results[row["student_id"]] = None
+    results = {row["student_id"]: read_journal(out, row["student_id"]) for row in rows}
     try:
         snapshot = json.loads(folder.source_json.read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -142,7 +137,7 @@ def read_out(out: str | os.PathLike) -> Graded:
     manual = gradebook.manual_grades(gradebook.out_url(out), spec) if manual_cells else {}
     if manual is None:  # every submission's answers stay to grade: never counted as 0
         manual = {r["student_id"]: {} for r in rows if r["status"] != "missing"}
-    return Graded(out, spec, rows, results, manual_cells, manual)
+    return AssignmentGrades(out, spec, rows, results, manual_cells, manual)
 
 
 def read_all(outs):
@@ -293,19 +288,13 @@ class Mistake:
         return FAMILY_NAMES.get(self.family) or (family.message if family else self.family)
 
 
-def named(part):
-    """(catalogued mistake id or None, family id or None) of a part in the journal; results
-    written before the parts carried them name the catalogued mistake in the message only."""
-    return part.get("mistake") or named_mistake(part.get("message")), part.get("family")
-
-
 def common_mistakes(graded):
     """[Mistake], most common first; a student counts once per family (or catalogued mistake)."""
     found = {}
     for g in graded:
         for sid, result in g.results.items():
-            for pid, part in (result or {}).get("parts", {}).items():
-                mid, family = named(part)
+            for pid, part in (result.parts if result else {}).items():
+                mid, family = part.mistake, part.family
                 if mid:
                     try:
                         g.spec.mistake(mid)
@@ -338,11 +327,12 @@ def report_html(graded, students, site):
                "<p id='mistakes'>No submission matched a catalogued mistake or a family of mistakes.</p>")
     parts = []
     for g in graded:
-        results = [g.results[r["student_id"]] or {"status": r["status"], "score": float(r["score"]), "parts": {}}
+        results = [g.results[r["student_id"]] or Result(r["student_id"], g.spec.id, status=Status(r["status"]),
+                                                        score=float(r["score"]))
                    for r in g.rows]
         hist, _, _ = figures(results, g.spec)
-        handed = [r for r in results if r["status"] != "missing"]
-        mean = sum(r["score"] for r in handed) / len(handed) if handed else 0.0
+        handed = [r for r in results if r.status is not Status.MISSING]
+        mean = sum(r.score for r in handed) / len(handed) if handed else 0.0
         by_hand = ""
         if g.manual_cells:
             waiting = sum(1 for r in g.rows if g.manual_points(r["student_id"])[1])

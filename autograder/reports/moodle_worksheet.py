@@ -93,7 +93,7 @@ def comment(score, maximum, status, named, ungraded):
 
 
 def worksheet(graded, mistakes, now=None):
-    """The worksheet of one assignment (:class:`autograder.reports.export.Graded`) as CSV text, or
+    """The worksheet of one assignment (:class:`autograder.reports.export.AssignmentGrades`) as CSV text, or
     None when no student of it came from a Moodle download; ``mistakes`` as in :func:`mistakes_named`."""
     rows = [r for r in graded.rows if r.get("lms") == "moodle" and r.get("lms_id", "").isdigit()]
     if not rows:

@@ -13,13 +13,13 @@ from __future__ import annotations
 import html
 import io
 
-from autograder.model import STATUSES
+from autograder.model import Result, Status, count_statuses
 from autograder.store.files import write_if_changed
 
 PASSED = "passed"
 
 
-def _svg(fig):
+def _svg(fig) -> str:
     import matplotlib
 
     buf = io.StringIO()
@@ -29,15 +29,32 @@ def _svg(fig):
     return text[text.index("<svg"):]
 
 
-def figures(results, spec):
-    """(histogram SVG, pass-rate SVG) for the class."""
+def figures(results: list[Result], spec) -> tuple[str, str, dict[str, float]]:
+    """The class's scores and parts, drawn.
+
+    Parameters
+    ----------
+    results : list of Result
+        One per student.
+    spec : autograder.assignments.Assignment
+
+    Returns
+    -------
+    hist : str
+        The histogram of the scores of the submissions (inline SVG).
+    bars : str
+        The pass rate of each part (inline SVG).
+    rates : dict of str to float
+        Each part's percentage of submissions with full points.
+    """
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
 
     total = float(spec.total_points)
-    scores = [float(r["score"]) for r in results if r["status"] != "missing"]
+    handed = [r for r in results if r.status is not Status.MISSING]
+    scores = [float(r.score) for r in handed]
     fig, ax = plt.subplots(figsize=(6, 3))
     bins = [x - 0.5 for x in range(int(total) + 2)] if total <= 40 else 20
     ax.hist(scores, bins=bins, color="#4c72b0", edgecolor="white")
@@ -48,12 +65,10 @@ def figures(results, spec):
     plt.close(fig)
 
     names = [p.id for p in spec.parts]
-    graded = [r for r in results if r["status"] != "missing"]
     rates = []
     for pid in names:
-        full = sum(1 for r in graded if pid in r.get("parts", {})
-                   and r["parts"][pid]["score"] >= r["parts"][pid]["max_score"] > 0)
-        rates.append(100.0 * full / len(graded) if graded else 0.0)
+        full = sum(1 for r in handed if pid in r.parts and r.parts[pid].score >= r.parts[pid].max_score > 0)
+        rates.append(100.0 * full / len(handed) if handed else 0.0)
     fig, ax = plt.subplots(figsize=(6, 0.5 + 0.45 * len(names)))
     ax.barh(names[::-1], rates[::-1], color="#55a868")
     ax.set_xlim(0, 100)
@@ -66,9 +81,26 @@ def figures(results, spec):
     return hist, bars, dict(zip(names, rates))
 
 
-def manual_section(results, manual_cells, manual, auto_points):
-    """The report's "Graded by hand" section: the points of the cells graded by hand (in formgrader)
-    and who still waits for them; "" when the assignment has none."""
+def manual_section(results: list[Result], manual_cells: dict[str, float] | None, manual: dict | None,
+                   auto_points: float) -> str:
+    """The report's "Graded by hand" section.
+
+    Parameters
+    ----------
+    results : list of Result
+        One per student.
+    manual_cells : dict of str to float or None
+        The cells graded by hand (in formgrader), with their points.
+    manual : dict or None
+        :func:`autograder.store.gradebook.manual_grades`.
+    auto_points : float
+        The points of the automatic parts.
+
+    Returns
+    -------
+    str
+        HTML: the points of those cells and who still waits for them; "" when there are none.
+    """
     from autograder.store.gradebook import manual_points
 
     if not manual_cells:
@@ -76,10 +108,10 @@ def manual_section(results, manual_cells, manual, auto_points):
     esc = html.escape
     points = sum(manual_cells.values())
     waiting = []
-    for r in sorted(results, key=lambda r: r["student_id"]):
-        given, ungraded = manual_points(manual_cells, (manual or {}).get(r["student_id"]))
+    for r in sorted(results, key=lambda r: r.student_id):
+        given, ungraded = manual_points(manual_cells, (manual or {}).get(r.student_id))
         if ungraded:
-            waiting.append(f"<li>{esc(r['student_id'])}: {ungraded:g} point(s) to grade"
+            waiting.append(f"<li>{esc(r.student_id)}: {ungraded:g} point(s) to grade"
                            + (f", {given:g} given" if given is not None else "") + "</li>")
     todo = (f"<p>{len(waiting)} student(s) still have points to be graded by hand:</p><ul id='manual-pending'>"
             + "".join(waiting) + "</ul>") if waiting else "<p id='manual-pending'>Every answer has been graded.</p>"
@@ -107,22 +139,37 @@ table{{border-collapse:collapse}}td,th{{border:1px solid #ccc;padding:.25em .5em
 figure{{margin:1em 0}}</style></head><body>"""
 
 
-def render(results, spec, rejected=(), manual_cells=None, manual=None):
+def render(results: list[Result], spec, rejected: list[str] | tuple = (), manual_cells: dict[str, float] | None = None,
+           manual: dict | None = None) -> str:
+    """The class report's HTML.
+
+    Parameters
+    ----------
+    results : list of Result
+        One per student.
+    spec : autograder.assignments.Assignment
+    rejected : list of str
+        The intake's rejected entries and the files that matched no student.
+    manual_cells, manual
+        As for :func:`manual_section`.
+
+    Returns
+    -------
+    str
+    """
     esc = html.escape
     hist, bars, rates = figures(results, spec)
-    counts = {}
-    for r in results:
-        counts[r["status"]] = counts.get(r["status"], 0) + 1
-    graded = [r for r in results if r["status"] != "missing"]
-    mean = sum(r["score"] for r in graded) / len(graded) if graded else 0.0
-    flagged = [r for r in sorted(results, key=lambda r: r["student_id"])
-               if r["status"] != "graded" or r.get("notes")]
+    counts = count_statuses(r.status for r in results)
+    graded = [r for r in results if r.status is not Status.MISSING]
+    mean = sum(r.score for r in graded) / len(graded) if graded else 0.0
+    flagged = [r for r in sorted(results, key=lambda r: r.student_id) if r.status is not Status.GRADED or r.notes]
     rows = "".join(
-        f"<tr class='status-{esc(r['status'])}'><td>{esc(r['student_id'])}</td><td>{esc(r['status'])}</td>"
-        f"<td>{r['score']:g} / {r['max_score']:g}</td><td>{'<br>'.join(esc(n) for n in r.get('notes', [])) or esc(STATUSES.get(r['status'], ''))}</td></tr>"
+        f"<tr class='status-{esc(r.status.value)}'><td>{esc(r.student_id)}</td><td>{esc(r.status.value)}</td>"
+        f"<td>{r.score:g} / {r.max_score:g}</td>"
+        f"<td>{'<br>'.join(esc(n) for n in r.notes) or esc(r.status.description)}</td></tr>"
         for r in flagged)
-    status_rows = "".join(f"<tr><td>{esc(s)}</td><td>{counts[s]}</td><td>{esc(STATUSES.get(s, ''))}</td></tr>"
-                          for s in STATUSES if s in counts)
+    status_rows = "".join(f"<tr><td>{esc(s.value)}</td><td>{n}</td><td>{esc(s.description)}</td></tr>"
+                          for s, n in counts.items())
     rate_rows = "".join(f"<tr><td>{esc(p)}</td><td>{rate:.0f}%</td></tr>" for p, rate in rates.items())
     rejected_html = ("<h2>Rejected or unmatched entries</h2><ul>" + "".join(f"<li>{esc(x)}</li>" for x in rejected) + "</ul>"
                      if rejected else "")
@@ -142,5 +189,20 @@ def render(results, spec, rejected=(), manual_cells=None, manual=None):
 """
 
 
-def write_report(path, results, spec, rejected=(), manual_cells=None, manual=None):
+def write_report(path, results: list[Result], spec, rejected: list[str] | tuple = (),
+                 manual_cells: dict[str, float] | None = None, manual: dict | None = None) -> bool:
+    """Write :func:`render`'s page to ``path`` unless it holds that already.
+
+    Parameters
+    ----------
+    path : Path
+        Where (``OUT/report.html``).
+    results, spec, rejected, manual_cells, manual
+        As for :func:`render`.
+
+    Returns
+    -------
+    bool
+        What :func:`autograder.store.files.write_if_changed` returns.
+    """
     return write_if_changed(path, render(results, spec, rejected, manual_cells, manual))

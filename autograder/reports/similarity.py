@@ -44,7 +44,8 @@ from autograder.errors import GraderError
 from autograder import assignments
 from autograder.store import csv_safe
 from autograder.store.files import write_if_changed
-from autograder.store.journal import STATE, read_journal
+from autograder.store.journal import read_journal
+from autograder.store.outdir import OutDir
 
 THRESHOLD = 0.5  # an answer at least this alike (the larger of the two shares) lists the pair
 RARE = 0.10  # a named mistake made by fewer than this share of the class is rare
@@ -108,16 +109,23 @@ class Class:
 
 
 def named(part):
-    """The named mistakes of one part of a journal result: ``{"mistake <id>", "family <id>"}``."""
-    from autograder.reports.export import named as journal_named
+    """The named mistakes of one part of a journal result: ``{"mistake <id>", "family <id>"}``.
 
-    mistake, family = journal_named(part)
-    return {key for key, given in ((f"mistake {mistake}", mistake), (f"family {family}", family)) if given}
+    Parameters
+    ----------
+    part : autograder.model.PartResult
+
+    Returns
+    -------
+    set of str
+    """
+    return {key for key, given in ((f"mistake {part.mistake}", part.mistake), (f"family {part.family}", part.family))
+            if given}
 
 
 def _named_all(result):
     found = set()
-    for part in (result or {}).get("parts", {}).values():
+    for part in (result.parts.values() if result else ()):
         found |= named(part)
     return found
 
@@ -149,12 +157,12 @@ def read_class(out):
     """The answers of every student of one OUT (:class:`Class`)."""
     out = Path(out)
     try:
-        snapshot = json.loads((out / STATE / "source.json").read_text(encoding="utf-8"))
+        snapshot = json.loads(OutDir(out).source_json.read_text(encoding="utf-8"))
         spec = assignments.get(snapshot["assignment"])
     except (OSError, ValueError, KeyError) as exc:
         raise SimilarityError(f"{out}: not the OUT folder of a grade run ({exc})") from None
     cells = [c["name"] for c in snapshot.get("cells", []) if c.get("solution") and not c.get("grade")]
-    path = out / "grades.csv"
+    path = OutDir(out).grades_csv
     try:
         with open(path, encoding="utf-8", newline="") as f:
             rows = [{k: csv_safe.read_cell(v or "") for k, v in row.items()} for row in csv.DictReader(f)]
@@ -164,7 +172,7 @@ def read_class(out):
     for row in rows:
         sid = row["student_id"]
         result = read_journal(out, sid)
-        rel = (result or {}).get("autograded")
+        rel = result.autograded if result else None
         try:  # the grader wrote it with nbformat (validated): read as JSON, several times faster
             nb = json.loads((out / rel).read_text(encoding="utf-8")) if rel else None
         except (OSError, ValueError):

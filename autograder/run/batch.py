@@ -37,6 +37,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from autograder.errors import GraderError
+from autograder.model import Result, Status
 from autograder.store import gradebook
 from autograder.store.files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from autograder.store.gradebook import GradebookWriter
@@ -161,7 +162,7 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
         digest = hashlib.sha256(((sha256_file(sub.path) if sub.path else "missing") + config_digest
                                  + json.dumps(sub.notes)).encode()).hexdigest()
         old = read_journal(out, sub.student_id)
-        if old and old.get("digest") == digest:
+        if old and old.digest == digest:
             continue
         todo.append((sub, digest))
 
@@ -176,9 +177,10 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
                    "sandbox": sandbox, "prefetch": config.prefetch, "source": snap, "digest": digest,
                    "notes": sub.notes, "reread": reread}
 
-    def on_result(result):
+    def on_result(sent):
+        result = Result.from_json(sent)  # a worker's result arrives as JSON
         writer.add(result)
-        progress.update(result["status"])
+        progress.update(result.status)
 
     # One short-named temporary folder for the whole run (each worker's folder is in it),
     # removed at the end even when a worker or a kernel was killed on the way.
@@ -207,7 +209,7 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
     if manual is None:
         stream.write(f"the gradebook {gradebook.shown(out.gradebook_url(db_url))} could not be read: the points "
                      "given by hand are left out of grades.csv and counted as still to grade\n")
-        manual = {r["student_id"]: {} for r in results if r["status"] != "missing"}
+        manual = {r.student_id: {} for r in results if r.status is not Status.MISSING}
     write_grades_csv(out.grades_csv, results, spec, identities, manual_cells, manual)
     write_report(out.report, results, spec,
                  intake.rejected + [f"{path}: matched no student; not graded" for path in intake.unmatched],
@@ -218,5 +220,5 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
 
 
 def _lost(student_id, spec):
-    return {"student_id": student_id, "assignment": spec.id, "status": "error", "score": 0.0,
-            "max_score": float(spec.total_points), "parts": {}, "notes": ["no result was recorded"]}
+    return Result(student_id, spec.id, status=Status.ERROR, max_score=float(spec.total_points),
+                  notes=["no result was recorded"])

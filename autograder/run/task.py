@@ -20,15 +20,9 @@ true: start the next kernel during this notebook), ``source`` (the snapshot), ``
 book's section that teaches each function, :func:`autograder.assignments.sections.reread_links`; a failed
 part whose mistake is named gets a "Reread:" line with that link on the feedback page).
 
-Result keys: ``student_id``, ``assignment``, ``digest``, ``status`` (one word, see
-:data:`STATUSES`), ``score`` and ``max_score`` (the automatic parts only), ``manual``
-(``{cell id: {"max_score", "answered"}}``: the cells graded by hand, in formgrader, whose
-points are never in ``score``; an answer left as handed out gets 0 from nbgrader),
-``parts`` (``{part id: {"score", "max_score", "message", "mistake", "family"}}``: the
-catalogued mistake and the family of mistakes the part's answer matched, or None; when one is
-named, also ``"function"``: the function it was made in), ``notes`` (list of sentences),
-``feedback`` and ``autograded`` (paths relative to OUT, or None), ``seconds``; from
-:func:`run` also ``files`` (``{path relative to OUT: text}``).
+The result is the JSON of :class:`autograder.model.Result` (its fields are documented
+there; the status rule is :class:`autograder.model.Status`); from :func:`run` it also holds
+``files`` (``{path relative to OUT: text}``).
 
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
@@ -53,7 +47,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
-from autograder.model import STATUSES
+from autograder.model import Status
 from autograder.store.files import atomic_write
 from autograder.store.outdir import OutDir
 from autograder.intake.intake import MAX_NOTEBOOK_BYTES
@@ -329,7 +323,7 @@ def feedback_page(nb, result, task, exporter=None):
     body, _ = (exporter or feedback_exporter()).from_notebook_node(nb, resources=resources)
     if result["status"] != "graded" or result["notes"]:
         banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
-                  f'</b> — {html.escape(STATUSES.get(result["status"], ""))}'
+                  f'</b> — {html.escape(Status(result["status"]).description)}'
                   + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
@@ -359,7 +353,7 @@ def missing_feedback_page(result, task):
         f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
         f"<h1>{html.escape(task['assignment'])}</h1>"
         f"<p id='grader-status'><b>Status: {html.escape(result['status'])}</b> — "
-        f"{html.escape(STATUSES[result['status']])}. Score: 0 / {result['max_score']:g}.</p>"
+        f"{html.escape(Status(result['status']).description)}. Score: 0 / {result['max_score']:g}.</p>"
         f"<ul>{items}</ul></body></html>")
 
 
@@ -506,12 +500,6 @@ def _errors(nb):
                 yield output.get("ename", "")
 
 
-def first_status(found):
-    """The status word of a submission: of those ``found``, the first in `STATUSES` order."""
-    order = list(STATUSES)
-    return min(found, key=order.index, default="graded")
-
-
 def _signal_name(number):
     try:
         return signal.Signals(number).name
@@ -520,7 +508,7 @@ def _signal_name(number):
 
 
 def _status(nb, events, resources, result):
-    """Every status that applies to this run (each with its note), then `first_status`."""
+    """Every status that applies to this run (each with its note), then the first (`Status.first`)."""
     probe = resources.get("probe_check") or {}
     notes = result["notes"]
     found = set()
@@ -552,4 +540,4 @@ def _status(nb, events, resources, result):
     if probe.get("status") == "flagged":
         found.add("flagged")
         notes.extend(probe.get("reasons", []))
-    return first_status(found)
+    return Status.first(found).value

@@ -20,6 +20,7 @@ import warnings
 from pathlib import Path
 
 from autograder.errors import GraderError
+from autograder.model import Result, Status
 from autograder.store.journal import write_journal
 from autograder.store.outdir import OutDir
 
@@ -76,7 +77,13 @@ class GradebookWriter:
         self.gb = Gradebook(url(out, db_url), COURSE_ID)
         self.pending, self.batch, self.seconds, self.last = [], batch, seconds, time.monotonic()
 
-    def add(self, result):
+    def add(self, result: Result) -> None:
+        """Queue one result; commit the queue when it is full or old enough.
+
+        Parameters
+        ----------
+        result : Result
+        """
         self.pending.append(result)
         if len(self.pending) >= self.batch or time.monotonic() - self.last > self.seconds:
             self.flush()
@@ -97,9 +104,9 @@ class GradebookWriter:
 
         gb, aid, nbname = self.gb, self.spec.id, self.spec.notebook
         for r in self.pending:
-            sid = r["student_id"]
+            sid = r.student_id
             gb.update_or_create_student(sid)
-            if r["status"] == "missing":
+            if r.status is Status.MISSING:
                 try:
                     gb.remove_submission(aid, sid)
                 except MissingEntry:
@@ -109,11 +116,11 @@ class GradebookWriter:
                 gb.find_submission(aid, sid)
             except MissingEntry:
                 gb.add_submission(aid, sid)
-            for pid, part in r["parts"].items():
-                _auto_score(gb.find_grade(pid, nbname, aid, sid), part["score"])
-            for cid, cell in r.get("manual", {}).items():
+            for pid, part in r.parts.items():
+                _auto_score(gb.find_grade(pid, nbname, aid, sid), part.score)
+            for cid, cell in r.manual.items():
                 # graded by hand: no automatic score, except 0 for an answer left as handed out
-                _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell["answered"] else 0.0)
+                _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell.answered else 0.0)
         gb.db.commit()
 
     def close(self):
@@ -145,10 +152,22 @@ def out_url(out):
         return url(out)
 
 
-def manual_grades(db_url, spec):
-    """``{student id: {cell id: points or None}}``: the points of each cell graded by hand, as
-    formgrader wrote them (``Grade.manual_score``; else the automatic 0 of an answer left as
-    handed out; None while nobody graded it). None when the gradebook cannot be read."""
+def manual_grades(db_url: str, spec) -> dict[str, dict[str, float | None]] | None:
+    """The points of each cell graded by hand, as formgrader wrote them.
+
+    Parameters
+    ----------
+    db_url : str
+        The gradebook's SQLAlchemy URL.
+    spec : autograder.assignments.Assignment
+
+    Returns
+    -------
+    dict of str to dict, or None
+        ``{student id: {cell id: points or None}}``: ``Grade.manual_score``; else the automatic
+        0 of an answer left as handed out; None while nobody graded it. None when the
+        gradebook cannot be read.
+    """
     from nbgrader.api import Gradebook, MissingEntry
     from sqlalchemy.exc import SQLAlchemyError
 
@@ -176,10 +195,23 @@ def manual_grades(db_url, spec):
     return found
 
 
-def manual_points(cells, graded):
-    """``(given, ungraded)`` of one student: the points given by hand so far (None while none
-    is) and the points still to be graded, from ``cells`` ({cell id: points}) and ``graded``
-    (the student's entry of `manual_grades`; None: no submission, nothing to grade)."""
+def manual_points(cells: dict[str, float], graded: dict[str, float | None] | None) -> tuple[float | None, float]:
+    """The points one student got by hand so far, and those still to be graded.
+
+    Parameters
+    ----------
+    cells : dict of str to float
+        The cells graded by hand, with their points.
+    graded : dict or None
+        The student's entry of `manual_grades` (None: no submission, nothing to grade).
+
+    Returns
+    -------
+    given : float or None
+        The points given by hand so far (None while none is).
+    ungraded : float
+        The points still to be graded.
+    """
     if graded is None:
         return None, 0.0
     given = [graded[c] for c in cells if graded.get(c) is not None]
@@ -226,10 +258,21 @@ def _server_problem(db_url, spec):
     return None
 
 
-def replay(out, spec, results, db_url=None):
-    """Write ``results`` (from the journal) into a new gradebook; the journal stays as it is."""
+def replay(out: Path, spec, results: list[Result], db_url: str | None = None) -> None:
+    """Write results from the journal into a new gradebook; the journal stays as it is.
+
+    Parameters
+    ----------
+    out : Path
+        The OUT folder.
+    spec : autograder.assignments.Assignment
+    results : list of Result
+        The journal's entries (those of another assignment are left out).
+    db_url : str or None
+        The gradebook's database (None: ``OUT/gradebook.db``).
+    """
     writer = GradebookWriter(out, spec, journal=False, db_url=db_url)
     for result in results:
-        if result.get("assignment") == spec.id:
+        if result.assignment == spec.id:
             writer.add(result)
     writer.close()

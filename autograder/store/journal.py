@@ -4,20 +4,30 @@
 A result enters the journal only after the gradebook commit that holds it
 (`autograder.store.gradebook.GradebookWriter`). The journal is what a rerun skips by (an
 unchanged submission has the same digest), what grades.csv and the report are written from,
-and what a damaged gradebook is rebuilt from.
+and what a damaged gradebook is rebuilt from. Each entry is the JSON of an
+:class:`autograder.model.Result`; entries written by an earlier version load too.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
+from autograder.model import Result
 from autograder.store.files import atomic_write
 from autograder.store.outdir import OutDir
 
 
-def read_journal(out: str | os.PathLike, student_id: str) -> dict | None:
-    """One student's entry.
+def _load(path: Path) -> Result | None:
+    try:
+        return Result.from_json(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None  # unreadable, or not a result: graded again
+
+
+def read_journal(out: str | os.PathLike, student_id: str) -> Result | None:
+    """One student's result from the journal.
 
     Parameters
     ----------
@@ -28,17 +38,14 @@ def read_journal(out: str | os.PathLike, student_id: str) -> dict | None:
 
     Returns
     -------
-    dict or None
-        The result, or None when there is none or it cannot be read.
+    Result or None
+        None when the journal has no readable entry for the student.
     """
-    try:
-        return json.loads(OutDir(out).result(student_id).read_text())
-    except (OSError, ValueError):
-        return None
+    return _load(OutDir(out).result(student_id))
 
 
-def journal_entries(out: str | os.PathLike) -> list[dict]:
-    """Every result in the journal, in student order (an entry that cannot be read is left out).
+def journal_entries(out: str | os.PathLike) -> list[Result]:
+    """Every readable result in the journal, in student order.
 
     Parameters
     ----------
@@ -47,26 +54,20 @@ def journal_entries(out: str | os.PathLike) -> list[dict]:
 
     Returns
     -------
-    list of dict
+    list of Result
     """
     folder = OutDir(out).results
-    entries = []
-    for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
-        try:
-            entries.append(json.loads(path.read_text()))
-        except (OSError, ValueError):
-            continue
-    return entries
+    entries = (_load(path) for path in (sorted(folder.glob("*.json")) if folder.is_dir() else []))
+    return [e for e in entries if e is not None]
 
 
-def write_journal(out: str | os.PathLike, result: dict) -> None:
-    """Write one result as its student's entry (atomically).
+def write_journal(out: str | os.PathLike, result: Result) -> None:
+    """Write one student's result into the journal (atomically).
 
     Parameters
     ----------
     out : str, os.PathLike or OutDir
         The OUT folder.
-    result : dict
-        A result with its ``student_id``.
+    result : Result
     """
-    atomic_write(OutDir(out).result(result["student_id"]), json.dumps(result, indent=1, sort_keys=True))
+    atomic_write(OutDir(out).result(result.student_id), json.dumps(result.to_json(), indent=1, sort_keys=True))

@@ -6,7 +6,8 @@ import nbformat
 import pytest
 
 from autograder.store.outdir import STATE
-from autograder.run.task import STATUSES, Corrupt, _status, read_notebook, sanitise
+from autograder.model import Status
+from autograder.run.task import Corrupt, _status, read_notebook, sanitise
 from tests.grading.students import submission
 
 
@@ -98,7 +99,7 @@ def test_duplicate_cell_ids_are_repaired(source, tmp_path):
     ({"wall": True, "dead": True, "exit": -9}, [], {}, "timeout"),
     ({}, ["MemoryError"], {}, "memory"),
     ({"timeout": 1}, [], {"status": "flagged", "reasons": ["x"]}, "flagged"),
-    # several apply: the first in STATUSES order wins, whatever order they were found in
+    # several apply: the first in Status order wins, whatever order they were found in
     ({"wall": True}, ["MemoryError"], {}, "memory"),
     ({"truncated": True, "timeout": 2}, [], {}, "timeout"),
     ({"dead": True, "exit": -11, "truncated": True}, ["MemoryError"], {}, "crashed"),
@@ -110,16 +111,14 @@ def test_status_words(events, errors, probe, want):
     nb.cells = [cell]
     result = {"notes": []}
     assert _status(nb, events, {"probe_check": probe}, result) == want
-    assert want in STATUSES and (want == "graded" or result["notes"])
+    assert want in list(Status) and (want == "graded" or result["notes"])
 
 
 def test_first_status_follows_the_statuses_order():
-    from autograder.run.task import first_status
-
-    order = list(STATUSES)
+    order = list(Status)
     for i, status in enumerate(order):
-        assert first_status(set(order[i:])) == status
-    assert first_status(set()) == "graded"
+        assert Status.first(set(order[i:])) == status
+    assert Status.first(set()) == "graded"
 
 
 def test_crash_note_names_the_signal():
