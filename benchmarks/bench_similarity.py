@@ -1,6 +1,6 @@
 """How long ``python -m autograder similarity`` takes for a class of K students (issue 22: 300 in under a minute).
 
-    python benchmarks/bench_similarity.py [--students 300] [--repeat 3]
+    python -m benchmarks.bench_similarity [--students 300] [--repeat 3]   # from the repository's root
 
 The OUT folder is made in the layout ``grade`` writes (``.grader/source.json``, grades.csv,
 the journal, ``autograded/<student>/<assignment>/<notebook>``), without grading: grading is
@@ -16,7 +16,6 @@ command is single-threaded) and the load average before each run.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import resource
@@ -26,33 +25,36 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+from autograder.model import Result
+from autograder.store import csv_safe
+from autograder.store.journal import write_journal
+from autograder.store.outdir import OutDir
+from tests.grading.students import ASSIGNMENT, NOTEBOOK, SOURCE_NB, solutions, submission
+from tests.grading.varied import COPIED, COPIED_RENAMED, attend_variant
 
-from tests.grading.students import ASSIGNMENT, NOTEBOOK, SOURCE_NB, solutions, submission  # noqa: E402
-from tests.grading.varied import COPIED, COPIED_RENAMED, attend_variant  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def make_out(out, k):
     source = json.loads(SOURCE_NB.read_text(encoding="utf-8"))
     cells = [{"name": m["grade_id"], "solution": bool(m.get("solution")), "grade": bool(m.get("grade"))}
              for c in source["cells"] if (m := c["metadata"].get("nbgrader") or {}).get("grade_id")]
-    (out / ".grader" / "results").mkdir(parents=True)
-    (out / ".grader" / "source.json").write_text(json.dumps({"assignment": ASSIGNMENT, "cells": cells}))
+    layout = OutDir(out)
+    layout.results.mkdir(parents=True)
+    layout.source_json.write_text(json.dumps({"assignment": ASSIGNMENT, "cells": cells}))
     sol = solutions()
     rows = []
     for n in range(k):
         sid = f"s{n:03d}"
         attend = COPIED if n == 1 else COPIED_RENAMED if n == k - 2 else attend_variant(n * 37 % 256)
         answers = {cell: f"# {sid}\n{code}" for cell, code in {**sol, "attend_answer": attend}.items()}
-        rel = f"autograded/{sid}/{ASSIGNMENT}/{NOTEBOOK}"
+        rel = OutDir.autograded(sid, ASSIGNMENT, NOTEBOOK)
         (out / rel).parent.mkdir(parents=True)
         (out / rel).write_text(submission(answers=answers), encoding="utf-8")
-        (out / ".grader" / "results" / f"{sid}.json").write_text(json.dumps(
-            {"student_id": sid, "assignment": ASSIGNMENT, "autograded": rel, "parts": {}}))
+        write_journal(out, Result(sid, ASSIGNMENT, autograded=rel))
         rows.append([sid, ASSIGNMENT, "10", "10", "graded", f"Student {n}"])
-    with open(out / "grades.csv", "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
+    with open(layout.grades_csv, "w", encoding="utf-8", newline="") as f:
+        w = csv_safe.writer(f)
         w.writerow(["student_id", "assignment", "score", "max_score", "status", "name"])
         w.writerows(rows)
 
@@ -65,7 +67,7 @@ def main():
     results = ROOT / "benchmarks" / "results" / "similarity.csv"
     new = not results.exists()
     with tempfile.TemporaryDirectory() as tmp, open(results, "a", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
+        w = csv_safe.writer(f)
         if new:
             w.writerow(["students", "run", "seconds", "cpu_seconds", "pairs_listed", "load_1min_before"])
         out = Path(tmp) / "out"

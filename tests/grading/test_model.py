@@ -6,7 +6,8 @@ import pytest
 
 from autograder.model import PartResult, Result, Status, count_statuses
 from autograder.reports.export import common_mistakes, export, read_all
-from autograder.store.journal import journal_path, read_journal, write_journal
+from autograder.store.journal import read_journal, write_journal
+from autograder.store.outdir import OutDir
 
 A3 = "03-matrix-form"
 
@@ -48,7 +49,7 @@ def test_a_result_round_trips_through_the_journal(tmp_path):
     assert Result.from_json(json.loads(json.dumps(result.to_json()))) == result
     write_journal(tmp_path, result)
     assert read_journal(tmp_path, "s1") == result
-    written = json.loads(journal_path(tmp_path, "s1").read_text(encoding="utf-8"))
+    written = json.loads(OutDir(tmp_path).result("s1").read_text(encoding="utf-8"))
     assert written["status"] == "graded" and written["parts"]["self_attention"]["mistake"] == "sa-softmax-rows"
     assert written["parts"]["self_attention"]["family"] == "wrong-axis"
 
@@ -58,7 +59,7 @@ def test_an_entry_written_by_the_previous_version_loads(tmp_path):
     old = {"student_id": "s1", "assignment": A3, "status": "timeout", "score": 2.0, "max_score": 10.0,
            "parts": {"qkv": {"score": 2.0, "max_score": 3.0, "message": "hm"}}, "notes": ["slow"],
            "feedback": None, "autograded": None, "some_future_key": 1}
-    path = journal_path(tmp_path, "s1")
+    path = OutDir(tmp_path).result("s1")
     path.parent.mkdir(parents=True)
     path.write_text(json.dumps(old), encoding="utf-8")
     result = read_journal(tmp_path, "s1")
