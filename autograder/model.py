@@ -1,10 +1,10 @@
 """What grading produces: the status of a submission and the typed result of grading it.
 
-A worker grades one student (:func:`autograder.run.task.run`) and sends back the result's
-JSON (:meth:`Result.to_json`, a dict: it crosses process and machine boundaries). The parent
-turns it into a :class:`Result` once, on arrival, and everything after that (the gradebook,
-the journal in ``OUT/.grader/results/<student id>.json``, grades.csv, the reports, the export)
-reads the typed fields. A catalogued mistake and a family of mistakes travel as fields
+The grading run hands each student to a worker as a :class:`Task`; the worker
+(:func:`autograder.run.task.run`) sends back a :class:`Result`, which everything after it
+(the gradebook, the journal in ``OUT/.grader/results/<student id>.json``, grades.csv, the
+reports, the export) reads field by field. The journal holds a result's JSON
+(:meth:`Result.to_json`, :meth:`Result.from_json`). A catalogued mistake and a family of mistakes travel as fields
 (:attr:`PartResult.mistake`, :attr:`PartResult.family`) from the checker's summary to the
 class report; no message is ever parsed to recover them.
 """
@@ -245,3 +245,64 @@ class Result:
         fields["manual"] = {cid: ManualResult.from_json(c) for cid, c in (data.get("manual") or {}).items()}
         fields["notes"] = list(data.get("notes") or [])
         return cls(**fields)
+
+
+@dataclasses.dataclass(frozen=True)
+class Task:
+    """One student's grading, as the run hands it to a worker: everything the worker needs.
+
+    Parameters
+    ----------
+    assignment : str
+        The assignment's id.
+    notebook : str
+        The notebook's file name (``dot_product.ipynb``).
+    student_id : str
+        The student's safe id.
+    out : str
+        The OUT folder (where a pool worker writes the student's files).
+    source : dict
+        The snapshot of the source notebook (:func:`autograder.store.prepare.source_snapshot`):
+        its ``cells`` with their names, points and kinds.
+    path : str or None
+        The student's notebook on the grader's machine; None when there is none (``missing``).
+    limits : dict
+        The kernel's limits (``Limits.as_dict()``).
+    sandbox : bool
+        Run the kernel in the sandbox.
+    prefetch : bool
+        Start the next kernel while this one runs.
+    digest : str or None
+        What the result is computed from (a rerun skips an unchanged submission).
+    notes : tuple of str
+        What the intake noted about the submission (shown to the student).
+    reread : dict
+        ``{function: [URL, text]}``: the book's section for each answer function
+        (:func:`autograder.assignments.sections.reread_links`).
+    size : int or None
+        With ``data``: the notebook carried inside the task, for a worker that cannot see the
+        grader's files (:func:`autograder.run.task.carry_notebook`); ``data`` is None when the
+        file is over the size the grader reads, and ``size`` says how large it is.
+    data : bytes or None
+        The notebook's bytes, when carried.
+    """
+
+    assignment: str
+    notebook: str
+    student_id: str
+    out: str
+    source: dict
+    path: str | None = None
+    limits: dict = dataclasses.field(default_factory=dict)
+    sandbox: bool = True
+    prefetch: bool = True
+    digest: str | None = None
+    notes: tuple = ()
+    reread: dict = dataclasses.field(default_factory=dict)
+    size: int | None = None
+    data: bytes | None = None
+
+    @property
+    def carried(self) -> bool:
+        """Does the task carry its notebook (``size`` and ``data``) instead of a ``path``?"""
+        return self.size is not None

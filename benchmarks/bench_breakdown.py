@@ -30,6 +30,7 @@ Prints a table, writes ``breakdown.csv`` and ``breakdown.png``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import asyncio
 import json
 import os
@@ -108,6 +109,7 @@ def main(argv=None):
 
     from autograder import assignments
 
+    from autograder.model import Task
     from autograder.run import task as task_mod
     from autograder.store.files import atomic_write
     from autograder.store.gradebook import GradebookWriter
@@ -203,8 +205,8 @@ def main(argv=None):
            f"{len(codes)} code cells; CPU includes the kernel's")
 
     # ---- our task, stage by stage (as autograder.run.task._grade_notebook does them)
-    base = {"assignment": spec.id, "notebook": nb_path.name, "student_id": "s0000", "path": str(nb_path),
-            "out": str(out), "limits": limits.as_dict(), "source": snap, "digest": "x", "notes": []}
+    base = Task(spec.id, nb_path.name, "s0000", str(out), snap, path=str(nb_path), limits=limits.as_dict(),
+                digest="x")
     ahead, inside, nosb = ("SandboxExecute, sandbox, kernel started ahead", "SandboxExecute, sandbox, kernel started inside",
                            "SandboxExecute, no sandbox")
     stages = {k: [] for k in ("read + sanitise", ahead, inside, nosb,
@@ -246,9 +248,9 @@ def main(argv=None):
             result = task_mod.result_skeleton(base)
             for cell in executed.cells:
                 meta = cell.metadata.get("nbgrader") or {}
-                if meta.get("grade") and meta.get("grade_id") in result["parts"]:
-                    result["parts"][meta["grade_id"]]["score"] = float(determine_grade(cell)[0] or 0)
-            result["score"] = sum(p["score"] for p in result["parts"].values())
+                if meta.get("grade") and meta.get("grade_id") in result.parts:
+                    result.parts[meta["grade_id"]].score = float(determine_grade(cell)[0] or 0)
+            result.score = sum(p.score for p in result.parts.values())
         with stage("write autograded notebook"):
             atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
@@ -256,14 +258,14 @@ def main(argv=None):
     for key, times in stages.items():
         if times:
             record(f"task: {key}", "task stage", times)
-    assert result["score"] == spec.total_points, f"the reference solution scored {result['score']}"
+    assert result.score == spec.total_points, f"the reference solution scored {result.score}"
 
     for sandbox in (True, False):
-        t = timed(lambda: task_mod.grade({**base, "sandbox": sandbox}, ctx), R)
+        t = timed(lambda: task_mod.grade(dataclasses.replace(base, sandbox=sandbox), ctx), R)
         record(f"task.grade whole ({'sandbox' if sandbox else 'no sandbox'})", "task", t)
 
     writer = GradebookWriter(out, spec)
-    graded = task_mod.grade({**base, "sandbox": False}, ctx)
+    graded = task_mod.grade(dataclasses.replace(base, sandbox=False), ctx)
 
     def write_one():
         writer.add(graded)

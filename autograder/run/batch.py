@@ -37,7 +37,7 @@ from pathlib import Path
 from sqlalchemy.exc import SQLAlchemyError
 
 from autograder.errors import GraderError
-from autograder.model import Result, Status
+from autograder.model import Result, Status, Task
 from autograder.store import gradebook
 from autograder.store.files import hold_lock, remove_stale_run_folders, run_folder, sha256_file, write_if_changed
 from autograder.store.gradebook import GradebookWriter
@@ -172,13 +172,11 @@ def _grade_class(spec, submissions, out, config, stream, client, in_flight):
 
     def tasks():
         for sub, digest in todo:
-            yield {"assignment": spec.id, "notebook": notebook, "student_id": sub.student_id,
-                   "path": str(sub.path) if sub.path else None, "out": str(out.root), "limits": limits.as_dict(),
-                   "sandbox": sandbox, "prefetch": config.prefetch, "source": snap, "digest": digest,
-                   "notes": sub.notes, "reread": reread}
+            yield Task(spec.id, notebook, sub.student_id, str(out.root), snap,
+                       path=str(sub.path) if sub.path else None, limits=limits.as_dict(), sandbox=sandbox,
+                       prefetch=config.prefetch, digest=digest, notes=tuple(sub.notes), reread=reread)
 
-    def on_result(sent):
-        result = Result.from_json(sent)  # a worker's result arrives as JSON
+    def on_result(result):
         writer.add(result)
         progress.update(result.status)
 

@@ -28,15 +28,18 @@ those of a local run. A task that takes several workers down with it (Dask's
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import platform
 import socket
 import threading
 import uuid
+from collections.abc import Callable, Iterable
 from importlib.metadata import version
 from pathlib import Path
 
 from autograder.errors import GraderError
+from autograder.model import Result, Task
 from autograder.run import task as task_mod
 from autograder.run.context import WorkerContext
 
@@ -177,7 +180,7 @@ def register_plugin(client) -> None:
     client.register_plugin(ContextPlugin(), name=PLUGIN_NAME)
 
 
-def grade_on_worker(task: dict) -> dict:
+def grade_on_worker(task: Task) -> tuple[Result, dict[str, str]]:
     """What a Dask worker runs: :func:`autograder.run.task.run` on a task that carries its notebook.
 
     The context comes from the worker's `ContextPlugin`. No kernel is started ahead for the
@@ -186,27 +189,39 @@ def grade_on_worker(task: dict) -> dict:
 
     Parameters
     ----------
-    task : dict
+    task : Task
         A task from :func:`autograder.run.task.carry_notebook`.
 
     Returns
     -------
-    dict
-        Its result, files inside.
+    result : Result
+    files : dict of str to str
+        The student's files, ``{path relative to OUT: text}``, for the grader to write.
     """
     from distributed import get_worker
 
     plugin = get_worker().plugins[PLUGIN_NAME]
     ctx = plugin.borrow()
     try:
-        return task_mod.run(dict(task, prefetch=False), ctx)
+        return task_mod.run(dataclasses.replace(task, prefetch=False), ctx)
     finally:
         plugin.give_back(ctx)
 
 
-def run_on_cluster(client, tasks, in_flight, on_result):
-    """Grade ``tasks`` (an iterator) on the cluster, at most ``in_flight`` at a time; call
-    ``on_result`` in this process with each result, its files already written under OUT."""
+def run_on_cluster(client, tasks: Iterable[Task], in_flight: int, on_result: Callable[[Result], None]) -> None:
+    """Grade ``tasks`` on the cluster, at most ``in_flight`` at a time.
+
+    Parameters
+    ----------
+    client : distributed.Client
+        Connected to the cluster (:func:`connect`).
+    tasks : iterable of Task
+        Read lazily.
+    in_flight : int
+        How many tasks the cluster holds at once.
+    on_result : callable
+        Called in this process with each `Result`, its files already written under OUT.
+    """
     from concurrent.futures import CancelledError
 
     from distributed import as_completed
@@ -221,7 +236,7 @@ def run_on_cluster(client, tasks, in_flight, on_result):
         t = next(tasks, None)
         if t is None:
             return
-        key = f"autograder-{t['student_id']}-{uuid.uuid4().hex[:12]}"
+        key = f"autograder-{t.student_id}-{uuid.uuid4().hex[:12]}"
         future = client.submit(grade_on_worker, task_mod.carry_notebook(t), key=key, pure=False)
         submitted[future.key] = t
         waiting.add(future)
@@ -230,8 +245,9 @@ def run_on_cluster(client, tasks, in_flight, on_result):
         submit_next()
     for future in waiting:
         t = submitted.pop(future.key)
+        files = {}
         try:
-            result = future.result()
+            result, files = future.result()
         except KilledWorker:
             result = task_mod.failed(t, "the grading worker died each time it graded this notebook")
         except (CancelledError, OSError, TimeoutError) as exc:
@@ -240,5 +256,5 @@ def run_on_cluster(client, tasks, in_flight, on_result):
         except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
             result = task_mod.failed(t, f"grader error on the worker: {type(exc).__name__}: {exc}")
         future.release()
-        on_result(task_mod.store_files(t["out"], result))
+        on_result(task_mod.store_files(t.out, result, files))
         submit_next()

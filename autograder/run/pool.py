@@ -15,6 +15,7 @@ import multiprocessing
 import multiprocessing.util
 from collections.abc import Callable, Iterable
 
+from autograder.model import Result, Task
 from autograder.run import task as task_mod
 from autograder.run.context import WorkerContext
 
@@ -60,13 +61,13 @@ def make_pool(jobs: int, temp_parent: str | None = None) -> cf.ProcessPoolExecut
                                   initargs=(temp_parent,))
 
 
-def run_tasks(tasks: Iterable[dict], jobs: int, on_result: Callable[[dict], None],
-              fn: Callable[[dict, WorkerContext], dict] | None = None, temp_parent: str | None = None) -> None:
+def run_tasks(tasks: Iterable[Task], jobs: int, on_result: Callable[[Result], None],
+              fn: Callable[[Task, WorkerContext], Result] | None = None, temp_parent: str | None = None) -> None:
     """Run ``fn`` on every task with ``jobs`` workers, calling ``on_result`` in the parent as each ends.
 
     Parameters
     ----------
-    tasks : iterable of dict
+    tasks : iterable of Task
         Read lazily: at most ``2 × jobs`` tasks are in flight.
     jobs : int
         Worker processes (1: this process).

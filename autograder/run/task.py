@@ -1,28 +1,20 @@
 """Grading one student: a self-contained task, safe to run in any worker process.
 
-:func:`grade` takes a JSON-serialisable task (``dict``) and returns a JSON-serialisable
-result. It never reads the gradebook (the source cells come inside the task, see
-:func:`autograder.store.prepare.source_snapshot`), and writes only under ``task["out"]``: the
-autograded notebook and the feedback page. The caller alone writes the gradebook.
+:func:`grade` takes a :class:`autograder.model.Task` and returns a
+:class:`autograder.model.Result` (its fields are documented there; the status rule is
+:class:`autograder.model.Status`). It never reads the gradebook (the source cells come inside
+the task, see :func:`autograder.store.prepare.source_snapshot`), and writes only under the
+task's ``out``: the autograded notebook and the feedback page. The caller alone writes the
+gradebook.
 
 :func:`run` is the same work with no file system of the grader's at all: the notebook's bytes
-come inside the task (:func:`carry_notebook`) and the two files come back inside the result
-(``result["files"]``, written by :func:`store_files`). That is what a Dask worker on another
-machine runs (:mod:`autograder.run.cluster`); :func:`grade` is :func:`run` followed by
-:func:`store_files`, so both give the same files and the same result.
+come inside the task (:func:`carry_notebook`) and the two files come back beside the result
+(``{path relative to OUT: text}``, written by :func:`store_files`). That is what a Dask
+worker on another machine runs (:mod:`autograder.run.cluster`); :func:`grade` is :func:`run`
+followed by :func:`store_files`, so both give the same files and the same result.
 
-Task keys: ``assignment``, ``notebook`` (file name, e.g. ``dot_product.ipynb``),
-``student_id``, ``path`` (the submitted notebook) or ``data`` and ``size`` (its bytes, from
-:func:`carry_notebook`), ``out`` (the OUT folder; only :func:`grade` needs it), ``limits``
-(dict of :class:`autograder.sandbox.bwrap.Limits`), ``sandbox`` (bool), ``prefetch`` (bool, default
-true: start the next kernel during this notebook), ``source`` (the snapshot), ``digest`` and
-``notes`` (carried through to the result), ``reread`` (``{function: [URL, text]}``, the
-book's section that teaches each function, :func:`autograder.assignments.sections.reread_links`; a failed
-part whose mistake is named gets a "Reread:" line with that link on the feedback page).
-
-The result is the JSON of :class:`autograder.model.Result` (its fields are documented
-there; the status rule is :class:`autograder.model.Status`); from :func:`run` it also holds
-``files`` (``{path relative to OUT: text}``).
+A failed part whose mistake is named gets a "Reread:" line on the feedback page, with a link
+to the book's section that teaches the function it was made in (the task's ``reread``).
 
 Steps: read and validate (``corrupt`` on failure) → clear outputs, repair duplicate cell
 ids, drop nbgrader metadata that does not belong to a source cell, restore the locked and
@@ -35,6 +27,7 @@ notebook and feedback HTML (nbgrader's feedback template, hidden tests removed).
 from __future__ import annotations
 
 import copy
+import dataclasses
 import html
 import json
 import os
@@ -47,7 +40,7 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_raw_cell
 
-from autograder.model import Status
+from autograder.model import ManualResult, PartResult, Result, Status, Task
 from autograder.store.files import atomic_write
 from autograder.store.outdir import OutDir
 from autograder.intake.intake import MAX_NOTEBOOK_BYTES
@@ -59,24 +52,42 @@ def is_manual(cell):
     return bool(cell["grade"] and cell["solution"])
 
 
-def result_skeleton(task):
-    cells = task["source"]["cells"]
-    parts = {c["name"]: {"score": 0.0, "max_score": float(c["points"]), "message": ""}
-             for c in cells if c["grade"] and not is_manual(c)}
-    manual = {c["name"]: {"max_score": float(c["points"]), "answered": False} for c in cells if is_manual(c)}
-    return {
-        "student_id": task["student_id"], "assignment": task["assignment"], "digest": task.get("digest"),
-        "status": "graded", "score": 0.0, "max_score": sum(p["max_score"] for p in parts.values()),
-        "parts": parts, "manual": manual, "notes": list(task.get("notes", [])), "feedback": None,
-        "autograded": None, "seconds": 0.0,
-    }
+def result_skeleton(task: Task) -> Result:
+    """The result of a task before its notebook runs: every part at 0, status ``graded``.
+
+    Parameters
+    ----------
+    task : Task
+
+    Returns
+    -------
+    Result
+    """
+    cells = task.source["cells"]
+    parts = {c["name"]: PartResult(0.0, float(c["points"])) for c in cells if c["grade"] and not is_manual(c)}
+    manual = {c["name"]: ManualResult(float(c["points"])) for c in cells if is_manual(c)}
+    return Result(task.student_id, task.assignment, digest=task.digest, status=Status.GRADED,
+                  max_score=sum(p.max_score for p in parts.values()), parts=parts, manual=manual,
+                  notes=list(task.notes))
 
 
-def failed(task, note):
-    """The result of a task that could not run to its end: status ``error`` and ``note``."""
+def failed(task: Task, note: str) -> Result:
+    """The result of a task that could not run to its end.
+
+    Parameters
+    ----------
+    task : Task
+    note : str
+        What went wrong (shown to the student and in the report).
+
+    Returns
+    -------
+    Result
+        Status ``error``, every part at 0, with ``note``.
+    """
     result = result_skeleton(task)
-    result["status"] = "error"
-    result["notes"].append(note)
+    result.status = Status.ERROR
+    result.notes.append(note)
     return result
 
 
@@ -114,24 +125,34 @@ def _check_size(size):
                       f"that the grader reads; {CLEAR_OUTPUTS}")
 
 
-def carry_notebook(task):
-    """``task`` with the notebook's bytes inside (``data``, ``size``) instead of its ``path``, for a
-    worker that cannot see the grader's files. A file over ``MAX_NOTEBOOK_BYTES`` is not read:
-    only its size travels, and the worker finds it `Corrupt` as `read_notebook` would."""
-    task = dict(task)
-    path = task.pop("path", None)
-    if path is not None:
-        task["size"] = os.stat(path).st_size
-        task["data"] = Path(path).read_bytes() if task["size"] <= MAX_NOTEBOOK_BYTES else None
-    return task
+def carry_notebook(task: Task) -> Task:
+    """The task with the notebook's bytes inside, for a worker that cannot see the grader's files.
+
+    A file over ``MAX_NOTEBOOK_BYTES`` is not read: only its size travels, and the worker finds
+    it `Corrupt` as `read_notebook` would.
+
+    Parameters
+    ----------
+    task : Task
+
+    Returns
+    -------
+    Task
+        With ``size`` and ``data`` instead of ``path`` (unchanged when there is no notebook).
+    """
+    if task.path is None:
+        return task
+    size = os.stat(task.path).st_size
+    return dataclasses.replace(task, path=None, size=size,
+                               data=Path(task.path).read_bytes() if size <= MAX_NOTEBOOK_BYTES else None)
 
 
 def _task_notebook(task):
     """The task's notebook: from its carried bytes, or else from its path."""
-    if "data" in task:
-        _check_size(task["size"])
-        return parse_notebook(task["data"])
-    return read_notebook(task["path"])
+    if task.carried:
+        _check_size(task.size)
+        return parse_notebook(task.data)
+    return read_notebook(task.path)
 
 
 def parse_notebook(data):
@@ -290,10 +311,22 @@ def sanitise(nb, source):
 
 # ----------------------------------------------------------------------------- feedback
 
-def feedback_page(nb, result, task, exporter=None):
-    """nbgrader's feedback page (HTML text) for the graded notebook, without the hidden tests' source.
+def feedback_page(nb: nbformat.NotebookNode, result: Result, task: Task, exporter=None) -> str:
+    """nbgrader's feedback page for the graded notebook, without the hidden tests' source.
 
-    ``exporter``: the worker's (:attr:`autograder.run.context.WorkerContext.exporter`); None: a new one.
+    Parameters
+    ----------
+    nb : NotebookNode
+        The graded notebook.
+    result : Result
+    task : Task
+    exporter : FeedbackExporter, optional
+        The worker's (:attr:`autograder.run.context.WorkerContext.exporter`); None: a new one.
+
+    Returns
+    -------
+    str
+        The page's HTML.
     """
     from nbgrader.preprocessors import ClearHiddenTests
 
@@ -301,42 +334,53 @@ def feedback_page(nb, result, task, exporter=None):
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
-        if meta.get("grade") and gid in result.get("manual", {}):
+        if meta.get("grade") and gid in result.manual:
             # not scored yet: shown as a plain cell with a line that says so, not as "0 / P"
             meta["grade"] = False
-            points = result["manual"][gid]["max_score"]
+            points = result.manual[gid].max_score
             cell.source = (f"*Graded by hand ({points:g} point{'s' if points != 1 else ''}): your instructor "
                            "grades this answer; its points are not in the score above.*\n\n" + cell.source)
-        if meta.get("grade") and gid in result["parts"]:
-            meta["score"] = result["parts"][gid]["score"]
-            meta["points"] = result["parts"][gid]["max_score"]
-            line = reread_line(result["parts"][gid], task.get("reread") or {})
+        if meta.get("grade") and gid in result.parts:
+            meta["score"] = result.parts[gid].score
+            meta["points"] = result.parts[gid].max_score
+            line = reread_line(result.parts[gid], task.reread or {})
             if line and cell.cell_type == "code":
                 cell.outputs.append(nbformat.from_dict(
                     {"output_type": "display_data", "metadata": {}, "data": {"text/html": line}}))
         if meta.get("solution"):
             meta["comment"] = None
-    resources = {"nbgrader": {"notebook": Path(task["notebook"]).stem, "score": result["score"],
-                              "max_score": result["max_score"], "late_penalty": 0,
-                              "student": task["student_id"], "assignment": task["assignment"]}}
+    resources = {"nbgrader": {"notebook": Path(task.notebook).stem, "score": result.score,
+                              "max_score": result.max_score, "late_penalty": 0,
+                              "student": task.student_id, "assignment": task.assignment}}
     nb, resources = ClearHiddenTests(enforce_metadata=False).preprocess(nb, resources)
     body, _ = (exporter or feedback_exporter()).from_notebook_node(nb, resources=resources)
-    if result["status"] != "graded" or result["notes"]:
-        banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result["status"])}'
-                  f'</b> — {html.escape(Status(result["status"]).description)}'
-                  + "".join(f"<br>{html.escape(n)}" for n in result["notes"]) + "</div>")
+    if result.status is not Status.GRADED or result.notes:
+        banner = (f'<div class="alert alert-warning" id="grader-status"><b>Status: {html.escape(result.status.value)}'
+                  f'</b> — {html.escape(result.status.description)}'
+                  + "".join(f"<br>{html.escape(n)}" for n in result.notes) + "</div>")
         body = body.replace('<div class="panel-group"', banner + '<div class="panel-group"', 1) \
             if '<div class="panel-group"' in body else body.replace("<body>", "<body>" + banner, 1)
     return body
 
 
-def reread_line(part, reread):
-    """The line under a failed part whose mistake is named (catalogued or a family): "Reread:"
-    and a link to the book's section that teaches the function it was made in, or None.
-    ``reread`` is the task's ``{function: [URL, text]}`` (:func:`autograder.assignments.sections.reread_links`)."""
-    if part.get("score", 0) >= part.get("max_score", 0) or not (part.get("mistake") or part.get("family")):
+def reread_line(part: PartResult, reread: dict) -> str | None:
+    """The line under a failed part whose mistake is named (catalogued or a family).
+
+    Parameters
+    ----------
+    part : PartResult
+    reread : dict
+        The task's ``{function: [URL, text]}`` (:func:`autograder.assignments.sections.reread_links`).
+
+    Returns
+    -------
+    str or None
+        "Reread:" and a link to the book's section that teaches the function the mistake was
+        made in (HTML); None for a part with full points, no named mistake or no section.
+    """
+    if part.score >= part.max_score or not (part.mistake or part.family):
         return None
-    link = reread.get(part.get("function") or "")
+    link = reread.get(part.function or "")
     if not link:
         return None
     url, text = link
@@ -345,108 +389,130 @@ def reread_line(part, reread):
     return f'<p class="reread">Reread: <a href="{html.escape(url)}">{shown}</a></p>'
 
 
-def missing_feedback_page(result, task):
-    """A short page (HTML text) for a student whose notebook could not be graded at all."""
-    items = "".join(f"<li>{html.escape(n)}</li>" for n in result["notes"])
+def missing_feedback_page(result: Result, task: Task) -> str:
+    """A short page for a student whose notebook could not be graded at all.
+
+    Parameters
+    ----------
+    result : Result
+    task : Task
+
+    Returns
+    -------
+    str
+        The page's HTML: the status, what it means, and the notes.
+    """
+    items = "".join(f"<li>{html.escape(n)}</li>" for n in result.notes)
     return (
         "<!DOCTYPE html><html><head><meta charset='utf-8'><title>"
-        f"{html.escape(task['assignment'])}: {html.escape(result['status'])}</title></head><body>"
-        f"<h1>{html.escape(task['assignment'])}</h1>"
-        f"<p id='grader-status'><b>Status: {html.escape(result['status'])}</b> — "
-        f"{html.escape(Status(result['status']).description)}. Score: 0 / {result['max_score']:g}.</p>"
+        f"{html.escape(task.assignment)}: {html.escape(result.status.value)}</title></head><body>"
+        f"<h1>{html.escape(task.assignment)}</h1>"
+        f"<p id='grader-status'><b>Status: {html.escape(result.status.value)}</b> — "
+        f"{html.escape(result.status.description)}. Score: 0 / {result.max_score:g}.</p>"
         f"<ul>{items}</ul></body></html>")
 
 
 # ----------------------------------------------------------------------------- the task
 
-def grade(task: dict, ctx: WorkerContext | None = None) -> dict:
-    """Grade one student's notebook and write its files under ``task["out"]``.
+def grade(task: Task, ctx: WorkerContext) -> Result:
+    """Grade one student's notebook and write its files under the task's ``out``.
 
     Parameters
     ----------
-    task : dict
-        The task (see the module docstring).
-    ctx : WorkerContext or None
-        The resources of the worker that runs it (None: a context for this task alone,
-        closed when it ends).
+    task : Task
+    ctx : WorkerContext
+        The resources of the worker that runs it.
 
     Returns
     -------
-    dict
-        The result; never raises (a grader bug gives status ``error``).
+    Result
+        Never raises: a grader bug gives status ``error``.
     """
-    return store_files(task["out"], run(task, ctx))
+    result, files = run(task, ctx)
+    return store_files(task.out, result, files)
 
 
-def store_files(out, result):
-    """Write the files that `run` returned (``result["files"]``) under ``out``; return the result
-    without them. A file that cannot be written makes the result an ``error`` that says why."""
-    for rel, text in result.pop("files", {}).items():
+def store_files(out: str | os.PathLike, result: Result, files: dict[str, str]) -> Result:
+    """Write the files that `run` returned under ``out``.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The OUT folder.
+    result : Result
+        The result they belong to.
+    files : dict of str to str
+        ``{path relative to OUT: text}``.
+
+    Returns
+    -------
+    Result
+        ``result``; a file that cannot be written makes it an ``error`` that says why.
+    """
+    for rel, text in files.items():
         try:
             atomic_write(Path(out) / rel, text)
         except OSError as exc:
-            result["status"] = "error"
-            result["notes"].append(f"grader error: could not write {rel}: {exc}")
-            result["feedback" if rel == result.get("feedback") else "autograded"] = None
+            result.status = Status.ERROR
+            result.notes.append(f"grader error: could not write {rel}: {exc}")
+            if rel == result.feedback:
+                result.feedback = None
+            else:
+                result.autograded = None
     return result
 
 
-def run(task: dict, ctx: WorkerContext | None = None) -> dict:
-    """Grade one student's notebook; the result carries its files (``result["files"]``) instead of
-    writing them.
+def run(task: Task, ctx: WorkerContext) -> tuple[Result, dict[str, str]]:
+    """Grade one student's notebook, returning its files instead of writing them.
 
     Parameters
     ----------
-    task : dict
-        The task (see the module docstring).
-    ctx : WorkerContext or None
-        The resources of the worker that runs it (kernels, zygote, uids, exporter); None: a
-        context for this task alone, closed when it ends.
+    task : Task
+    ctx : WorkerContext
+        The resources of the worker that runs it (kernels, zygote, uids, exporter).
 
     Returns
     -------
-    dict
-        The result; never raises (a grader bug gives status ``error``).
+    result : Result
+        Never raises: a grader bug gives status ``error``.
+    files : dict of str to str
+        ``{path relative to OUT: text}``: the autograded notebook and the feedback page.
     """
-    if ctx is None:
-        with WorkerContext() as own:
-            return run(task, own)
     start = time.monotonic()
     result = result_skeleton(task)
     files = {}
-    feedback = OutDir.feedback(task["student_id"], task["assignment"], task["notebook"])
+    feedback = OutDir.feedback(task.student_id, task.assignment, task.notebook)
     try:
-        if task.get("path") is None and "data" not in task:
-            result["status"] = "missing"
+        if task.path is None and not task.carried:
+            result.status = Status.MISSING
         else:
             try:
                 nb = _task_notebook(task)
             except Corrupt as exc:
-                result["status"] = "corrupt"
-                result["notes"].append(str(exc))
+                result.status = Status.CORRUPT
+                result.notes.append(str(exc))
                 nb = None
             if nb is not None:
                 nb = _grade_notebook(nb, task, result, ctx)
-                graded = OutDir.autograded(task["student_id"], task["assignment"], task["notebook"])
+                graded = OutDir.autograded(task.student_id, task.assignment, task.notebook)
                 files[graded] = nbformat.writes(nb)
-                result["autograded"] = graded
+                result.autograded = graded
                 files[feedback] = feedback_page(nb, result, task, ctx.exporter)
-        if result["status"] in ("missing", "corrupt"):
+        if result.status in (Status.MISSING, Status.CORRUPT):
             files[feedback] = missing_feedback_page(result, task)
-        result["feedback"] = feedback
+        result.feedback = feedback
     except Exception as exc:  # noqa: BLE001 - one student's problem must not stop the batch
-        result["status"] = "error"
-        result["notes"].append(f"grader error: {type(exc).__name__}: {exc}")
-        result["traceback"] = traceback.format_exc()[-4000:]
-        files, result["autograded"] = {}, None
+        result.status = Status.ERROR
+        result.notes.append(f"grader error: {type(exc).__name__}: {exc}")
+        result.traceback = traceback.format_exc()[-4000:]
+        files, result.autograded = {}, None
         try:
             files[feedback] = missing_feedback_page(result, task)
-            result["feedback"] = feedback
+            result.feedback = feedback
         except Exception:  # noqa: BLE001 - the status and note still reach grades.csv
-            result["feedback"] = None
-    result["seconds"] = round(time.monotonic() - start, 3)
-    result["files"] = files
-    return result
+            result.feedback = None
+    result.seconds = round(time.monotonic() - start, 3)
+    return result, files
 
 
 def _grade_notebook(nb, task, result, ctx):
@@ -459,37 +525,37 @@ def _grade_notebook(nb, task, result, ctx):
     from autograder.run.execute import SandboxExecute
     from autograder.assignments.sections import mistake_function
 
-    result["notes"] += sanitise(nb, task["source"])
-    limits = Limits(**task["limits"])
-    resources = {"nbgrader": {"assignment": task["assignment"], "notebook": Path(task["notebook"]).stem,
-                              "student": task["student_id"]}}
+    result.notes += sanitise(nb, task.source)
+    limits = Limits(**task.limits)
+    resources = {"nbgrader": {"assignment": task.assignment, "notebook": Path(task.notebook).stem,
+                              "student": task.student_id}}
     # The kernel sees this notebook (read-only) in its working directory, nothing else.
-    executor = SandboxExecute(context=ctx, limits=limits, sandbox=task.get("sandbox", True),
-                              notebook_name=task["notebook"], prefetch=task.get("prefetch", True))
+    executor = SandboxExecute(context=ctx, limits=limits, sandbox=task.sandbox,
+                              notebook_name=task.notebook, prefetch=task.prefetch)
     nb, resources = executor.preprocess(nb, resources)
     events = executor.events
     nb, resources = ProbeCheck().preprocess(nb, resources)
     nb, resources = LimitOutput().preprocess(nb, resources)
     verdicts = (resources.get("probe_check") or {}).get("parts", {})
-    spec = assignments.get(task["assignment"])
+    spec = assignments.get(task.assignment)
     for cell in nb.cells:
         meta = cell.metadata.get("nbgrader") or {}
         gid = meta.get("grade_id")
-        if meta.get("grade") and gid in result["manual"]:
+        if meta.get("grade") and gid in result.manual:
             # graded by hand; nbgrader gives 0 now only to an answer left as it was handed out
             score, _ = determine_grade(cell)
-            result["manual"][gid]["answered"] = score is None
-        if meta.get("grade") and gid in result["parts"]:
+            result.manual[gid].answered = score is None
+        if meta.get("grade") and gid in result.parts:
             score, max_score = determine_grade(cell)
-            part = result["parts"][gid]
-            part["score"] = float(score or 0)
+            part = result.parts[gid]
+            part.score = float(score or 0)
             verdict = verdicts.get(gid, {})
-            part["message"] = verdict.get("message", "")
-            part["mistake"], part["family"] = verdict.get("mistake"), verdict.get("family")
-            if part["mistake"] or part["family"]:
-                part["function"] = mistake_function(spec, gid, part["mistake"])
-    result["score"] = sum(p["score"] for p in result["parts"].values())
-    result["status"] = _status(nb, events, resources, result)
+            part.message = verdict.get("message", "")
+            part.mistake, part.family = verdict.get("mistake"), verdict.get("family")
+            if part.mistake or part.family:
+                part.function = mistake_function(spec, gid, part.mistake)
+    result.score = sum(p.score for p in result.parts.values())
+    result.status = _status(nb, events, resources, result)
     return nb
 
 
@@ -510,7 +576,7 @@ def _signal_name(number):
 def _status(nb, events, resources, result):
     """Every status that applies to this run (each with its note), then the first (`Status.first`)."""
     probe = resources.get("probe_check") or {}
-    notes = result["notes"]
+    notes = result.notes
     found = set()
 
     def found_as(status, note):
@@ -540,4 +606,4 @@ def _status(nb, events, resources, result):
     if probe.get("status") == "flagged":
         found.add("flagged")
         notes.extend(probe.get("reasons", []))
-    return Status.first(found).value
+    return Status.first(found)
