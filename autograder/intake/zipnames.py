@@ -54,7 +54,13 @@ class Names:
     guessed: bool = False  # the code page was detected (True) or given (False)
 
     def summary(self) -> str:
-        """A clause for the closing summary, or '' when every name was UTF-8 or ASCII."""
+        """A clause for the closing summary.
+
+        Returns
+        -------
+        str
+            How the legacy names were decoded, or '' when every name was UTF-8 or ASCII.
+        """
         if not self.legacy:
             return ""
         how = ("by guess (if names look wrong, give the right one with --zip-encoding NAME)" if self.guessed
