@@ -7,7 +7,15 @@ import time
 
 
 class Progress:
-    """``[#####-----] 12/40  ETA 0:35  graded 10, timeout 1`` on stderr."""
+    """``[#####-----] 12/40  ETA 0:35  graded 10, timeout 1`` on stderr.
+
+    On a terminal the line is redrawn at each update; elsewhere a line is written at most
+    every 5 seconds, and at the end.
+
+    Parameters
+    ----------
+    stream : file, default sys.stderr
+    """
 
     def __init__(self, stream=sys.stderr):
         self.stream, self.total, self.done, self.counts = stream, None, 0, {}
@@ -15,7 +23,16 @@ class Progress:
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self.last_line = 0.0
 
-    def update(self, status=None, total=None):
+    def update(self, status: str | None = None, total: int | None = None) -> None:
+        """Count one more notebook, or set the total; then redraw the line.
+
+        Parameters
+        ----------
+        status : str, optional
+            The status of a notebook just graded.
+        total : int, optional
+            How many notebooks the run grades.
+        """
         if total is not None:
             self.total = total
         if status is not None:
@@ -38,7 +55,8 @@ class Progress:
         self.stream.write(("\r" + line + "\033[K") if self.tty else line + "\n")
         self.stream.flush()
 
-    def close(self):
+    def close(self) -> None:
+        """End the line, and write how many notebooks were graded in how long."""
         if self.tty:
             self.stream.write("\n")
         self.stream.write(f"graded {self.done} notebook(s) in {time.monotonic() - self.start:.1f} s\n")
