@@ -67,7 +67,8 @@ class Submission:
     path : Path or None
         The notebook to grade; None when the folder has nothing usable.
     notes : list of str
-        What intake noticed (other notebooks, copies, files left out).
+        The rules of the module docstring that applied, in words (a file rejected or
+        discarded, and why).
     identity : autograder.intake.lms.Identity or None
         The name and LMS id as the download gave them.
     late : bool
