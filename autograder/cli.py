@@ -65,7 +65,12 @@ def positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    """The command line's parser: one sub-command per command (``build`` only documents its own)."""
+    """The command line's parser: one sub-command per command (``build`` only documents its own).
+
+    Returns
+    -------
+    argparse.ArgumentParser
+    """
     script = os.path.basename(sys.argv[0])  # self-attention-grader, or __main__.py under -m
     p = argparse.ArgumentParser(prog="python -m autograder" if script == "__main__.py" else script,
                                 description="Grade a class, export its grades, build the notebooks, or write a "
@@ -173,7 +178,13 @@ def parser() -> argparse.ArgumentParser:
 
 
 def add_course_parser(sub) -> None:
-    """Add the ``course`` sub-command to ``sub`` (argparse's sub-parsers)."""
+    """Add the ``course`` sub-command.
+
+    Parameters
+    ----------
+    sub : argparse._SubParsersAction
+        The parser's sub-parsers, from ``add_subparsers``.
+    """
     c = sub.add_parser(
         "course", help="write a stock nbgrader course directory that applies the hidden checks",
         description="Write DIR/nbgrader_config.py and DIR/source/<assignment>/<notebook>.ipynb: an nbgrader "

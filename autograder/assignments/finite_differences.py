@@ -48,14 +48,28 @@ def central_differences(loss, X, h=5e-4):
     return G
 
 
-def backward_judge(forward, n_inputs, output):
+def backward_judge(forward, n_inputs: int, output: str):
     """A grader-side stand-in for a backward function, computed from its ``forward`` pass.
 
     The backward function takes ``(*inputs, d_output, *options)`` and returns the gradients
     of L = Σ d_output ⊙ forward(*inputs, *options) with respect to the ``n_inputs`` inputs.
-    The judge takes the same arguments; it raises ``ValueError`` where the forward pass does
-    or where ``d_output`` does not have the shape of the forward pass's result (named
-    ``output`` in the message).
+
+    Parameters
+    ----------
+    forward : callable
+        The forward pass, ``forward(*inputs, *options, **kwargs)``, returning an ndarray.
+    n_inputs : int
+        How many leading arguments are inputs to differentiate.
+    output : str
+        The name of the forward pass's result, for messages (``"O"`` gives ``dO``).
+
+    Returns
+    -------
+    callable
+        The judge: it takes the backward function's arguments and returns a tuple of
+        ``n_inputs`` gradients, each of its input's shape. It raises ``ValueError`` where the
+        forward pass does, or where ``d_output`` does not have the shape of the forward
+        pass's result.
     """
     def judge(*args, **kwargs):
         inputs = [np.array(a, dtype=np.float64) for a in args[:n_inputs]]

@@ -26,8 +26,22 @@ def _math_as_text(tex):
     return re.sub(r"(?<=[A-Za-z′ᵀ]) (?=[A-Z]\b)", "", text) if "=" in text else text
 
 
-def section_title(page, label):
-    """The heading under ``(label)=`` in ``book/<page>.md`` as plain text, or None."""
+def section_title(page: str, label: str) -> str | None:
+    """The heading under a MyST label, as plain text.
+
+    Parameters
+    ----------
+    page : str
+        The page's name, ``"ch03-matrix-form"`` for ``book/ch03-matrix-form.md``.
+    label : str
+        The label written ``(label)=`` above the heading.
+
+    Returns
+    -------
+    str or None
+        The heading's text, its simple math written as text; ``None`` when the page cannot
+        be read or has no such label.
+    """
     try:
         text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
     except OSError:
@@ -38,9 +52,24 @@ def section_title(page, label):
     return re.sub(r"\$([^$]+)\$", lambda x: _math_as_text(x.group(1)), m.group(1)).strip()
 
 
-def section_link(spec, function, site=None):
-    """(URL, text) of the book section that teaches ``function``; the URL is relative to the
-    site's root when ``site`` is None."""
+def section_link(spec, function: str, site: str | None = None) -> tuple[str, str]:
+    """The link to the book section that teaches a function.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment (its ``sections``, ``page`` and chapter).
+    function : str
+        An answer function.
+    site : str, optional
+        The site's URL; without it the URL is relative to the site's root.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(URL, text)``: the section's anchor and "Chapter n, <heading>" when the label is
+        found, else the chapter's page and "Chapter n: <title>".
+    """
     label = spec.sections.get(function)
     page = f"book/{spec.page}.html"
     url = f"{site.rstrip('/')}/{page}" if site else page
@@ -50,9 +79,24 @@ def section_link(spec, function, site=None):
     return url, f"Chapter {spec.chapter}: {spec.chapter_title}"
 
 
-def mistake_function(spec, part_id, mistake_id=None):
-    """The function a named mistake of part ``part_id`` was made in: the catalogued mistake's
-    own, else the part's first function with a section."""
+def mistake_function(spec, part_id: str, mistake_id: str | None = None) -> str | None:
+    """The function a named mistake of a part was made in.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    part_id : str
+        The part whose cases the mistake failed.
+    mistake_id : str, optional
+        The id of a catalogued mistake, or of a family (or None).
+
+    Returns
+    -------
+    str or None
+        The catalogued mistake's own function; else the part's first function with a
+        section (its first function if none has one); ``None`` for an unknown part.
+    """
     if mistake_id:
         try:
             return spec.mistake(mistake_id).function
@@ -65,14 +109,41 @@ def mistake_function(spec, part_id, mistake_id=None):
     return next((f for f in functions if f in spec.sections), functions[0] if functions else None)
 
 
-def reread_links(spec, site=None):
-    """{function: [URL, text]} for every function of ``spec`` with a section (JSON-ready, for a task)."""
+def reread_links(spec, site: str | None = None) -> dict[str, list[str]]:
+    """The links of every function of an assignment with a section, JSON-ready (for a task).
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    site : str, optional
+        The site's URL (see :func:`section_link`).
+
+    Returns
+    -------
+    dict
+        ``{function: [URL, text]}``, in the order of the function names.
+    """
     return {f: list(section_link(spec, f, site)) for f in sorted(spec.sections)}
 
 
-def configured_site(config=ROOT / "_config.yml"):
-    """The site's URL from Jupyter Book's ``_config.yml`` (``html: baseurl:``, which Jupyter Book
-    passes to Sphinx as ``html_baseurl``; or ``sphinx: config: html_baseurl:``), or None."""
+def configured_site(config=ROOT / "_config.yml") -> str | None:
+    """The site's URL from Jupyter Book's ``_config.yml``.
+
+    It is ``sphinx: config: html_baseurl:``, else ``html: baseurl:`` (which Jupyter Book
+    passes to Sphinx as ``html_baseurl``).
+
+    Parameters
+    ----------
+    config : str or Path, default the repository's ``_config.yml``
+        The file to read.
+
+    Returns
+    -------
+    str or None
+        The URL; ``None`` when it is not set, the file cannot be read or parsed, or PyYAML
+        is not installed.
+    """
     try:
         import yaml
     except ImportError:  # installed without PyYAML: no site to read

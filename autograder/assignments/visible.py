@@ -25,7 +25,15 @@ def _show(x):
 
 
 class CheckFailed(AssertionError):
-    """A visible check that failed; shown as its message alone (see ``_render_traceback_``)."""
+    """A visible check that failed; shown as its message alone (see ``_render_traceback_``).
+
+    Parameters
+    ----------
+    message : str
+        What was expected and what came back, with the hint if any.
+    where : str, default ""
+        The part whose test cell called the check ("Part 3"), or "".
+    """
 
     def __init__(self, message, where=""):
         super().__init__(message)
@@ -59,7 +67,24 @@ def _fail(message, hint):
 
 
 def check_shape(what, got, expected, hint=""):
-    """``got`` must have shape ``expected``."""
+    """``got`` must have shape ``expected``.
+
+    Parameters
+    ----------
+    what : str
+        The value's name in the message ("your A").
+    got : object
+        The student's value.
+    expected : tuple of int
+        The shape it must have.
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        If ``got`` is a tuple of another length, or has another shape.
+    """
     expected = tuple(expected)
     if isinstance(got, tuple) and len(got) != len(expected):
         _fail(f"{what} is a tuple of {len(got)} values; expected an array of shape {expected}", hint)
@@ -69,7 +94,24 @@ def check_shape(what, got, expected, hint=""):
 
 
 def check_close(what, got, expected, hint=""):
-    """``got`` must have the shape of ``expected`` and (nearly) its values."""
+    """``got`` must have the shape of ``expected`` and (nearly) its values.
+
+    Parameters
+    ----------
+    what : str
+        The value's name in the message.
+    got : object
+        The student's value.
+    expected : array_like
+        The value it must equal, within ``RTOL`` and ``ATOL``.
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        If ``got`` is None, has another shape or other values.
+    """
     expected = np.asarray(expected, dtype=float)
     if got is None:
         _fail(f"{what} is None: did you forget to return it?", hint)
@@ -80,13 +122,43 @@ def check_close(what, got, expected, hint=""):
 
 
 def check_true(condition, message, hint=""):
-    """Fail with ``message`` unless ``condition``."""
+    """Fail with ``message`` unless ``condition``.
+
+    Parameters
+    ----------
+    condition : bool
+        What must hold.
+    message : str
+        What the student reads when it does not.
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        If ``condition`` is false.
+    """
     if not condition:
         _fail(message, hint)
 
 
 def check_raises(what, fn, *args, **kwargs):
-    """``fn(*args, **kwargs)`` must raise ``ValueError``."""
+    """``fn(*args, **kwargs)`` must raise ``ValueError``.
+
+    Parameters
+    ----------
+    what : str
+        The call's description in the message.
+    fn : callable
+        The student's function.
+    *args, **kwargs
+        Its arguments.
+
+    Raises
+    ------
+    CheckFailed
+        If ``fn`` returns, or raises another exception (``NotImplementedError`` passes through).
+    """
     try:
         fn(*args, **kwargs)
     except ValueError:
@@ -99,7 +171,24 @@ def check_raises(what, fn, *args, **kwargs):
 
 
 def check_unlike(what, got, wrong, message):
-    """Fail with ``message`` when ``got`` equals ``wrong``, the result of a known mistake."""
+    """Fail with ``message`` when ``got`` equals ``wrong``, the result of a known mistake.
+
+    Parameters
+    ----------
+    what : str
+        The value's name in the message.
+    got : object
+        The student's value.
+    wrong : array_like
+        What the known mistake gives.
+    message : str
+        What the student reads when ``got`` equals ``wrong``.
+
+    Raises
+    ------
+    CheckFailed
+        If ``got`` has the shape of ``wrong`` and (nearly) its values.
+    """
     try:
         same = np.shape(got) == np.shape(wrong) and np.allclose(
             np.asarray(got, dtype=float), np.asarray(wrong, dtype=float), rtol=RTOL, atol=ATOL, equal_nan=True)
@@ -110,7 +199,24 @@ def check_unlike(what, got, wrong, message):
 
 
 def check_no_loop(what, fn, forbidden=(), hint=""):
-    """``fn`` must not loop (``for``, ``while``, comprehensions) nor call the names in ``forbidden``."""
+    """``fn`` must not loop (``for``, ``while``, comprehensions) nor call the names in ``forbidden``.
+
+    Parameters
+    ----------
+    what : str
+        The function's name in the message.
+    fn : callable
+        The student's function; its nested code objects are read too.
+    forbidden : iterable of str, default ()
+        Names it must not use (functions that loop for it).
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        If ``fn`` loops or uses a forbidden name.
+    """
     import dis
 
     todo, loops, names = [getattr(fn, "__code__", None)], [], set()
@@ -140,8 +246,26 @@ def _word(n, names):
 
 
 def attends_most_problem(A_prime, targets, margin, names=None):
-    """``None`` when, for each ``query: key`` of ``targets`` (positions from 0), column ``query``
-    of ``A_prime`` gives ``key`` the largest weight, ahead of every other key by ``margin``."""
+    """What is wrong with the favourite keys of some queries, if anything.
+
+    Parameters
+    ----------
+    A_prime : (N, N) array_like
+        Attention weights, one column per query.
+    targets : dict
+        ``{query: key}``, positions from 0.
+    margin : float
+        How far the key's weight must lead every other key's.
+    names : sequence of str, optional
+        The words at the positions, for the sentence.
+
+    Returns
+    -------
+    str or None
+        ``None`` when, for each ``query: key`` of ``targets``, column ``query`` of ``A_prime``
+        gives ``key`` the largest weight, ahead of every other key by ``margin``; else one
+        sentence (without numbers measured on ``A_prime``) saying what it does instead.
+    """
     A_prime = np.asarray(A_prime, dtype=float)
     for query, key in targets.items():
         column = A_prime[:, query]
@@ -160,8 +284,26 @@ def attends_most_problem(A_prime, targets, margin, names=None):
 
 
 def attends_within_problem(A_prime, groups, mass, what="group"):
-    """``None`` when every query (column) puts at least ``mass`` of its weight on the keys of its
-    own ``groups`` value, spread evenly over them (within 0.02)."""
+    """What is wrong with the attention of some query to its own group, if anything.
+
+    Parameters
+    ----------
+    A_prime : (N, N) array_like
+        Attention weights, one column per query.
+    groups : (N,) array_like
+        The group of each position.
+    mass : float
+        The least weight a query must put on its own group.
+    what : str, default "group"
+        What a group is, for the sentence.
+
+    Returns
+    -------
+    str or None
+        ``None`` when every query puts at least ``mass`` of its weight on the keys of its
+        own group, spread evenly over them (within 0.02); else one sentence saying what
+        it does instead.
+    """
     A_prime = np.asarray(A_prime, dtype=float)
     groups = np.asarray(groups)
     for query in range(A_prime.shape[1]):
@@ -178,14 +320,46 @@ def attends_within_problem(A_prime, groups, mass, what="group"):
 
 
 def check_attends_most(what, A_prime, targets, margin=0.5, names=None, hint=""):
-    """In ``A_prime``, each ``query: key`` of ``targets`` must be the query's clear favourite."""
+    """In ``A_prime``, each ``query: key`` of ``targets`` must be the query's clear favourite.
+
+    Parameters
+    ----------
+    what : str
+        The check's name in the message.
+    A_prime, targets, margin, names
+        As in :func:`attends_most_problem`; ``margin`` defaults to 0.5.
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        With the sentence of :func:`attends_most_problem` and the student's A′.
+    """
     problem = attends_most_problem(A_prime, targets, margin, names)
     if problem:
         _fail(f"{what}: {problem}. Your A′ is\n{_show(A_prime)}", hint)
 
 
 def check_attends_within(what, A_prime, groups, mass=0.9, label="group", hint=""):
-    """In ``A_prime``, each query must attend (evenly, with weight ``mass``) to the keys of its own group."""
+    """In ``A_prime``, each query must attend (evenly, with weight ``mass``) to the keys of its own group.
+
+    Parameters
+    ----------
+    what : str
+        The check's name in the message.
+    A_prime, groups, mass
+        As in :func:`attends_within_problem`; ``mass`` defaults to 0.9.
+    label : str, default "group"
+        What a group is, for the sentence.
+    hint : str, default ""
+        A sentence shown under the message, pointing at the likely mistake.
+
+    Raises
+    ------
+    CheckFailed
+        With the sentence of :func:`attends_within_problem` and the student's A′.
+    """
     problem = attends_within_problem(A_prime, groups, mass, label)
     if problem:
         _fail(f"{what}: {problem}. Your A′ is\n{_show(A_prime)}", hint)

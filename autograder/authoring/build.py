@@ -70,16 +70,36 @@ ZERO = 1e-12
 NUMBERS_RTOL, NUMBERS_ATOL = 1e-8, 1e-11
 
 
-def embedded(x):
-    """A computed float as the notebooks hold it: SIGNIFICANT digits, and 0.0 below ZERO."""
+def embedded(x) -> float:
+    """A computed float as the notebooks hold it: SIGNIFICANT digits, and 0.0 below ZERO.
+
+    Parameters
+    ----------
+    x : float or numpy scalar
+
+    Returns
+    -------
+    float
+    """
     x = float(x)
     if abs(x) < ZERO:
         return 0.0
     return float(f"{x:.{SIGNIFICANT}g}")
 
 
-def literal(x):
-    """Python source for a value computed at build time (floats through :func:`embedded`)."""
+def literal(x) -> str:
+    """Python source for a value computed at build time (floats through :func:`embedded`).
+
+    Parameters
+    ----------
+    x : object
+        An ndarray, tuple, list, numpy scalar, float, or anything with a literal ``repr``.
+
+    Returns
+    -------
+    str
+        An expression that evaluates to ``x`` (arrays as ``np.array(...)``).
+    """
     if isinstance(x, np.ndarray):
         if x.dtype == bool:
             return f"np.array({x.tolist()!r}, dtype=bool)"
@@ -98,11 +118,23 @@ def literal(x):
     return repr(x)
 
 
-def fill(template, spec):
+def fill(template: str, spec) -> str:
     """Replace every ``«expr»`` with the literal of ``expr``.
 
     ``expr`` is evaluated with the spec module's names, ``S`` (``solutions``), ``np`` and
     ``M(mistake_id)``, the catalogued wrong function (for checks that name a mistake when the answer equals it).
+
+    Parameters
+    ----------
+    template : str
+        A part's visible tests.
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    str
+        ``template`` with every ``«expr»`` replaced by :func:`literal` of its value.
     """
     import solutions
 
@@ -117,8 +149,24 @@ def fill(template, spec):
 
 # ----------------------------------------------------------------------------- cells
 
-def split_function(fn):
-    """``(header, body)`` of a function's source: the header ends with its docstring."""
+def split_function(fn) -> tuple[str, str]:
+    """Split a function's source after its docstring.
+
+    Parameters
+    ----------
+    fn : function
+        A function of ``solutions/``.
+
+    Returns
+    -------
+    tuple of (str, str)
+        ``(header, body)``, dedented: the header ends with the docstring, the body with one newline.
+
+    Raises
+    ------
+    ValueError
+        If the function has no docstring.
+    """
     src = textwrap.dedent(inspect.getsource(fn))
     node = ast.parse(src).body[0]
     first = node.body[0]
@@ -132,14 +180,38 @@ def split_function(fn):
 NOTES = re.compile(r"\n\n    Notes\n    -----\n.*?(?=\n    \"\"\"|\n    [A-Z][a-z]+\n    -{3,}\n)", re.S)
 
 
-def student_header(header):
-    """The header as the answer cell shows it: a numpydoc ``Notes`` section explains how the
-    reference computes the result, which is the student's work, so it is left out."""
+def student_header(header: str) -> str:
+    """The header as the answer cell shows it.
+
+    A numpydoc ``Notes`` section explains how the reference computes the result, which is the
+    student's work, so it is left out.
+
+    Parameters
+    ----------
+    header : str
+        Signature and docstring, from :func:`split_function`.
+
+    Returns
+    -------
+    str
+        ``header`` without its ``Notes`` section.
+    """
     return NOTES.sub("", header)
 
 
-def answer_source(fn):
-    """The answer cell: signature and docstring, body inside nbgrader's solution region."""
+def answer_source(fn) -> str:
+    """The answer cell: signature and docstring, body inside nbgrader's solution region.
+
+    Parameters
+    ----------
+    fn : function
+        A function of ``solutions/``.
+
+    Returns
+    -------
+    str
+        The cell's source.
+    """
     header, body = split_function(fn)
     return student_header(header) + "    ### BEGIN SOLUTION\n" + body + "    ### END SOLUTION\n"
 
@@ -152,11 +224,20 @@ def _global_names(code):
     return names
 
 
-def helpers(spec):
+def helpers(spec) -> tuple[dict, list]:
     """Functions of ``solutions`` the answers call but the student does not write, and modules used.
 
-    Returns ``(modules, functions)``: ``{name: module name}`` and a list of functions ordered
-    by module and line.
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    modules : dict
+        ``{name: module name}`` of the modules the functions use.
+    functions : list of function
+        Ordered by module (``solutions.validate`` first) and line.
     """
     import solutions
 
@@ -179,9 +260,19 @@ def helpers(spec):
     return modules, order
 
 
-def earlier_answers(spec):
-    """``{function name: the earlier assignment whose answer it is}``, for every answer function
-    of an assignment that comes before ``spec`` in the course."""
+def earlier_answers(spec) -> dict:
+    """The answer functions of the assignments before ``spec`` in the course.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    dict
+        ``{function name: the earliest assignment whose answer it is}``.
+    """
     found = {}
     for aid in assignments.ids():
         if aid == spec.id:
@@ -191,9 +282,23 @@ def earlier_answers(spec):
     return found
 
 
-def split_helpers(spec):
-    """``(modules, provided, earlier)``: the set-up's helpers, and the earlier exercises' answers
-    the answers call (which the student brings, see :func:`earlier_cells`)."""
+def split_helpers(spec) -> tuple[dict, list, list]:
+    """The set-up's helpers, and the earlier exercises' answers the answers call.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    modules : dict
+        As in :func:`helpers`.
+    provided : list of function
+        The helpers the set-up cell holds.
+    earlier : list of function
+        Earlier exercises' answers, which the student brings (see :func:`source_notebook`).
+    """
     modules, functions = helpers(spec)
     earlier = earlier_answers(spec)
     return (modules, [f for f in functions if f.__name__ not in earlier],
@@ -205,7 +310,19 @@ def _visible_source():
     return text[text.index("\n# Tolerances:") + 1:].rstrip() + "\n"
 
 
-def setup_source(spec):
+def setup_source(spec) -> str:
+    """The locked set-up cell: imports, the helpers of :func:`split_helpers`, and the visible checks.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    str
+        The cell's source.
+    """
     modules, functions, _ = split_helpers(spec)
     modules.setdefault("np", "numpy")
     imports = sorted(
@@ -243,8 +360,22 @@ def _fresh(value, rng):
     return value
 
 
-def earlier_check_source(spec, earlier):
-    """The locked cell that checks the student's earlier answers on new inputs."""
+def earlier_check_source(spec, earlier) -> str:
+    """The locked cell that checks the student's earlier answers on new inputs.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    earlier : list of function
+        The earlier answers (from :func:`split_helpers`); each is checked on the first case
+        of its own assignment whose reference does not raise, with fresh random entries.
+
+    Returns
+    -------
+    str
+        The cell's source, with the expected values as literals.
+    """
     import solutions
 
     rng = np.random.default_rng(sum(map(ord, spec.id)))
@@ -277,7 +408,23 @@ def earlier_check_source(spec, earlier):
     return "\n".join(lines) + "\n"
 
 
-def test_source(spec, number, part):
+def test_source(spec, number: int, part) -> str:
+    """A part's test cell: the probe and its call (hidden), then the visible tests.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    number : int
+        The part's number in the notebook, from 1.
+    part : autograder.assignments.Part
+        The part.
+
+    Returns
+    -------
+    str
+        The cell's source.
+    """
     cases = [
         {"fn": c.fn, "args": probe.encode(list(c.args)), "kwargs": probe.encode(dict(c.kwargs))}
         for c in part.cases
@@ -298,8 +445,19 @@ def _points(n):
     return f"{n} point{'s' if n != 1 else ''}"
 
 
-def points_line(spec):
-    """The intro's list of points: the automatic parts, then the written questions graded by hand."""
+def points_line(spec) -> str:
+    """The intro's list of points: the automatic parts, then the written questions graded by hand.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    str
+        Markdown: the total, then one line per part and per question.
+    """
     parts = "\n".join(f"{n}. {p.title}: **{_points(p.points)}**" for n, p in enumerate(spec.parts, 1))
     if not spec.questions:
         return f"**Total: {_points(spec.total_points)}**, in {len(spec.parts)} graded parts:\n\n{parts}"
@@ -316,7 +474,19 @@ def _part_number(spec, question):
     return next(n for n, p in enumerate(spec.parts, 1) if p.id == (question.after or last))
 
 
-def intro_source(spec):
+def intro_source(spec) -> str:
+    """The notebook's first cell: title, points, the spec's intro, and how to work.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    str
+        Markdown.
+    """
     _, _, earlier = split_helpers(spec)
     policy = ""
     if earlier:
@@ -352,10 +522,25 @@ RUBRIC_NOTE = ("*Rubric, for the instructor (this cell is in the source notebook
                "notebook has \"YOUR ANSWER HERE\" instead).*")
 
 
-def question_cells(spec, part):
-    """The written questions after ``part``: a locked prompt, then nbgrader's "Manually graded answer"
-    (a Markdown cell that is both a grade and a solution cell). ``generate_assignment`` replaces the
-    answer cell's text, the rubric, with "YOUR ANSWER HERE"; formgrader shows it for grading by hand."""
+def question_cells(spec, part) -> list:
+    """The cells of the written questions after a part.
+
+    Each question is a locked prompt, then nbgrader's "Manually graded answer" (a Markdown
+    cell that is both a grade and a solution cell). ``generate_assignment`` replaces the
+    answer cell's text, the rubric, with "YOUR ANSWER HERE"; formgrader shows it for grading by hand.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    part : autograder.assignments.Part
+        The part the questions follow.
+
+    Returns
+    -------
+    list of nbformat.NotebookNode
+        Two Markdown cells per question.
+    """
     v4, cells = nbformat.v4, []
     for q in spec.questions_after(part.id):
         n = spec.questions.index(q) + 1
@@ -371,7 +556,19 @@ def question_cells(spec, part):
 
 
 def source_notebook(spec):
-    """The nbgrader source notebook of an assignment."""
+    """The nbgrader source notebook of an assignment.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+
+    Returns
+    -------
+    nbformat.NotebookNode
+        Intro, set-up, the earlier answers' cells if any, then per part its prose, answer
+        cells, test cell and written questions.
+    """
     import solutions
 
     v4 = nbformat.v4
@@ -409,8 +606,18 @@ def source_notebook(spec):
     return nb
 
 
-def render(nb):
-    """Notebook text as committed: no outputs, no execution counts, stable formatting."""
+def render(nb) -> str:
+    """Notebook text as committed: no outputs, no execution counts, stable formatting.
+
+    Parameters
+    ----------
+    nb : nbformat.NotebookNode
+        The notebook; its code cells' outputs and execution counts are cleared in place.
+
+    Returns
+    -------
+    str
+    """
     for cell in nb.cells:
         if cell.cell_type == "code":
             cell.outputs = []
@@ -418,8 +625,24 @@ def render(nb):
     return nbformat.writes(nb) + "\n"
 
 
-def student_notebooks(sources):
-    """``{id: source text}`` -> ``{id: student text}``, through nbgrader generate_assignment."""
+def student_notebooks(sources: dict) -> dict:
+    """The student notebooks, made by nbgrader's ``generate_assignment`` in a temporary course.
+
+    Parameters
+    ----------
+    sources : dict
+        ``{assignment id: source notebook text}``.
+
+    Returns
+    -------
+    dict
+        ``{assignment id: student notebook text}``.
+
+    Raises
+    ------
+    RuntimeError
+        If ``generate_assignment`` fails.
+    """
     out = {}
     with tempfile.TemporaryDirectory(prefix="sa-build-") as tmp:
         grader = api(tmp)
@@ -436,14 +659,24 @@ def student_notebooks(sources):
     return out
 
 
-def outputs(ids):
-    """``{path: text}`` of every file the build writes for these assignments.
+def outputs(ids) -> dict:
+    """Every file the build writes for these assignments.
 
     A committed source notebook that differs from today's only in its numbers, within
     NUMBERS_RTOL (see the top of this module), is kept as it is, and the student notebook is
     made from it: so the two files of an assignment always agree to the digit (the grader
     compares a student's test cells with the released ones as text), whichever machine built
     them.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Assignment ids.
+
+    Returns
+    -------
+    dict
+        ``{Path: text}``: the source and the student notebook of each assignment.
     """
     sources = {}
     for aid in ids:
@@ -516,9 +749,22 @@ def _same_json(old, new, where):
     return None if old == new else f"{where}: {old!r} is now {new!r}"
 
 
-def difference(committed, built):
-    """``None`` if the committed notebook text is what today's build makes, numbers compared as
-    numbers (see the top of this module); else where they first differ, in words."""
+def difference(committed: str, built: str) -> str | None:
+    """Where a committed notebook differs from today's build, numbers compared as numbers.
+
+    Parameters
+    ----------
+    committed : str
+        The committed notebook's text.
+    built : str
+        Today's build of it.
+
+    Returns
+    -------
+    str or None
+        ``None`` if they are the same (see the top of this module); else where they first
+        differ, in words.
+    """
     old, new = nbformat.reads(committed, as_version=4), nbformat.reads(built, as_version=4)
     for n, (a, b) in enumerate(zip(old.get("cells", []), new.get("cells", []))):
         where = f"cell {b.get('id', n)!r}"
@@ -541,9 +787,19 @@ def _same_notebook(committed, built):
         return False
 
 
-def stale_files(files):
-    """``{path: why}`` for every file of ``files`` (``{path: text}``, from :func:`outputs`) that
-    is missing or not what the build makes."""
+def stale_files(files: dict) -> dict:
+    """The files that are missing or not what the build makes.
+
+    Parameters
+    ----------
+    files : dict
+        ``{Path: text}``, from :func:`outputs`.
+
+    Returns
+    -------
+    dict
+        ``{Path: why}``, why in words.
+    """
     stale = {}
     for path, text in files.items():
         if not path.exists():
@@ -559,7 +815,19 @@ def stale_files(files):
     return stale
 
 
-def main(argv=None):
+def main(argv=None) -> int:
+    """``python -m autograder build``: write the stale notebooks, or list them with ``--check``.
+
+    Parameters
+    ----------
+    argv : list of str, optional
+        The arguments (default: ``sys.argv[1:]``).
+
+    Returns
+    -------
+    int
+        The exit code: 1 when ``--check`` finds a stale file, else 0.
+    """
     parser = argparse.ArgumentParser(prog="python -m autograder build", description=__doc__.split("\n\n")[0])
     parser.add_argument("assignments", nargs="*", help="assignment ids (default: all)")
     parser.add_argument("--check", action="store_true", help="write nothing; exit 1 if a committed file is stale")

@@ -53,8 +53,14 @@ def __getattr__(name):  # ScratchExecute is built lazily: importing nbgrader cos
     raise AttributeError(name)
 
 
-def autograde_preprocessors():
-    """nbgrader's default autograde preprocessors, with our kernel and ``ProbeCheck`` after it."""
+def autograde_preprocessors() -> list[str]:
+    """nbgrader's default autograde preprocessors, with our kernel and ``ProbeCheck`` after it.
+
+    Returns
+    -------
+    list of str
+        The preprocessors' dotted class names, in order.
+    """
     return [
         SCRATCH_EXECUTE,
         "autograder.judge.check.ProbeCheck",
@@ -67,11 +73,16 @@ def autograde_preprocessors():
     ]
 
 
-def feedback_preprocessors():
+def feedback_preprocessors() -> list[str]:
     """nbgrader's default feedback preprocessors, then ``ClearHiddenTests``.
 
     Stock ``generate_feedback`` shows the autograded notebook as it is, hidden tests included;
     this removes them, as ``generate_assignment`` does for the students' copy.
+
+    Returns
+    -------
+    list of str
+        The preprocessors' dotted class names, in order.
     """
     return [
         "nbgrader.preprocessors.GetGrades",
@@ -80,10 +91,19 @@ def feedback_preprocessors():
     ]
 
 
-def settings(db_url=None):
-    """The course's nbgrader settings, ``{"Class.trait": value}`` (the course root apart);
-    ``db_url`` is the gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in
-    the course root)."""
+def settings(db_url: str | None = None) -> dict:
+    """The course's nbgrader settings, the course root apart.
+
+    Parameters
+    ----------
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in the course root).
+
+    Returns
+    -------
+    dict
+        ``{"Class.trait": value}``.
+    """
     found = {
         "CourseDirectory.course_id": COURSE_ID,
         "Autograde.autograde_preprocessors": autograde_preprocessors(),
@@ -97,8 +117,20 @@ def settings(db_url=None):
     return found
 
 
-def config(root, db_url=None):
-    """A traitlets ``Config`` of :func:`settings` for the course directory ``root``."""
+def config(root, db_url: str | None = None):
+    """A traitlets ``Config`` of :func:`settings` for a course directory.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The course directory.
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in the course root).
+
+    Returns
+    -------
+    traitlets.config.Config
+    """
     from traitlets.config import Config
 
     c = Config()
@@ -125,8 +157,19 @@ c.CourseDirectory.root = os.path.dirname(os.path.abspath(__file__))
 """
 
 
-def config_text(db_url=None):
-    """``nbgrader_config.py`` of :func:`settings`, for the ``nbgrader`` command line and formgrader."""
+def config_text(db_url: str | None = None) -> str:
+    """``nbgrader_config.py`` of :func:`settings`, for the ``nbgrader`` command line and formgrader.
+
+    Parameters
+    ----------
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in the course root).
+
+    Returns
+    -------
+    str
+        The file's text; it sets the course root to the file's folder.
+    """
     lines = []
     for key, value in settings(db_url).items():
         if isinstance(value, list):
@@ -137,15 +180,27 @@ def config_text(db_url=None):
     return CONFIG_HEADER + "".join(lines)
 
 
-def ensure_path():
+def ensure_path() -> None:
     """nbgrader starts ``alembic`` by name: put this Python's ``bin/`` on PATH."""
     bindir = str(Path(sys.executable).parent)
     if bindir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = bindir + os.pathsep + os.environ.get("PATH", "")
 
 
-def api(root, db_url=None):
-    """An ``NbGraderAPI`` on the course directory ``root``."""
+def api(root, db_url: str | None = None):
+    """An ``NbGraderAPI`` on a course directory.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The course directory.
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in the course root).
+
+    Returns
+    -------
+    nbgrader.apps.NbGraderAPI
+    """
     ensure_path()
     from nbgrader.apps import NbGraderAPI
     from nbgrader.coursedir import CourseDirectory
@@ -159,11 +214,31 @@ def _check(result, what):
         raise RuntimeError(f"nbgrader {what} failed:\n{result.get('error') or ''}\n{result.get('log', '')[-3000:]}")
 
 
-def write_course(root, assignment_ids=None, db_url=None):
+def write_course(root, assignment_ids=None, db_url: str | None = None) -> list[str]:
     """Write a stock nbgrader course in ``root``: ``nbgrader_config.py`` and ``source/<id>/``.
 
-    ``assignment_ids`` defaults to every assignment. An existing ``source/<id>/`` is replaced.
-    Returns the list of files written, relative to ``root``.
+    An existing ``source/<id>/`` is replaced.
+
+    Parameters
+    ----------
+    root : str or os.PathLike
+        The course directory (made if missing).
+    assignment_ids : iterable of str, optional
+        The assignments (default: every one).
+    db_url : str, optional
+        The gradebook's SQLAlchemy URL (default: nbgrader's, ``gradebook.db`` in the course root).
+
+    Returns
+    -------
+    list of str
+        The files written, relative to ``root``.
+
+    Raises
+    ------
+    ValueError
+        If an assignment id is unknown.
+    FileNotFoundError
+        If an assignment has no source notebook (not built in this clone).
     """
     from autograder import assignments
     root = Path(root)
@@ -185,9 +260,26 @@ def write_course(root, assignment_ids=None, db_url=None):
     return written
 
 
-def make_course(root, assignment_ids=None, db_url=None):
-    """:func:`write_course`, then ``generate_assignment`` of each assignment (so the gradebook
-    holds the source cells that ``OverwriteCells`` restores); returns ``root``."""
+def make_course(root, assignment_ids=None, db_url: str | None = None) -> Path:
+    """:func:`write_course`, then ``generate_assignment`` of each assignment.
+
+    So the gradebook holds the source cells that ``OverwriteCells`` restores.
+
+    Parameters
+    ----------
+    root, assignment_ids, db_url
+        As in :func:`write_course`.
+
+    Returns
+    -------
+    Path
+        ``root``.
+
+    Raises
+    ------
+    RuntimeError
+        If nbgrader's ``generate_assignment`` fails.
+    """
     from autograder import assignments
     root = Path(root)
     write_course(root, assignment_ids, db_url)
@@ -199,7 +291,21 @@ def make_course(root, assignment_ids=None, db_url=None):
 
 @dataclass
 class StockAutograded:
-    """One submission autograded by stock nbgrader (``nbgrader autograde`` with this course's config)."""
+    """One submission autograded by stock nbgrader (``nbgrader autograde`` with this course's config).
+
+    Attributes
+    ----------
+    student : str
+        The student's id.
+    scores : dict
+        ``{part id: (score, max score)}``.
+    probe : dict
+        ProbeCheck's summary (status, reasons, per-part message/mistake).
+    notebook : Path
+        The autograded notebook.
+    log : str
+        nbgrader's log of the run.
+    """
 
     student: str
     scores: dict            # part id -> (score, max score)
@@ -208,11 +314,13 @@ class StockAutograded:
     log: str = ""           # nbgrader's log of the run
 
     @property
-    def score(self):
+    def score(self) -> float:
+        """The points scored, over every part."""
         return sum(s for s, _ in self.scores.values())
 
     @property
-    def max_score(self):
+    def max_score(self) -> float:
+        """The points available, over every part."""
         return sum(m for _, m in self.scores.values())
 
 

@@ -58,6 +58,23 @@ _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECA
 
 @dataclasses.dataclass
 class Submission:
+    """One student's submission, as intake found it.
+
+    Attributes
+    ----------
+    student_id : str
+        The safe id (:func:`autograder.intake.lms.safe_id`), used in file paths.
+    path : Path or None
+        The notebook to grade; None when the folder has nothing usable.
+    notes : list of str
+        The rules of the module docstring that applied, in words (a file rejected or
+        discarded, and why).
+    identity : autograder.intake.lms.Identity or None
+        The name and LMS id as the download gave them.
+    late : bool
+        The LMS marked the graded file late.
+    """
+
     student_id: str  # the safe id (autograder.intake.lms.safe_id), used in file paths
     path: Path | None  # the notebook to grade; None when the folder has nothing usable
     notes: list[str] = dataclasses.field(default_factory=list)
@@ -65,7 +82,8 @@ class Submission:
     late: bool = False  # the LMS marked the graded file late
 
     @property
-    def status(self):
+    def status(self) -> str | None:
+        """``"missing"`` when there is no notebook to grade, else None (grading decides)."""
         return None if self.path is not None else "missing"
 
 
@@ -82,8 +100,23 @@ def _normalise(stem):
     return re.sub(r"[-\s]+", "_", stem), copy
 
 
-def match_rank(filename, notebook_name):
-    """None when ``filename`` is not the assignment's notebook, else its LMS copy number."""
+def match_rank(filename: str, notebook_name: str) -> int | None:
+    """Whether a file is the assignment's notebook, and which copy of it.
+
+    Parameters
+    ----------
+    filename : str
+        A file's name.
+    notebook_name : str
+        The assignment's notebook, ``"dot_product.ipynb"``.
+
+    Returns
+    -------
+    int or None
+        None when ``filename`` is not the assignment's notebook (case, spaces and hyphens
+        aside, possibly with a prefix); else its LMS copy number (``name (2).ipynb``: 2; 0
+        for no copy number).
+    """
     if not filename.lower().endswith(".ipynb"):
         return None
     target, _ = _normalise(Path(notebook_name).stem)
@@ -289,21 +322,50 @@ class IntakeSummary:
     names: str = ""
 
     def as_dict(self) -> dict:
-        """The summary as JSON-ready data."""
+        """The summary as JSON-ready data.
+
+        Returns
+        -------
+        dict
+            The fields, by name.
+        """
         return dataclasses.asdict(self)
 
-    def closing(self, results: list[dict]) -> str:
-        """The run's last line (`closing_summary`) for these ``results``."""
+    def closing(self, results: list) -> str:
+        """The run's last line (`closing_summary`) for these results.
+
+        Parameters
+        ----------
+        results : list of autograder.model.Result
+
+        Returns
+        -------
+        str
+        """
         return closing_summary(results, self.layout, self.students, self.unmatched, self.names)
 
 
-def closing_summary(results, layout, students, unmatched, names=""):
-    """The run's last line: counts of students by status (in `autograder.model.Status` order),
-    late ones, every unmatched file, and how a zip's names without the UTF-8 flag were decoded.
+def closing_summary(results, layout: str, students: dict, unmatched: list, names: str = "") -> str:
+    """The run's last line.
 
-    ``results`` are :class:`autograder.model.Result`; ``students`` maps a student id to its
-    identity dict (with ``late``); ``unmatched`` lists the files that matched no student;
-    ``names`` is :meth:`autograder.intake.zipnames.Names.summary`.
+    It counts students by status (in `autograder.model.Status` order), names the late ones and
+    every unmatched file, and says how a zip's names without the UTF-8 flag were decoded.
+
+    Parameters
+    ----------
+    results : iterable of autograder.model.Result
+    layout : str
+        The download's layout.
+    students : dict
+        ``{student id: identity dict (with "late")}``.
+    unmatched : list of str
+        The files that matched no student.
+    names : str, default ""
+        :meth:`autograder.intake.zipnames.Names.summary`.
+
+    Returns
+    -------
+    str
     """
     counts = count_statuses(r.status for r in results)
     text = f"{len(results)} student(s) ({layout} layout): " + (", ".join(

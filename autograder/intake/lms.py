@@ -52,7 +52,17 @@ CANVAS = re.compile(r"^(?:(?P<name>[^/]*?)_)??(?:(?P<late>late)_)?(?P<lms_id>\d+
                     re.DOTALL | re.IGNORECASE)
 
 
-def is_safe_id(student_id):
+def is_safe_id(student_id: str) -> bool:
+    """Whether a student id is safe as a file name: :data:`SAFE_ID`'s characters, and no ``..``.
+
+    Parameters
+    ----------
+    student_id : str
+
+    Returns
+    -------
+    bool
+    """
     return bool(SAFE_ID.match(student_id)) and ".." not in student_id
 
 
@@ -69,13 +79,36 @@ def _ascii(name):
     return text.strip("-._@+")[:60].strip("-._@+")
 
 
-def canonical_name(name):
-    """The form of a name that ids and matches are made from: composed (NFC), as one keyboard types it."""
+def canonical_name(name: str) -> str:
+    """The form of a name that ids and matches are made from: composed (NFC), as one keyboard types it.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+    """
     return unicodedata.normalize("NFC", name)
 
 
-def safe_id(name, lms_id=""):
-    """The student id used in file paths, derived from the name (and the LMS's user id)."""
+def safe_id(name: str, lms_id: str = "") -> str:
+    """The student id used in file paths, derived from the name (and the LMS's user id).
+
+    Parameters
+    ----------
+    name : str
+        The student's name as the download gives it.
+    lms_id : str, default ""
+        The LMS's user id, appended when given.
+
+    Returns
+    -------
+    str
+        The name itself when it is safe and no ``lms_id`` is given; else its ASCII form
+        followed by ``lms_id``, or by a short digest of the name.
+    """
     name = canonical_name(name)
     if not lms_id and is_safe_id(name):
         return name
@@ -88,13 +121,30 @@ def safe_id(name, lms_id=""):
 
 @dataclasses.dataclass(frozen=True)
 class Identity:
-    """A student as the download names them."""
+    """A student as the download names them.
+
+    Attributes
+    ----------
+    name : str
+        The full name (Moodle), the name part of the file (Canvas), the folder's name.
+    lms : str
+        ``"moodle"``, ``"canvas"`` or ``""`` (a folder collected by hand).
+    lms_id : str
+        The Moodle participant id or the Canvas user id.
+    """
 
     name: str  # full name (Moodle), the name part of the file (Canvas), the folder's name
     lms: str  # "moodle", "canvas" or "" (a folder collected by hand)
     lms_id: str = ""  # Moodle participant id, Canvas user id
 
-    def as_dict(self):
+    def as_dict(self) -> dict:
+        """The identity as a JSON-ready dict.
+
+        Returns
+        -------
+        dict
+            ``{"name", "lms", "lms_id"}``.
+        """
         return dataclasses.asdict(self)
 
 
@@ -149,8 +199,19 @@ def _folders(parts):
 READERS = {"moodle": _moodle, "canvas": _canvas, "folders": _folders}
 
 
-def detect(paths):
-    """``moodle`` or ``canvas`` when it explains at least half of ``paths`` (tuples of path parts), else ``folders``."""
+def detect(paths) -> str:
+    """The layout of a download.
+
+    Parameters
+    ----------
+    paths : iterable of tuple of str
+        The download's files, as tuples of path parts.
+
+    Returns
+    -------
+    str
+        ``"moodle"`` or ``"canvas"`` when it explains at least half of ``paths``, else ``"folders"``.
+    """
     paths = list(paths)
     for layout in ("moodle", "canvas"):
         hits = sum(1 for p in paths if READERS[layout](p))
@@ -159,9 +220,20 @@ def detect(paths):
     return "folders"
 
 
-def unwrap(files, layout=None):
-    """``files`` without the one folder they all sit in, when inside it is a Moodle or Canvas
-    download (``layout``, or either when None): a download unzipped and zipped again."""
+def unwrap(files, layout: str | None = None) -> list:
+    """The files without the one folder they all sit in (a download unzipped and zipped again).
+
+    Parameters
+    ----------
+    files : list of Entry
+    layout : str, optional
+        The layout expected inside: ``"moodle"`` or ``"canvas"``; either when None.
+
+    Returns
+    -------
+    list of Entry
+        ``files`` one folder down when inside that folder is such a download, else ``files``.
+    """
     if not files or len({f.parts[0] for f in files}) != 1 or any(len(f.parts) < 2 for f in files):
         return files
     inner = [dataclasses.replace(f, parts=f.parts[1:]) for f in files]
@@ -169,12 +241,25 @@ def unwrap(files, layout=None):
     return inner if found != "folders" and layout in (None, found) else files
 
 
-def group(files, layout, folders=()):
-    """``files`` is a list of :class:`Entry` whose ``parts`` are paths in the download;
-    ``folders`` the names of its top-level folders (in the ``folders`` layout an empty one is
-    a student who handed in nothing).
+def group(files, layout: str, folders=()) -> tuple[dict, list]:
+    """The files of a download, grouped by student.
 
-    Returns (``{safe id: Student}``, the entries that matched no student).
+    Parameters
+    ----------
+    files : list of Entry
+        Their ``parts`` are paths in the download.
+    layout : str
+        ``"moodle"``, ``"canvas"`` or ``"folders"``.
+    folders : iterable of str
+        The names of the download's top-level folders (in the ``folders`` layout an empty one
+        is a student who handed in nothing).
+
+    Returns
+    -------
+    students : dict
+        ``{safe id: Student}``, each entry's ``parts`` now inside the student's folder.
+    unmatched : list of Entry
+        The entries that matched no student.
     """
     read = READERS[layout]
     by_identity, unmatched = {}, []

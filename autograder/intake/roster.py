@@ -38,8 +38,24 @@ def _get(row, *names):
     return ""
 
 
-def read(path):
-    """The students of a Canvas or Moodle gradebook export: a list of dicts (``name`` + :data:`FIELDS`)."""
+def read(path) -> list[dict]:
+    """The students of a Canvas or Moodle gradebook export.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The CSV file the LMS exported.
+
+    Returns
+    -------
+    list of dict
+        One dict per student: ``name`` and :data:`FIELDS`.
+
+    Raises
+    ------
+    RosterError
+        When the file has neither Canvas's nor Moodle's columns.
+    """
     with open(path, encoding="utf-8-sig", newline="") as f:
         rows = list(csv.DictReader(f))
         header = set(rows[0]) if rows else set()
@@ -62,17 +78,44 @@ def read(path):
     return people
 
 
-def name_keys(name):
-    """Ways a name may be written: its words in any order and case, or run together (``张伟``,
-    Canvas's file names) in the order given or reversed ("Last, First"), accents composed or not."""
+def name_keys(name: str) -> set[str]:
+    """Ways a name may be written.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    set of str
+        Its words in any order and case, or run together (``张伟``, Canvas's file names) in
+        the order given or reversed ("Last, First"), accents composed or not; empty for a
+        name without words.
+    """
     words = re.findall(r"\w+", canonical_name(name).casefold())
     if not words:
         return set()
     return {" ".join(sorted(words)), "".join(words), "".join(reversed(words))}
 
 
-def complete(students, people):
-    """Fill ``students`` (export's class table) from ``people``; returns the notes on what did not join."""
+def complete(students: dict, people: list[dict]) -> list[str]:
+    """Fill the class table from a roster.
+
+    Each student joins the one roster line with the same Canvas id, email address, ID number
+    or name (tried in that order); a roster line that joins no student is added as one.
+
+    Parameters
+    ----------
+    students : dict
+        The export's class table (:func:`autograder.reports.export.class_rows`), filled in place.
+    people : list of dict
+        From :func:`read`.
+
+    Returns
+    -------
+    list of str
+        The notes on what did not join.
+    """
     by = {}
     for k, person in enumerate(people):
         for key in {("id", person["canvas_id"]), ("email", person["email"].casefold()), ("number", person["id_number"])}:

@@ -53,8 +53,14 @@ class Names:
     legacy: int = 0  # how many names were decoded in that code page
     guessed: bool = False  # the code page was detected (True) or given (False)
 
-    def summary(self):
-        """A clause for the closing summary, or '' when every name was UTF-8 or ASCII."""
+    def summary(self) -> str:
+        """A clause for the closing summary.
+
+        Returns
+        -------
+        str
+            How the legacy names were decoded, or '' when every name was UTF-8 or ASCII.
+        """
         if not self.legacy:
             return ""
         how = ("by guess (if names look wrong, give the right one with --zip-encoding NAME)" if self.guessed
@@ -62,8 +68,23 @@ class Names:
         return f"{self.legacy} name(s) in the zip without the UTF-8 flag were decoded as {self.encoding} {how}"
 
 
-def check_encoding(name):
-    """The codec's canonical name; :class:`ZipNameError` when Python knows no such text encoding."""
+def check_encoding(name: str) -> str:
+    """The canonical name of a text encoding given with ``--zip-encoding``.
+
+    Parameters
+    ----------
+    name : str
+
+    Returns
+    -------
+    str
+        The codec's canonical name.
+
+    Raises
+    ------
+    ZipNameError
+        When Python knows no such text encoding.
+    """
     try:
         try:
             b"a".decode(name)  # LookupError for an unknown name, and for base64, rot13, ... (not text encodings)
@@ -75,13 +96,41 @@ def check_encoding(name):
                            "shift_jis, cp866)") from None
 
 
-def raw_name(info):
-    """The bytes of an entry's name as stored (``zipfile`` decoded them as UTF-8 or cp437, both reversible)."""
+def raw_name(info) -> bytes:
+    """The bytes of an entry's name as stored (``zipfile`` decoded them as UTF-8 or cp437, both reversible).
+
+    Parameters
+    ----------
+    info : zipfile.ZipInfo
+
+    Returns
+    -------
+    bytes
+    """
     return info.orig_filename.encode("utf-8" if info.flag_bits & UTF8_FLAG else "cp437")
 
 
-def decode_names(infos, encoding=None):
-    """:class:`Names` of the zip entries ``infos`` (``ZipFile.infolist()``)."""
+def decode_names(infos, encoding: str | None = None):
+    """The names of zip entries, legacy code pages decoded.
+
+    Parameters
+    ----------
+    infos : list of zipfile.ZipInfo
+        ``ZipFile.infolist()``.
+    encoding : str, optional
+        The code page of the names without the UTF-8 flag (``--zip-encoding``); detected
+        when None.
+
+    Returns
+    -------
+    Names
+        One name per entry, cut at a NUL as ``zipfile`` does.
+
+    Raises
+    ------
+    ZipNameError
+        When a name is not valid in the given ``encoding``.
+    """
     names, legacy = [], {}
     for k, info in enumerate(infos):
         raw = raw_name(info)

@@ -13,18 +13,39 @@ from autograder.assignments.visible import ATOL, RTOL  # one definition, shared 
 
 
 class Raised:
-    """An exception, by its class names (MRO) and message."""
+    """An exception, by its class names (MRO) and message.
+
+    Parameters
+    ----------
+    names : iterable of str
+        The names of the exception's classes, its own first (its MRO).
+    message : str, default ""
+        The exception's message.
+    """
 
     def __init__(self, names, message=""):
         self.names, self.message = list(names), str(message)
 
     @property
-    def name(self):
+    def name(self) -> str:
+        """The exception's own class name, or ``"an exception"`` when no name was reported."""
         return self.names[0] if self.names else "an exception"
 
 
 def from_report(x):
-    """A result as the probe reported it: decoded value, :class:`Raised`, or ``None`` if malformed."""
+    """A result as the probe reported it.
+
+    Parameters
+    ----------
+    x : object
+        One entry of the probe's ``"results"``, as parsed from JSON.
+
+    Returns
+    -------
+    object
+        The decoded value; a :class:`Raised` for ``{"__raised__": ...}``; or
+        ``{"__other__": "malformed", "repr": ...}`` when ``x`` cannot be decoded.
+    """
     if isinstance(x, dict) and "__raised__" in x:
         names = x["__raised__"] if isinstance(x["__raised__"], list) else [str(x["__raised__"])]
         return Raised([str(n) for n in names], x.get("message", ""))
@@ -35,7 +56,21 @@ def from_report(x):
 
 
 def run_case(fn, case):
-    """Run one case grader-side, with fresh copies of the inputs."""
+    """Run one case grader-side, with fresh copies of the inputs.
+
+    Parameters
+    ----------
+    fn : callable
+        The function to run (the reference, or a mistake).
+    case : autograder.assignments.Case
+        Its inputs, ``case.args`` and ``case.kwargs``.
+
+    Returns
+    -------
+    object
+        The result as the probe would report it after a round trip through its encoding,
+        or a :class:`Raised` when ``fn`` raises.
+    """
     args = probe.decode(probe.encode(case.args))
     kwargs = probe.decode(probe.encode(dict(case.kwargs)))
     try:
@@ -46,7 +81,15 @@ def run_case(fn, case):
         return probe.decode(probe.encode(result))
 
 
-def solutions_namespace():
+def solutions_namespace() -> dict:
+    """A namespace in which the reference's source runs: ``np`` and every function of ``solutions/``.
+
+    Returns
+    -------
+    dict
+        ``{name: object}``: ``np``, and the functions of ``solutions.validate`` and of every
+        chapter module ``solutions.ch*``.
+    """
     import solutions
     from solutions import validate
 
@@ -82,8 +125,24 @@ def _numeric(x):
     return None
 
 
-def compare(expected, got, what):
-    """``None`` when ``got`` matches ``expected``, else a sentence saying how it differs."""
+def compare(expected, got, what) -> str | None:
+    """Say how a result differs from the reference's, if it does.
+
+    Parameters
+    ----------
+    expected : object
+        The reference's result (decoded), or a :class:`Raised`.
+    got : object
+        The student's result (decoded), or a :class:`Raised`.
+    what : str or tuple of str
+        The name of the result, or of each value of a tuple result, for the sentence.
+
+    Returns
+    -------
+    str or None
+        ``None`` when ``got`` matches ``expected`` (within ``RTOL``/``ATOL``, NaN equal to
+        NaN), else a sentence saying how it differs.
+    """
     if isinstance(got, Raised) and "NotImplementedError" in got.names:
         return "is not answered yet (it raises NotImplementedError)"
     if isinstance(expected, Raised):

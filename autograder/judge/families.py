@@ -45,7 +45,17 @@ ROLES = (("Wq", "Wk", "Wv"), ("Q", "K", "V"), ("q", "k"))
 
 @dataclass(frozen=True)
 class Mutant:
-    """One edit of the reference's source made by a rule, and the message that names it."""
+    """One edit of the reference's source made by a rule, and the message that names it.
+
+    Attributes
+    ----------
+    family : str
+        The id of the family the edit belongs to (``"wrong-axis"``, ``"scale"``, ...).
+    message : str
+        The sentence that names the mistake to the student.
+    source : str
+        The whole edited function, ready to compile.
+    """
 
     family: str
     message: str
@@ -135,8 +145,19 @@ def _rules(body):
 
 
 @functools.lru_cache(maxsize=None)
-def mutants(function):
-    """Every rule's one-edit mutant of the reference ``function`` that still compiles."""
+def mutants(function: str) -> tuple[Mutant, ...]:
+    """Every rule's one-edit mutant of a reference function that still compiles.
+
+    Parameters
+    ----------
+    function : str
+        The name of a function of ``solutions/``.
+
+    Returns
+    -------
+    tuple of Mutant
+        One per distinct edited source; only the body after the docstring is edited.
+    """
     src = assignments.reference_source(function)
     lines = src.splitlines(keepends=True)
     # the body starts after the docstring: mutate code only
@@ -158,7 +179,21 @@ def mutants(function):
 
 
 @functools.lru_cache(maxsize=None)
-def compiled(function, source):
+def compiled(function: str, source: str):
+    """A mutant's source compiled into a function, in the namespace of ``solutions/``.
+
+    Parameters
+    ----------
+    function : str
+        The name of the function that ``source`` defines.
+    source : str
+        The function's source (a :attr:`Mutant.source`).
+
+    Returns
+    -------
+    callable
+        The function that ``source`` defines.
+    """
     ns = solutions_namespace()
     exec(compile(source, f"<mutant of {function}>", "exec"), ns)  # noqa: S102 - our own reference, edited
     return ns[function]
@@ -184,13 +219,38 @@ def _replace(x, n, value):
     return value
 
 
-def transposed(expected):
-    """Candidates with one output transposed (the last two axes swapped)."""
+def transposed(expected) -> list:
+    """Candidates with one output transposed (the last two axes swapped).
+
+    Parameters
+    ----------
+    expected : object
+        The reference's result: an array, a number, or a tuple of them.
+
+    Returns
+    -------
+    list
+        One candidate result per output of two or more dimensions.
+    """
     return [_replace(expected, n, np.swapaxes(a, -1, -2)) for n, a in _arrays(expected) if a.ndim >= 2]
 
 
-def proportional(expected, got):
-    """Does every numeric output of ``got`` equal a constant times the reference's? The factor, else None."""
+def proportional(expected, got) -> float | None:
+    """Does every numeric output of ``got`` equal a constant times the reference's?
+
+    Parameters
+    ----------
+    expected : object
+        The reference's result: an array, a number, or a tuple of them.
+    got : object
+        The student's result, of the same form.
+
+    Returns
+    -------
+    float or None
+        The first factor other than 1, or ``None`` when the outputs are not multiples of the
+        reference's, all factors are 1, or one factor is 0 (zeros are not a scale).
+    """
     factors = []
     pairs = dict(_arrays(got))
     for n, e in _arrays(expected):
@@ -212,15 +272,42 @@ def proportional(expected, got):
     return differing[0]
 
 
-def plausible_factor(c, case):
-    """Is ``c`` a factor a scale mistake makes: n, 1/n, √n or 1/√n for a size n of the inputs, 2, 1/2 or -1?"""
+def plausible_factor(c: float, case) -> bool:
+    """Is ``c`` a factor a scale mistake makes?
+
+    Parameters
+    ----------
+    c : float
+        The factor between the student's result and the reference's.
+    case : autograder.assignments.Case
+        The inputs, whose sizes give the factors.
+
+    Returns
+    -------
+    bool
+        Whether ``c`` is n, 1/n, √n or 1/√n for a size n > 1 of the inputs, or 2, 1/2 or -1.
+    """
     sizes = {n for a in list(case.args) + list(case.kwargs.values()) for n in np.shape(a) if n > 1}
     factors = [2.0, 0.5, -1.0] + [f for n in sizes for f in (n, 1 / n, np.sqrt(n), 1 / np.sqrt(n))]
     return any(np.isclose(c, f) for f in factors)
 
 
-def overflowed(expected, got):
-    """Is ``got`` nan or inf somewhere the reference is finite (and right elsewhere)?"""
+def overflowed(expected, got) -> bool:
+    """Is ``got`` nan or inf somewhere the reference is finite?
+
+    Parameters
+    ----------
+    expected : object
+        The reference's result: an array, a number, or a tuple of them.
+    got : object
+        The student's result, of the same form.
+
+    Returns
+    -------
+    bool
+        Whether some output of ``got`` is not finite where the reference's is, every output
+        having the reference's shape.
+    """
     pairs = dict(_arrays(got))
     found = False
     for n, e in _arrays(expected):
@@ -287,11 +374,30 @@ def _zeros(x):
 
 
 def diagnose(spec, part, expected, got, failing):
-    """``(family id, message)`` for a wrong answer on the failing cases of ``part``, or ``None``.
+    """Name the family of a wrong answer from its failing cases.
 
     Naming is a courtesy on top of the verdict: a family whose prediction fails on some
     input (an exception of the prediction, not of the student's code) names nothing, and
     the verdict and its message stand as they are.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment (its ``families``, ``family_messages`` and ``returns``).
+    part : autograder.assignments.Part
+        The part judged.
+    expected : list
+        The reference's result for each case of ``part``.
+    got : list
+        The student's result for each case of ``part``.
+    failing : list of int
+        The indices of the cases the student failed.
+
+    Returns
+    -------
+    tuple of (str, str) or None
+        ``(family id, message)`` of the first family whose prediction equals the student's
+        results on every failing case (and differs from the reference there), else ``None``.
     """
     with np.errstate(all="ignore"):
         try:

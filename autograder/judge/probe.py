@@ -108,8 +108,14 @@ import json  # noqa: E402  (grader side only, below the marker)
 import numpy as np  # noqa: E402
 
 
-def source():
-    """The text embedded in hidden tests: this file above the end-of-probe marker, minus the docstring."""
+def source() -> str:
+    """The text embedded in hidden tests: this file above the end-of-probe marker, minus the docstring.
+
+    Returns
+    -------
+    str
+        The kernel-side source, from the ``MIME`` line down to the marker, ending in one newline.
+    """
     from pathlib import Path
 
     text = Path(__file__).read_text(encoding="utf-8")
@@ -118,14 +124,42 @@ def source():
     return body.rstrip() + "\n"
 
 
-def call(part, functions, cases):
-    """The line that runs the probe for one part; ``cases`` is a list of encoded cases."""
+def call(part: str, functions, cases: list) -> str:
+    """The line that runs the probe for one part.
+
+    Parameters
+    ----------
+    part : str
+        The part's id, reported back as ``"part"``.
+    functions : iterable of str
+        The answer functions whose origin the probe reports.
+    cases : list of dict
+        The encoded cases, each ``{"fn": name, "args": [...], "kwargs": {...}}``.
+
+    Returns
+    -------
+    str
+        One line of Python, ``_sa_probe(part, functions, '<cases as JSON>')``, ending in a newline.
+    """
     text = json.dumps(cases, separators=(",", ":"))
     return f"_sa_probe({part!r}, {list(functions)!r}, {text!r})\n"
 
 
 def encode(x):
-    """Encode an input or a result as the probe does (grader side)."""
+    """Encode an input or a result as the probe does (grader side).
+
+    Parameters
+    ----------
+    x : object
+        An array, tuple, list, dict, number, or anything else (returned as it is).
+
+    Returns
+    -------
+    object
+        ``x`` in the JSON form of the module docstring: arrays as ``{"__array__": ...}``,
+        tuples as ``{"__seq__": ...}``, numbers as ``{"__num__": ...}``; lists and dicts
+        keep their form with their items encoded.
+    """
     if isinstance(x, np.ndarray):
         return {"__array__": x.tolist(), "dtype": str(x.dtype)}
     if isinstance(x, tuple):
@@ -146,6 +180,16 @@ def decode(x):
 
     The kernel's JSON cleaning sends NaN and infinities as strings ("nan", "inf"); they come
     back as floats here (numpy parses them inside arrays too).
+
+    Parameters
+    ----------
+    x : object
+        A value in the probe's JSON form, as parsed by :func:`json.loads`.
+
+    Returns
+    -------
+    object
+        The value: ndarrays, tuples, numbers; lists and dicts with their items decoded.
     """
     if isinstance(x, dict):
         if "__array__" in x:

@@ -75,7 +75,23 @@ class ExportError(GraderError):
 
 @dataclasses.dataclass
 class AssignmentGrades:
-    """One assignment's OUT folder, read."""
+    """One assignment's OUT folder, read.
+
+    Attributes
+    ----------
+    out : Path
+        The folder.
+    spec : autograder.assignments.Assignment
+        The assignment graded there.
+    rows : list of dict
+        ``grades.csv``, one dict per student.
+    results : dict
+        ``{student id: journal entry}``; ``None`` when the entry is missing.
+    manual_cells : dict
+        ``{cell graded by hand: its points}``.
+    manual : dict or None
+        :func:`autograder.store.gradebook.manual_grades` (``None``: the gradebook is unreadable).
+    """
 
     out: Path
     spec: object  # autograder.assignments.Assignment
@@ -84,8 +100,19 @@ class AssignmentGrades:
     manual_cells: dict = dataclasses.field(default_factory=dict)  # cell graded by hand -> its points
     manual: dict = dataclasses.field(default_factory=dict)  # autograder.store.gradebook.manual_grades (None: unreadable)
 
-    def manual_points(self, student_id):
-        """(given by hand so far or None, still to grade) of one student; see `gradebook.manual_points`."""
+    def manual_points(self, student_id: str) -> tuple[float | None, float]:
+        """The points of one student's answers graded by hand.
+
+        Parameters
+        ----------
+        student_id : str
+
+        Returns
+        -------
+        tuple of (float or None, float)
+            (given by hand so far or None, still to grade); see
+            :func:`autograder.store.gradebook.manual_points`.
+        """
         graded = self.manual.get(student_id) if self.manual is not None else {}
         return gradebook.manual_points(self.manual_cells, graded)
 
@@ -140,7 +167,24 @@ def read_out(out: str | os.PathLike) -> AssignmentGrades:
     return AssignmentGrades(out, spec, rows, results, manual_cells, manual)
 
 
-def read_all(outs):
+def read_all(outs) -> list[AssignmentGrades]:
+    """Several assignments' OUT folders, read for the export.
+
+    Parameters
+    ----------
+    outs : iterable of str or os.PathLike
+        One OUT folder per assignment.
+
+    Returns
+    -------
+    list of AssignmentGrades
+        In course order.
+
+    Raises
+    ------
+    ExportError
+        When a folder cannot be read (see :func:`read_out`), or two hold the same assignment.
+    """
     graded = [read_out(out) for out in outs]
     seen = {}
     for g in graded:
@@ -152,9 +196,22 @@ def read_all(outs):
 
 # ----------------------------------------------------------------------------- the class
 
-def class_rows(graded):
-    """{student id: {"name", "lms", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid], and
-    :data:`autograder.intake.roster.FIELDS`}}; an email address or a number as a folder's name is taken as such."""
+def class_rows(graded) -> dict[str, dict]:
+    """One row per student of the class, over every assignment.
+
+    An email address or a number as a folder's name is taken as such.
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+
+    Returns
+    -------
+    dict
+        ``{student id: {"name", "lms", "moodle_ids": {aid: id}, "scores": {aid: score}, "late": [aid],
+        "manual": {aid: (given, to grade)} when some answers are graded by hand, and
+        :data:`autograder.intake.roster.FIELDS`}}``.
+    """
     students = {}
     for g in graded:
         aid = g.spec.id
@@ -206,7 +263,21 @@ def _manual_columns(graded, s):
     return cells
 
 
-def grades_csv(graded, students):
+def grades_csv(graded, students) -> str:
+    """The class's ``grades.csv``: every id, score and column of points graded by hand.
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+        The assignments, from :func:`read_all`.
+    students : dict
+        From :func:`class_rows`.
+
+    Returns
+    -------
+    str
+        CSV text, one row per student in id order.
+    """
     aids = [g.spec.id for g in graded]
     manual = [h for g in graded if g.manual_cells for h in (f"{g.spec.id} manual", f"{g.spec.id} manual ungraded")]
     rows = []
@@ -223,7 +294,21 @@ def grades_csv(graded, students):
                  "section", *aids, *manual, "total", *(["manual ungraded"] if manual else []), "late"], rows)
 
 
-def canvas_csv(graded, students):
+def canvas_csv(graded, students) -> str:
+    """The grades in Canvas's gradebook import format.
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+        The assignments, from :func:`read_all`.
+    students : dict
+        From :func:`class_rows`.
+
+    Returns
+    -------
+    str
+        CSV text; each score is the automatic one plus the points given by hand so far.
+    """
     aids = [g.spec.id for g in graded]
     rows = [[s["name"], s["canvas_id"], s["sis_user_id"], s["sis_login_id"], s["section"],
              *[_score(s, a) for a in aids]]
@@ -231,7 +316,21 @@ def canvas_csv(graded, students):
     return _csv(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", *aids], rows)
 
 
-def moodle_csv(graded, students):
+def moodle_csv(graded, students) -> str:
+    """The grades for Moodle's grade import (matched by email address or ID number).
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+        The assignments, from :func:`read_all`.
+    students : dict
+        From :func:`class_rows`.
+
+    Returns
+    -------
+    str
+        CSV text; each score is the automatic one plus the points given by hand so far.
+    """
     aids = [g.spec.id for g in graded]
     rows = []
     for sid in sorted(students):
@@ -264,8 +363,24 @@ FAMILY_NAMES = {
 
 @dataclasses.dataclass
 class Mistake:
-    """A mistake the class made, counted once per student: a family of mistakes (however each
-    student came to it: a catalogued mistake or another code path), else a catalogued one."""
+    """A mistake the class made, counted once per student.
+
+    It is a family of mistakes (however each student came to it: a catalogued mistake or
+    another code path), else a catalogued one.
+
+    Attributes
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    function : str
+        The function it was made in.
+    family : str or None
+        The family's id; ``None`` for a catalogued mistake outside any family.
+    mistakes : set of str
+        The catalogued mistakes among the students' answers.
+    students : set of str
+        The students who made it.
+    """
 
     spec: object
     function: str
@@ -274,22 +389,35 @@ class Mistake:
     students: set
 
     @property
-    def ids(self):
+    def ids(self) -> str:
+        """The family and the catalogued mistakes, as the report names them."""
         caught = ", ".join(sorted(self.mistakes))
         if self.family is None:
             return caught
         return f"family {self.family}" + (f": {caught}" if caught else "")
 
     @property
-    def message(self):
+    def message(self) -> str:
+        """What the mistake is: the family's short name, else the catalogued mistake's message."""
         if self.family is None:
             return self.spec.mistake(next(iter(sorted(self.mistakes)))).message
         family = next((f for f in self.spec.families if f.id == self.family), None)
         return FAMILY_NAMES.get(self.family) or (family.message if family else self.family)
 
 
-def common_mistakes(graded):
-    """[Mistake], most common first; a student counts once per family (or catalogued mistake)."""
+def common_mistakes(graded) -> list[Mistake]:
+    """The mistakes the class made, most common first.
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+
+    Returns
+    -------
+    list of Mistake
+        A student counts once per family (or catalogued mistake); mistakes no longer in
+        the catalogue are left out.
+    """
     found = {}
     for g in graded:
         for sid, result in g.results.items():
@@ -312,7 +440,23 @@ def common_mistakes(graded):
     return sorted(found.values(), key=lambda m: (-len(m.students), order[m.spec.id], m.function or "", m.ids))
 
 
-def report_html(graded, students, site):
+def report_html(graded, students, site: str) -> str:
+    """The class report: what to reteach, then the scores of each assignment.
+
+    Parameters
+    ----------
+    graded : list of AssignmentGrades
+        The assignments, from :func:`read_all`.
+    students : dict
+        From :func:`class_rows`.
+    site : str
+        The course website's URL, for the links to the sections to reread.
+
+    Returns
+    -------
+    str
+        An HTML page.
+    """
     from autograder.reports.report import figures, page_head
 
     esc = html.escape
@@ -356,13 +500,44 @@ named after it.</p>
 """
 
 
-def default_site():
-    """The website built in this repository (``jupyter-book build .`` writes ``_build/html``)."""
+def default_site() -> str:
+    """The website built in this repository (``jupyter-book build .`` writes ``_build/html``).
+
+    Returns
+    -------
+    str
+        Its ``file://`` URL.
+    """
     return (ROOT / "_build" / "html").as_uri()
 
 
-def export(outs, to, site=None, rosters=()):
-    """Write the files into ``to``; returns their paths and the notes on the rosters' join."""
+def export(outs, to, site: str | None = None, rosters=()) -> tuple[list[Path], list[str]]:
+    """Write a class's grades for the LMS, and the class report, into ``to``.
+
+    Parameters
+    ----------
+    outs : iterable of str or os.PathLike
+        One OUT folder per assignment.
+    to : str or os.PathLike
+        The folder to write (made if missing).
+    site : str, optional
+        The course website's URL (default: :func:`default_site`).
+    rosters : iterable of str or os.PathLike
+        The LMS's class lists, joined to the students.
+
+    Returns
+    -------
+    paths : list of Path
+        The files written: ``grades.csv``, ``canvas.csv``, ``moodle.csv``, ``report.html``, and
+        Moodle's worksheets.
+    notes : list of str
+        Notes on the rosters' join and on answers still to grade by hand.
+
+    Raises
+    ------
+    ExportError
+        When an OUT folder or a roster cannot be read.
+    """
     from autograder.store.files import write_if_changed
 
     graded = read_all(outs)

@@ -62,6 +62,11 @@ class FeedbackExporter(HTMLExporter):
         self._highlights = {}  # pygments lexer -> its CachedHighlight
 
     def from_notebook_node(self, nb, resources=None, **kw):
+        """Convert as ``HTMLExporter`` does, highlighting through a cache and with no BeautifulSoup pass.
+
+        A page that uses JupyterLab's own classes goes through ``HTMLExporter``'s whole pass.
+        Images without alt text get :data:`NO_ALT`.
+        """
         langinfo = nb.metadata.get("language_info", {})
         lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
         if lexer not in self._highlights:

@@ -58,30 +58,79 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "November", "December"]
 
 
-def moodle_date(t):
+def moodle_date(t: float) -> str:
     """``userdate`` of Moodle's English language pack: ``Tuesday, 4 June 2024, 2:05 PM`` (local time).
 
-    Written with English names whatever this machine's locale, as Moodle's en pack writes them."""
+    Written with English names whatever this machine's locale, as Moodle's en pack writes them.
+
+    Parameters
+    ----------
+    t : float
+        Seconds since the epoch.
+
+    Returns
+    -------
+    str
+    """
     tm = time.localtime(t)
     hour = tm.tm_hour % 12 or 12
     return (f"{DAYS[tm.tm_wday]}, {tm.tm_mday} {MONTHS[tm.tm_mon - 1]} {tm.tm_year}, "
             f"{hour}:{tm.tm_min:02d} {'AM' if tm.tm_hour < 12 else 'PM'}")
 
 
-def format_float(x):
-    """``format_float($x, 2)`` of Moodle in English: two decimals, a point."""
+def format_float(x: float) -> str:
+    """``format_float($x, 2)`` of Moodle in English: two decimals, a point.
+
+    Parameters
+    ----------
+    x : float
+
+    Returns
+    -------
+    str
+    """
     return f"{x:.2f}"
 
 
-def mistakes_named(mistakes, assignment_id, student_id):
-    """``[(function, text)]``: the mistakes of the class (:func:`autograder.reports.export.common_mistakes`)
-    that this student made in this assignment, as the class report names them."""
+def mistakes_named(mistakes, assignment_id: str, student_id: str) -> list[tuple[str, str]]:
+    """The mistakes of the class that one student made in one assignment.
+
+    Parameters
+    ----------
+    mistakes : list of autograder.reports.export.Mistake
+        The class's mistakes (:func:`autograder.reports.export.common_mistakes`).
+    assignment_id : str
+    student_id : str
+
+    Returns
+    -------
+    list of (str, str)
+        ``(function, text)``, the text as the class report names the mistake.
+    """
     return [(m.function or "", f"{m.message} ({m.ids})") for m in mistakes
             if m.spec.id == assignment_id and student_id in m.students]
 
 
-def comment(score, maximum, status, named, ungraded):
-    """The feedback comment: the score, what stopped the notebook, the mistakes named, what is left to grade."""
+def comment(score: float, maximum: float, status: str, named, ungraded) -> str:
+    """The feedback comment: the score, what stopped the notebook, the mistakes named, what is left to grade.
+
+    Parameters
+    ----------
+    score : float
+        The points given, written ones included.
+    maximum : float
+        The points available.
+    status : str
+        The result's status word; anything but ``"graded"`` is named.
+    named : list of (str, str)
+        From :func:`mistakes_named`.
+    ungraded : float or None
+        The points still to be graded by hand.
+
+    Returns
+    -------
+    str
+    """
     text = f"Score {score:g} / {maximum:g}."
     if status != "graded":
         text += f" Status: {status}."
@@ -92,9 +141,24 @@ def comment(score, maximum, status, named, ungraded):
     return text
 
 
-def worksheet(graded, mistakes, now=None):
-    """The worksheet of one assignment (:class:`autograder.reports.export.AssignmentGrades`) as CSV text, or
-    None when no student of it came from a Moodle download; ``mistakes`` as in :func:`mistakes_named`."""
+def worksheet(graded, mistakes, now: float | None = None) -> str | None:
+    """The worksheet of one assignment, as CSV text.
+
+    Parameters
+    ----------
+    graded : autograder.reports.export.AssignmentGrades
+        The assignment's grades.
+    mistakes : list of autograder.reports.export.Mistake
+        As in :func:`mistakes_named`.
+    now : float, optional
+        The time written as last modified (default: now).
+
+    Returns
+    -------
+    str or None
+        The CSV text, one row per student from a Moodle download ordered by Moodle's id;
+        ``None`` when there is none.
+    """
     rows = [r for r in graded.rows if r.get("lms") == "moodle" and r.get("lms_id", "").isdigit()]
     if not rows:
         return None
@@ -113,8 +177,22 @@ def worksheet(graded, mistakes, now=None):
     return buf.getvalue()
 
 
-def worksheets(graded, mistakes, now=None):
-    """``{"moodle-<assignment>-worksheet.csv": text}`` for each assignment graded from a Moodle download."""
+def worksheets(graded, mistakes, now: float | None = None) -> dict[str, str]:
+    """The worksheet of each assignment graded from a Moodle download.
+
+    Parameters
+    ----------
+    graded : iterable of autograder.reports.export.AssignmentGrades
+    mistakes : list of autograder.reports.export.Mistake
+        As in :func:`mistakes_named`.
+    now : float, optional
+        As in :func:`worksheet`.
+
+    Returns
+    -------
+    dict
+        ``{"moodle-<assignment>-worksheet.csv": text}``.
+    """
     files = {}
     for g in graded:
         text = worksheet(g, mistakes, now)

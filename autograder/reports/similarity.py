@@ -64,6 +64,18 @@ class SimilarityError(GraderError):
 
 @dataclasses.dataclass
 class Student:
+    """One student's answers and named mistakes.
+
+    Attributes
+    ----------
+    student_id : str
+    name : str
+    answers : dict
+        ``{answer cell id: code}``.
+    named : set of str
+        The named mistakes of the journal: ``"mistake <id>"`` and ``"family <id>"``.
+    """
+
     student_id: str
     name: str
     answers: dict  # answer cell id -> code
@@ -72,7 +84,17 @@ class Student:
 
 @dataclasses.dataclass
 class Match:
-    """One answer of a pair: the share of each one's code that matched, and where."""
+    """One answer of a pair: the share of each one's code that matched, and where.
+
+    Attributes
+    ----------
+    shares : tuple of (float, float)
+        The share of a's answer and of b's answer that matched, 0 to 1.
+    tokens : int
+        The matched tokens.
+    slices : tuple of ndarray
+        copydetect's slices of a's and of b's code (2 × n arrays).
+    """
 
     shares: tuple  # (share of a's answer, share of b's answer), 0..1
     tokens: int  # matched tokens
@@ -81,6 +103,19 @@ class Match:
 
 @dataclasses.dataclass
 class Pair:
+    """Two students of one assignment whose answers look alike, or who share a rare mistake.
+
+    Attributes
+    ----------
+    assignment : str
+        The assignment's id.
+    a, b : Student
+    matches : dict
+        ``{answer cell id: Match}``, for the answers with any match.
+    rare : list of str
+        The rare named mistakes both made.
+    """
+
     assignment: str
     a: Student
     b: Student
@@ -88,17 +123,33 @@ class Pair:
     rare: list  # the rare named mistakes both made
 
     @property
-    def similarity(self):
+    def similarity(self) -> float:
+        """The largest share of any matched answer, 0 when none matched."""
         return max((max(m.shares) for m in self.matches.values()), default=0.0)
 
     @property
-    def tokens(self):
+    def tokens(self) -> int:
+        """The matched tokens, over every answer."""
         return sum(m.tokens for m in self.matches.values())
 
 
 @dataclasses.dataclass
 class Class:
-    """One assignment's OUT, read."""
+    """One assignment's OUT, read.
+
+    Attributes
+    ----------
+    out : Path
+    spec : autograder.assignments.Assignment
+    cells : list of str
+        The answer cell ids, in notebook order.
+    templates : dict
+        ``{answer cell id: the released template}``.
+    students : list of Student
+        The students with a graded notebook.
+    skipped : list of str
+        The ids of those without one.
+    """
 
     out: Path
     spec: object
@@ -130,9 +181,20 @@ def _named_all(result):
     return found
 
 
-def templates(spec, cells):
-    """{answer cell id: what the released notebook holds there}: the source cell without its solution,
-    with nbgrader's code stub in its place."""
+def templates(spec, cells) -> dict[str, str]:
+    """What the released notebook holds in each answer cell.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+    cells : collection of str
+        Answer cell ids.
+
+    Returns
+    -------
+    dict
+        ``{answer cell id: the source cell, its solution replaced by nbgrader's code stub}``.
+    """
     from nbgrader.preprocessors import ClearSolutions
 
     from autograder.authoring.course import SOURCE
@@ -153,8 +215,23 @@ def templates(spec, cells):
     return found
 
 
-def read_class(out):
-    """The answers of every student of one OUT (:class:`Class`)."""
+def read_class(out) -> Class:
+    """The answers of every student of one OUT.
+
+    Parameters
+    ----------
+    out : str or os.PathLike
+        The OUT folder of one assignment's grade run.
+
+    Returns
+    -------
+    Class
+
+    Raises
+    ------
+    SimilarityError
+        When OUT is not a grade run's folder or has no readable ``grades.csv``.
+    """
     out = Path(out)
     try:
         snapshot = json.loads(OutDir(out).source_json.read_text(encoding="utf-8"))
@@ -190,12 +267,28 @@ def read_class(out):
     return Class(out, spec, cells, templates(spec, cells), students, skipped)
 
 
-def fingerprints(klass, noise=NOISE, common=COMMON):
-    """{answer cell id: [copydetect CodeFingerprint or None, one per student]}.
+def fingerprints(klass, noise: int = NOISE, common: float = COMMON) -> dict[str, list]:
+    """The fingerprints of every answer, boilerplate left out.
 
     Boilerplate, as copydetect's ``CopyDetector`` takes it: the template's fingerprints, and
     (as MOSS's ``-m``) those that more than ``common`` of the class's students and at least
-    :data:`COMMON_AT_LEAST` of them hold: the way most of the class wrote it is no sign of copying."""
+    :data:`COMMON_AT_LEAST` of them hold: the way most of the class wrote it is no sign of copying.
+
+    Parameters
+    ----------
+    klass : Class
+        One assignment's OUT, read.
+    noise : int, default NOISE
+        copydetect's noise threshold, in tokens.
+    common : float, default COMMON
+        The share of the class above which shared code is boilerplate.
+
+    Returns
+    -------
+    dict
+        ``{answer cell id: [copydetect CodeFingerprint, or None for an answer left as the template,
+        one per student]}``.
+    """
     from collections import Counter
 
     from copydetect import CodeFingerprint
@@ -226,8 +319,21 @@ def fingerprints(klass, noise=NOISE, common=COMMON):
     return found
 
 
-def rare_mistakes(klass, rare=RARE):
-    """The named mistakes that at least two but fewer than ``rare`` of the class's students made."""
+def rare_mistakes(klass, rare: float = RARE) -> set[str]:
+    """The named mistakes that at least two but fewer than ``rare`` of the class's students made.
+
+    Parameters
+    ----------
+    klass : Class
+        One assignment's OUT, read.
+    rare : float, default RARE
+        A share of the class.
+
+    Returns
+    -------
+    set of str
+        ``"mistake <id>"`` and ``"family <id>"`` keys.
+    """
     counts = {}
     for s in klass.students:
         for key in s.named:
@@ -236,8 +342,25 @@ def rare_mistakes(klass, rare=RARE):
     return {key for key, c in counts.items() if c >= 2 and c < rare * n}
 
 
-def pairs(klass, threshold=THRESHOLD, rare=RARE, common=COMMON, noise=NOISE):
-    """[Pair] of one class to list, most alike first."""
+def pairs(klass, threshold: float = THRESHOLD, rare: float = RARE, common: float = COMMON,
+          noise: int = NOISE) -> list[Pair]:
+    """The pairs of one class to list, most alike first.
+
+    Parameters
+    ----------
+    klass : Class
+        One assignment's OUT, read.
+    threshold : float, default THRESHOLD
+        A pair is listed when an answer is at least this alike (the larger of its two shares) ...
+    rare : float, default RARE
+        ... or when both made a named mistake made by fewer than this share of the class.
+    common, noise
+        As in :func:`fingerprints`.
+
+    Returns
+    -------
+    list of Pair
+    """
     from copydetect import compare_files
 
     fps = fingerprints(klass, noise, common)
@@ -292,12 +415,39 @@ def _mistake_text(keys):
     return ", ".join(keys)
 
 
-def page_name(pair, rank):
+def page_name(pair, rank: int) -> str:
+    """The path of a pair's page, relative to the report's folder.
+
+    Parameters
+    ----------
+    pair : Pair
+    rank : int
+        The pair's rank in the report, from 1.
+
+    Returns
+    -------
+    str
+        ``similarity/<assignment>-<rank>.html``.
+    """
     return f"similarity/{pair.assignment}-{rank}.html"
 
 
-def pair_page(pair, klass, rank):
-    """The two students' answers side by side, the matching slices highlighted."""
+def pair_page(pair, klass, rank: int) -> str:
+    """The two students' answers side by side, the matching slices highlighted.
+
+    Parameters
+    ----------
+    pair : Pair
+    klass : Class
+        One assignment's OUT, read.
+    rank : int
+        The pair's rank in the report, from 1.
+
+    Returns
+    -------
+    str
+        An HTML page.
+    """
     from copydetect.utils import highlight_overlap
 
     esc = html.escape
@@ -329,7 +479,22 @@ def pair_page(pair, klass, rank):
 """
 
 
-def report_page(found, classes, threshold, rare, common):
+def report_page(found, classes, threshold: float, rare: float, common: float) -> str:
+    """The report's page: the pairs, most alike first, and the students not compared.
+
+    Parameters
+    ----------
+    found : list of (Pair, str)
+        The pairs, ranked, each with its page's path.
+    classes : list of Class
+    threshold, rare, common : float
+        As in :func:`pairs`, for the page's explanation.
+
+    Returns
+    -------
+    str
+        An HTML page.
+    """
     esc = html.escape
     rows = []
     for rank, (pair, page) in enumerate(found, 1):
@@ -370,7 +535,19 @@ CSV_HEADER = ["rank", "assignment", "first_id", "first_name", "second_id", "seco
               "first_matched", "second_matched", "rare_mistakes_shared", "page"]
 
 
-def report_csv(found):
+def report_csv(found) -> str:
+    """The report as CSV: one row per matched answer of each pair (one row for a pair with none).
+
+    Parameters
+    ----------
+    found : list of (Pair, str)
+        As in :func:`report_page`.
+
+    Returns
+    -------
+    str
+        CSV text, headed by :data:`CSV_HEADER`.
+    """
     buf = io.StringIO()
     w = csv_safe.writer(buf)  # no cell can start a formula
     w.writerow(CSV_HEADER)
@@ -382,9 +559,31 @@ def report_csv(found):
     return buf.getvalue()
 
 
-def similarity(outs, to, threshold=THRESHOLD, rare=RARE, common=COMMON):
-    """Write ``similarity.html``, ``similarity.csv`` and one page per pair into ``to``; return the
-    paths of the two and the number of pairs listed."""
+def similarity(outs, to, threshold: float = THRESHOLD, rare: float = RARE,
+               common: float = COMMON) -> tuple[list[Path], int]:
+    """Write ``similarity.html``, ``similarity.csv`` and one page per pair into ``to``.
+
+    Parameters
+    ----------
+    outs : iterable of str or os.PathLike
+        One OUT folder per assignment.
+    to : str or os.PathLike
+        The folder to write.
+    threshold, rare, common : float
+        As in :func:`pairs`.
+
+    Returns
+    -------
+    paths : list of Path
+        ``similarity.html`` and ``similarity.csv``.
+    listed : int
+        The number of pairs listed.
+
+    Raises
+    ------
+    SimilarityError
+        When an OUT cannot be read, or two hold the same assignment.
+    """
     classes = [read_class(out) for out in outs]
     seen = {}
     for k in classes:

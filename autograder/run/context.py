@@ -82,7 +82,12 @@ class Spare:
     ready: asyncio.Future
 
     def alive(self) -> bool:
-        """Whether its kernel process still runs."""
+        """Whether its kernel process still runs.
+
+        Returns
+        -------
+        bool
+        """
         process = getattr(self.km.provisioner, "process", None) if self.km.provisioner else None
         return process is not None and process.poll() is None
 
@@ -187,7 +192,14 @@ class WorkerContext:
         return spare
 
     def put_spare(self, limits: Limits, spare: Spare) -> None:
-        """Keep ``spare`` for the next notebook with ``limits`` (one it replaces is discarded)."""
+        """Keep a spare kernel for the next notebook with these limits.
+
+        Parameters
+        ----------
+        limits : Limits
+        spare : Spare
+            Replaces (and discards) the one kept for ``limits``, if any.
+        """
         old = self.spares.pop(limits, None)
         if old is not None:
             old.discard()

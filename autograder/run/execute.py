@@ -53,14 +53,28 @@ PROBE_CAP = 8 * 1024**2
 _QUIET = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}  # ipykernel's banner, crash messages
 
 
-async def wait_for_ready(kc, timeout, iopub_wait=0.2):
-    """Until the kernel answers ``kernel_info`` on shell and its IOPub channel is connected.
+async def wait_for_ready(kc, timeout: float, iopub_wait: float = 0.2) -> None:
+    """Wait until the kernel answers ``kernel_info`` on shell and its IOPub channel is connected.
 
     jupyter_client's ``wait_for_ready`` ends by reading IOPub until 0.2 s pass with no
     message: 0.2 s a kernel, waited even by a ready one. Here IOPub counts as connected and
     drained once the kernel's ``idle`` status for this very request arrives (the last
     message the kernel sends about it); if it does not come within ``iopub_wait`` s, the
     subscription was not yet in place when the kernel published, and the request is sent again.
+
+    Parameters
+    ----------
+    kc : jupyter_client.asynchronous.AsyncKernelClient
+        The kernel's client, its channels started.
+    timeout : float
+        Seconds in all.
+    iopub_wait : float, default 0.2
+        Seconds to wait for the ``idle`` status before asking again.
+
+    Raises
+    ------
+    RuntimeError
+        When the kernel dies, or does not answer within ``timeout``.
     """
     deadline = time.monotonic() + timeout
     while True:
@@ -148,12 +162,16 @@ class SandboxExecute(Execute):
         return self.kernel_manager_class(**kwargs)
 
     def create_kernel_manager(self):
+        """The kernel manager: the spare kernel's, when one is ready, else a new one."""
         self._spare = self.context.take_spare(self.limits) if self.sandbox and self.prefetch else None
         self.km = self._spare.km if self._spare is not None else self._new_kernel_manager()
         return self.km
 
     async def async_start_new_kernel(self, **kwargs):
-        # (nbclient calls this only when the kernel manager has no kernel yet, i.e. no spare)
+        """Start the kernel as nbclient does, its banner and crash messages silenced.
+
+        nbclient calls this only when the kernel manager has no kernel yet, i.e. no spare.
+        """
         kwargs.update(_QUIET)
         await super().async_start_new_kernel(**kwargs)
 
@@ -169,6 +187,10 @@ class SandboxExecute(Execute):
         self.context.put_spare(self.limits, Spare(km, kc, asyncio.ensure_future(_make_ready(km, kc, self.startup_timeout))))
 
     async def async_start_new_kernel_client(self):
+        """The kernel's client, ready; then the notebook goes into the kernel, and the next spare starts.
+
+        The spare's client when there is one (waiting for it to be ready), else nbclient's.
+        """
         if self._spare is not None:
             kc = self._spare.kc
             try:
@@ -199,6 +221,11 @@ class SandboxExecute(Execute):
         return await super()._async_handle_timeout(timeout, cell)
 
     def output(self, outs, msg, display_id, cell_index):
+        """Keep an output as nbclient does, within the output limit.
+
+        The probe's report is kept whole up to :data:`PROBE_CAP` bytes; any other output
+        past ``limits.output`` bytes in all is dropped, after one line that says so.
+        """
         content = msg.get("content", {})
         kind = msg.get("msg_type")
         data = content.get("data") or {}
@@ -226,6 +253,11 @@ class SandboxExecute(Execute):
             process.send_signal(signal.SIGKILL)
 
     def preprocess(self, nb, resources=None, km=None):
+        """Run the notebook as nbclient does, killed after ``limits.wall`` seconds.
+
+        A dead or unresponsive kernel ends the run without an exception: ``events`` says what
+        happened.
+        """
         watchdog = threading.Timer(self.limits.wall, self._kill_on_wall_clock)
         watchdog.daemon = True
         watchdog.start()

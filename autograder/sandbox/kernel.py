@@ -83,10 +83,12 @@ class SandboxedKernelManager(AsyncKernelManager):
         self.connection_file = os.path.join(self.ipc_dir, "kernel.json")
 
     def write_connection_file(self, **kwargs):
+        """Write the connection file as jupyter_client does, owned by the kernel's uid."""
         super().write_connection_file(**kwargs)
         os.chown(self.connection_file, self.uid, self.uid)
 
     def format_kernel_cmd(self, extra_arguments=None):
+        """The kernel's command: ``ipykernel_launcher`` on the connection file, inside bubblewrap."""
         argv = [sys.executable, "-m", "ipykernel_launcher", "-f", self.connection_file, *(extra_arguments or [])]
         return sandbox_command(argv, limits=self.limits, uid=self.uid, ipc_dir=self.ipc_dir)
 
@@ -112,7 +114,10 @@ class SandboxedKernelManager(AsyncKernelManager):
         os.chown(self.connection_file, 0, 0)
 
     async def interrupt_kernel(self):
-        # A signal would hit bwrap, not the kernel; ipykernel interrupts itself on a message.
+        """Interrupt the kernel by an ``interrupt_request`` on its control channel.
+
+        A signal would hit bwrap, not the kernel; ipykernel interrupts itself on a message.
+        """
         if self.has_kernel:
             msg = self.session.msg("interrupt_request", content={})
             self._connect_control_socket()

@@ -43,17 +43,38 @@ def _libc():
     return ctypes.CDLL(None, use_errno=True)
 
 
-def die_with_parent(sig=signal.SIGKILL):
-    """Ask the kernel to send ``sig`` to this process when its parent dies."""
+def die_with_parent(sig=signal.SIGKILL) -> None:
+    """Ask the kernel to send a signal to this process when its parent dies.
+
+    Parameters
+    ----------
+    sig : int or signal.Signals, default SIGKILL
+
+    Raises
+    ------
+    OSError
+        When ``prctl(PR_SET_PDEATHSIG)`` fails.
+    """
     if _libc().prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0) != 0:
         raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
 
 
-def contain(stream=sys.stderr):
+def contain(stream=sys.stderr) -> bool:
     """Run the rest of this process as process 1 of a new PID namespace; see the module docstring.
 
     Returns in the grader (the namespace's process 1). The supervisor never returns: it
     exits with the grader's exit status, or by the grader's signal.
+
+    Parameters
+    ----------
+    stream : file, default sys.stderr
+        Where to say why the process could not be contained.
+
+    Returns
+    -------
+    bool
+        True in the contained grader; False when it runs as it was (already contained, not
+        Linux, or the namespace could not be made).
     """
     if os.environ.get(CONTAINED) or not sys.platform.startswith("linux"):
         return False

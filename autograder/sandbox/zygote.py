@@ -42,7 +42,15 @@ class ZygoteDied(RuntimeError):
 class ZygoteProcess:
     """A kernel forked by the zygote, with the part of ``Popen`` that jupyter_client and
     :mod:`autograder.run.execute` use: ``pid``, ``returncode``, ``poll``, ``wait``,
-    ``send_signal``, ``kill``, ``terminate``."""
+    ``send_signal``, ``kill``, ``terminate``.
+
+    Parameters
+    ----------
+    zygote : Zygote
+        The zygote that forked it.
+    ident : int
+        Its request id.
+    """
 
     def __init__(self, zygote, ident):
         self.zygote, self.ident = zygote, ident
@@ -50,17 +58,47 @@ class ZygoteProcess:
         self.returncode = None
         self.stdin = self.stdout = self.stderr = None
 
-    def poll(self):
+    def poll(self) -> int | None:
+        """The exit code if the kernel has ended, else None (as ``Popen.poll``).
+
+        Returns
+        -------
+        int or None
+        """
         self.returncode = self.zygote.returncode_of(self.ident, block=False)
         return self.returncode
 
-    def wait(self, timeout=None):
+    def wait(self, timeout: float | None = None) -> int:
+        """Wait for the kernel to end (as ``Popen.wait``).
+
+        Parameters
+        ----------
+        timeout : float, optional
+            Seconds; forever when None.
+
+        Returns
+        -------
+        int
+            The exit code.
+
+        Raises
+        ------
+        subprocess.TimeoutExpired
+            When it is still running after ``timeout``.
+        """
         self.returncode = self.zygote.returncode_of(self.ident, block=True, timeout=timeout)
         if self.returncode is None:
             raise subprocess.TimeoutExpired("kernel", timeout)
         return self.returncode
 
-    def send_signal(self, sig):
+    def send_signal(self, sig) -> None:
+        """Have the zygote signal the kernel, unless it has ended (as ``Popen.send_signal``).
+
+        Parameters
+        ----------
+        sig : int or signal.Signals
+            After SIGKILL it waits up to :data:`KILL_REPORT_WAIT` seconds for the exit.
+        """
         if self.poll() is None:
             try:
                 self.zygote.send({"op": "kill", "id": self.ident, "signal": int(sig)})
@@ -71,10 +109,12 @@ class ZygoteProcess:
                 # jupyter_client's shutdown its 0.1 s polling sleep.
                 self.returncode = self.zygote.returncode_of(self.ident, block=True, timeout=KILL_REPORT_WAIT)
 
-    def kill(self):
+    def kill(self) -> None:
+        """Send SIGKILL (as ``Popen.kill``)."""
         self.send_signal(signal.SIGKILL)
 
-    def terminate(self):
+    def terminate(self) -> None:
+        """Send SIGTERM (as ``Popen.terminate``)."""
         self.send_signal(signal.SIGTERM)
 
 
@@ -134,11 +174,27 @@ class Zygote:
     dead = False
 
     def alive(self) -> bool:
-        """Whether it still runs and its folder is still there (it can fork)."""
+        """Whether it still runs and its folder is still there (it can fork).
+
+        Returns
+        -------
+        bool
+        """
         return not self.dead and self.process.poll() is None and os.path.isdir(self.base)
 
     def send(self, msg: dict) -> None:
-        """Write one request (a JSON line) to the zygote; `ZygoteDied` if it has ended."""
+        """Write one request (a JSON line) to the zygote.
+
+        Parameters
+        ----------
+        msg : dict
+            A request of the module docstring.
+
+        Raises
+        ------
+        ZygoteDied
+            If it has ended.
+        """
         with self._write_lock:
             try:
                 self.process.stdin.write((json.dumps(msg) + "\n").encode())
@@ -170,7 +226,24 @@ class Zygote:
                    "rlimits": self.limits.rlimits()})
         return ZygoteProcess(self, ident)
 
-    def returncode_of(self, ident, block, timeout=None):
+    def returncode_of(self, ident: int, block: bool, timeout: float | None = None) -> int | None:
+        """The exit code of one forked kernel, as the zygote reported it.
+
+        Parameters
+        ----------
+        ident : int
+            The kernel's request id.
+        block : bool
+            Wait for the report.
+        timeout : float, optional
+            How long to wait, in seconds (forever when None).
+
+        Returns
+        -------
+        int or None
+            The exit code; ``-SIGKILL`` when the zygote has died (its kernels died with it);
+            None while the kernel runs.
+        """
         with self._lock:
             if block:
                 self._lock.wait_for(lambda: ident in self._exits or self.dead, timeout=timeout)

@@ -194,6 +194,11 @@ def _child(req, home, command_fds):
 
 
 def main():
+    """The zygote's loop: import once, announce ``{"ready": pid}``, then serve requests until stdin closes.
+
+    The home folder of the kernels is ``sys.argv[1]``; the requests and the lines written
+    back are in the module docstring.
+    """
     home = sys.argv[1]
     if sys.path and sys.path[0] == "":
         del sys.path[0]  # as ipykernel_launcher does: the working folder is not a module path

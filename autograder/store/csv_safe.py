@@ -26,8 +26,19 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 NUMBER = re.compile(r"^-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$")
 
 
-def is_formula(text):
-    """Whether a spreadsheet could take the cell ``text`` for a formula."""
+def is_formula(text: str) -> bool:
+    """Whether a spreadsheet could take a cell for a formula.
+
+    Parameters
+    ----------
+    text : str
+        The cell's text.
+
+    Returns
+    -------
+    bool
+        True when it starts with one of :data:`FORMULA_START` and is not a plain number.
+    """
     return text.startswith(FORMULA_START) and not NUMBER.match(text)
 
 
@@ -36,14 +47,35 @@ def _quoted(text):
     return is_formula(text.lstrip("'"))
 
 
-def cell(value):
-    """``value`` as a cell: text that could start a formula gets a single quote in front."""
+def cell(value) -> str:
+    """A value as a cell: text that could start a formula gets a single quote in front.
+
+    Parameters
+    ----------
+    value : object
+        Written as ``str(value)``.
+
+    Returns
+    -------
+    str
+    """
     text = value if isinstance(value, str) else str(value)
     return "'" + text if _quoted(text) else text
 
 
-def read_cell(text):
-    """The value given to :func:`cell` that wrote ``text``."""
+def read_cell(text: str) -> str:
+    """The value given to :func:`cell` that wrote a cell.
+
+    Parameters
+    ----------
+    text : str
+        A cell as read from the CSV file.
+
+    Returns
+    -------
+    str
+        ``text`` without the quote :func:`cell` put in front, if it put one.
+    """
     return text[1:] if text.startswith("'") and _quoted(text) else text
 
 
@@ -64,7 +96,20 @@ class _Writer:
 
 
 def writer(f):
-    """A ``csv.writer`` of ``f`` (``\\n`` line ends) whose cells go through :func:`cell`."""
+    """A ``csv.writer`` of ``f`` (``\\n`` line ends) whose cells go through :func:`cell`.
+
+    A row with a carriage return in a cell is quoted whole.
+
+    Parameters
+    ----------
+    f : file
+        A text file opened with ``newline=""``, or a ``StringIO``.
+
+    Returns
+    -------
+    object
+        With ``writerow`` and ``writerows``, as a ``csv.writer``.
+    """
     return _Writer(f)
 
 
@@ -87,5 +132,19 @@ class _DictWriter:
 
 
 def dict_writer(f, fieldnames):
-    """A ``csv.DictWriter`` of ``f`` whose cells go through :func:`cell` (see :func:`writer`)."""
+    """A ``csv.DictWriter`` of ``f`` whose cells go through :func:`cell` (see :func:`writer`).
+
+    Parameters
+    ----------
+    f : file
+        As in :func:`writer`.
+    fieldnames : iterable of str
+        The columns, in order.
+
+    Returns
+    -------
+    object
+        With ``fieldnames``, ``writeheader``, ``writerow`` and ``writerows``, as a
+        ``csv.DictWriter`` (``extrasaction="raise"``, missing keys written blank).
+    """
     return _DictWriter(f, fieldnames)

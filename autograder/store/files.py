@@ -19,8 +19,16 @@ import time
 from pathlib import Path
 
 
-def atomic_write(path, data):
-    """Write ``data`` (text) to ``path`` through a temporary file in the same folder and a rename."""
+def atomic_write(path, data: str) -> None:
+    """Write text to a file through a temporary file in the same folder and a rename.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The file; its folder is made if missing.
+    data : str
+        The text, written as UTF-8.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
@@ -33,7 +41,18 @@ def atomic_write(path, data):
         raise
 
 
-def sha256_file(path):
+def sha256_file(path) -> str:
+    """The SHA-256 digest of a file's bytes, read in blocks of 1 MiB.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    str
+        The digest in hexadecimal.
+    """
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for block in iter(lambda: f.read(1 << 20), b""):
@@ -41,8 +60,19 @@ def sha256_file(path):
     return h.hexdigest()
 
 
-def write_if_changed(path, text):
-    """`atomic_write` unless ``path`` already holds ``text``; True when it wrote."""
+def write_if_changed(path, text: str) -> bool:
+    """`atomic_write` unless ``path`` already holds ``text``.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+    text : str
+
+    Returns
+    -------
+    bool
+        True when it wrote.
+    """
     path = Path(path)
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
@@ -50,9 +80,24 @@ def write_if_changed(path, text):
     return True
 
 
-def hold_lock(path, wait=0.0):
-    """An open file holding an exclusive ``flock`` on ``path``, or None when another process
-    holds it after ``wait`` seconds. The kernel drops the lock when its holder dies."""
+def hold_lock(path, wait: float = 0.0):
+    """An open file holding an exclusive ``flock`` on ``path``.
+
+    The kernel drops the lock when its holder dies.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+        The lock file, made if missing.
+    wait : float, default 0.0
+        How long to wait for another process to let go, in seconds.
+
+    Returns
+    -------
+    file or None
+        The open file, which holds the lock until closed; ``None`` when another process
+        still holds it after ``wait`` seconds.
+    """
     f = open(path, "a")
     deadline = time.monotonic() + wait
     while True:
@@ -66,11 +111,18 @@ def hold_lock(path, wait=0.0):
             time.sleep(0.1)
 
 
-def run_folder():
-    """(path, lock) of a new temporary folder for this run, locked while the run lives.
+def run_folder() -> tuple:
+    """A new temporary folder for this run, locked while the run lives.
 
     Made under another name and renamed once locked, so that no other run ever sees it
     unlocked and takes it for a dead run's folder.
+
+    Returns
+    -------
+    path : str
+        The folder, ``ag-run-*`` in the system's temporary folder.
+    lock : file
+        The open file that holds its lock (see :func:`hold_lock`).
     """
     new = tempfile.mkdtemp(prefix="ag-new-")
     held = hold_lock(os.path.join(new, ".lock"))
@@ -79,8 +131,8 @@ def run_folder():
     return path, held
 
 
-def remove_stale_run_folders():
-    """Temporary folders left by runs that were killed (nothing holds their lock any more)."""
+def remove_stale_run_folders() -> None:
+    """Remove the temporary folders left by runs that were killed (nothing holds their lock any more)."""
     for folder in Path(tempfile.gettempdir()).glob("ag-run-*"):
         try:
             held = hold_lock(folder / ".lock") if (folder / ".lock").exists() else None

@@ -29,14 +29,37 @@ class GradebookUnreachable(GraderError):
     """The gradebook's database server cannot be reached (down, wrong address, refused login)."""
 
 
-def url(out, db_url=None):
-    """The gradebook's SQLAlchemy URL: ``db_url``, or SQLite's ``OUT/gradebook.db``
-    (`autograder.store.outdir.OutDir.gradebook_url`)."""
+def url(out, db_url: str | None = None) -> str:
+    """The gradebook's SQLAlchemy URL (`autograder.store.outdir.OutDir.gradebook_url`).
+
+    Parameters
+    ----------
+    out : str, os.PathLike or OutDir
+        The OUT folder.
+    db_url : str, optional
+        A database server's URL.
+
+    Returns
+    -------
+    str
+        ``db_url``, or SQLite's ``OUT/gradebook.db``.
+    """
     return OutDir(out).gradebook_url(db_url)
 
 
-def shown(db_url):
-    """``db_url`` fit to print: its password hidden."""
+def shown(db_url: str) -> str:
+    """A database URL fit to print: its password hidden.
+
+    Parameters
+    ----------
+    db_url : str
+        A SQLAlchemy URL.
+
+    Returns
+    -------
+    str
+        The URL with its password as ``***``; as given when SQLAlchemy cannot parse it.
+    """
     from sqlalchemy.engine import make_url
 
     try:
@@ -53,8 +76,19 @@ def _engine(db_url):
     return create_engine(db_url, poolclass=NullPool, **kwargs)
 
 
-def check_reachable(db_url):
-    """Raise `GradebookUnreachable` (one line) unless a connection to ``db_url`` opens."""
+def check_reachable(db_url: str) -> None:
+    """Check that a connection to the gradebook's database opens.
+
+    Parameters
+    ----------
+    db_url : str
+        A SQLAlchemy URL.
+
+    Raises
+    ------
+    GradebookUnreachable
+        With one line naming the database (password hidden) and why, unless it opens.
+    """
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -66,7 +100,23 @@ def check_reachable(db_url):
 
 
 class GradebookWriter:
-    """Results into nbgrader's gradebook, committed in batches; journal entries after each commit."""
+    """Results into nbgrader's gradebook, committed in batches; journal entries after each commit.
+
+    Parameters
+    ----------
+    out : str, os.PathLike or OutDir
+        The OUT folder.
+    spec : autograder.assignments.Assignment
+        The assignment graded.
+    batch : int, default 25
+        Commit when this many results wait ...
+    seconds : float, default 2.0
+        ... or when the oldest commit is this old.
+    journal : bool, default True
+        Write each result's journal entry after its commit.
+    db_url : str, optional
+        The gradebook's database (default: ``OUT/gradebook.db``).
+    """
 
     def __init__(self, out, spec, batch=25, seconds=2.0, journal=True, db_url=None):
         from nbgrader.api import Gradebook
@@ -88,7 +138,8 @@ class GradebookWriter:
         if len(self.pending) >= self.batch or time.monotonic() - self.last > self.seconds:
             self.flush()
 
-    def flush(self):
+    def flush(self) -> None:
+        """Commit the queued results, then write their journal entries."""
         if not self.pending:
             return
         with warnings.catch_warnings():
@@ -123,7 +174,8 @@ class GradebookWriter:
                 _auto_score(gb.find_grade(cid, nbname, aid, sid), None if cell.answered else 0.0)
         gb.db.commit()
 
-    def close(self):
+    def close(self) -> None:
+        """Commit what is queued and close the gradebook."""
         self.flush()
         self.gb.close()
 
@@ -135,9 +187,20 @@ def _auto_score(grade, score):
     grade.needs_manual_grade = grade.manual_score is not None or score is None
 
 
-def out_url(out):
-    """The gradebook of an OUT folder: the ``db_url`` its ``nbgrader_config.py`` names (``grade
-    --db``), else ``OUT/gradebook.db``."""
+def out_url(out) -> str:
+    """The gradebook of an OUT folder.
+
+    Parameters
+    ----------
+    out : str, os.PathLike or OutDir
+        The OUT folder.
+
+    Returns
+    -------
+    str
+        The ``db_url`` its ``nbgrader_config.py`` names (``grade --db``), else ``OUT/gradebook.db``,
+        as a SQLAlchemy URL.
+    """
     import ast
     import re
 
@@ -218,10 +281,30 @@ def manual_points(cells: dict[str, float], graded: dict[str, float | None] | Non
     return (sum(given) if given else None), sum(p for c, p in cells.items() if graded.get(c) is None)
 
 
-def problem(out, spec, db_url=None):
-    """None when the gradebook (``OUT/gradebook.db``, or ``db_url``) is readable and holds ``spec``'s
-    assignment; else what is wrong. A database server that cannot be reached is no damage to
-    repair: `GradebookUnreachable`."""
+def problem(out, spec, db_url: str | None = None) -> str | None:
+    """What is wrong with the gradebook of an OUT folder, if anything.
+
+    Parameters
+    ----------
+    out : str, os.PathLike or OutDir
+        The OUT folder.
+    spec : autograder.assignments.Assignment
+        The assignment it must hold.
+    db_url : str, optional
+        A database server's URL (default: ``OUT/gradebook.db``).
+
+    Returns
+    -------
+    str or None
+        None when the gradebook is readable and holds ``spec``'s assignment; else what is
+        wrong: ``"missing"``, ``"unreadable (...)"``, ``"damaged (...)"`` or
+        ``"without the assignment ..."``.
+
+    Raises
+    ------
+    GradebookUnreachable
+        When the database server cannot be reached: no damage to repair.
+    """
     if db_url:
         return _server_problem(db_url, spec)
     path = OutDir(out).gradebook_file
