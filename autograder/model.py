@@ -136,12 +136,27 @@ class PartResult:
     function: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The part as the journal's JSON object."""
+        """The part as the journal's JSON object.
+
+        Returns
+        -------
+        dict
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> PartResult:
-        """The part from the journal's JSON object (missing keys get their defaults)."""
+        """The part from the journal's JSON object.
+
+        Parameters
+        ----------
+        data : mapping
+            A part of a journal entry; a missing key gets its default, an unknown one is left out.
+
+        Returns
+        -------
+        PartResult
+        """
         return cls(**_fields(cls, data))
 
 
@@ -161,12 +176,27 @@ class ManualResult:
     answered: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        """The cell as the journal's JSON object."""
+        """The cell as the journal's JSON object.
+
+        Returns
+        -------
+        dict
+        """
         return dataclasses.asdict(self)
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ManualResult:
-        """The cell from the journal's JSON object (missing keys get their defaults)."""
+        """The cell from the journal's JSON object.
+
+        Parameters
+        ----------
+        data : mapping
+            A cell of a journal entry; a missing key gets its default, an unknown one is left out.
+
+        Returns
+        -------
+        ManualResult
+        """
         return cls(**_fields(cls, data))
 
 
@@ -215,7 +245,12 @@ class Result:
     traceback: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """The result as the journal's JSON object (``traceback`` only when there is one)."""
+        """The result as the journal's JSON object (``traceback`` only when there is one).
+
+        Returns
+        -------
+        dict
+        """
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         data["status"] = self.status.value
         data["parts"] = {pid: p.to_json() for pid, p in self.parts.items()}
@@ -232,7 +267,7 @@ class Result:
         Parameters
         ----------
         data : mapping
-            A journal entry, or the result a worker sent back (its ``files`` are left out).
+            A journal entry.
             An entry written by an earlier version loads too: a missing key gets its default.
 
         Returns

@@ -66,7 +66,22 @@ class WorkerRefused(GraderError):
 
 
 def connect(address):
-    """A ``distributed.Client`` on the scheduler at ``address``, or `ClusterUnavailable`."""
+    """A client of the Dask scheduler at ``address``.
+
+    Parameters
+    ----------
+    address : str
+        ``tcp://HOST:PORT``.
+
+    Returns
+    -------
+    distributed.Client
+
+    Raises
+    ------
+    ClusterUnavailable
+        When the scheduler cannot be reached in time.
+    """
     from distributed import Client
 
     try:
@@ -96,7 +111,18 @@ def fingerprint() -> dict[str, str]:
 
 
 def worker_report(sandbox=True):
-    """Run on each worker by :func:`check_workers`: its host, fingerprint and sandbox problem."""
+    """Run on each worker by :func:`check_workers`: its host, fingerprint and sandbox problem.
+
+    Parameters
+    ----------
+    sandbox : bool
+        Whether the run grades in the sandbox (then the worker must be able to start one).
+
+    Returns
+    -------
+    dict
+        ``host``, the worker's versions and code digest, and the sandbox problem or None.
+    """
     from autograder.sandbox.bwrap import SandboxUnavailable, check_sandbox
 
     lacks = None
@@ -109,8 +135,26 @@ def worker_report(sandbox=True):
 
 
 def check_workers(client, sandbox=True):
-    """Every worker's problems, checked before any task runs; `WorkerRefused` names each one.
-    Returns the number of worker threads (tasks the cluster runs at once)."""
+    """Check every worker before any task runs.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    sandbox : bool
+        Whether the run grades in the sandbox.
+
+    Returns
+    -------
+    int
+        The number of worker threads (tasks the cluster runs at once).
+
+    Raises
+    ------
+    ClusterUnavailable
+        When no worker joins in time.
+    WorkerRefused
+        Naming each worker whose versions, code or sandbox differ from this grader's.
+    """
     try:
         client.wait_for_workers(1, timeout=WORKERS_SECONDS)
     except (TimeoutError, OSError):
@@ -147,20 +191,37 @@ class ContextPlugin(WorkerPlugin):
     name = PLUGIN_NAME
 
     def setup(self, worker=None) -> None:
-        """On the worker (the plugin travels there unset): no context yet, one is made when a task needs it."""
+        """On the worker (the plugin travels there unset): no context yet, one is made when a task needs it.
+
+        Parameters
+        ----------
+        worker : distributed.Worker, optional
+            The worker (Dask's ``WorkerPlugin`` interface).
+        """
         self.free: list[WorkerContext] = []
         self.made: list[WorkerContext] = []
         self.lock = threading.Lock()
 
     def teardown(self, worker=None) -> None:
-        """Close every context made on this worker."""
+        """Close every context made on this worker.
+
+        Parameters
+        ----------
+        worker : distributed.Worker, optional
+            The worker (Dask's ``WorkerPlugin`` interface).
+        """
         with self.lock:
             made, self.made, self.free = self.made, [], []
         for ctx in made:
             ctx.close()
 
     def borrow(self) -> WorkerContext:
-        """A context no running task uses (a new one if every one is in use)."""
+        """A context no running task uses (a new one if every one is in use).
+
+        Returns
+        -------
+        WorkerContext
+        """
         with self.lock:
             if self.free:
                 return self.free.pop()
@@ -169,14 +230,25 @@ class ContextPlugin(WorkerPlugin):
             return ctx
 
     def give_back(self, ctx: WorkerContext) -> None:
-        """``ctx`` is free for the next task."""
+        """Make a borrowed context free for the next task.
+
+        Parameters
+        ----------
+        ctx : WorkerContext
+            From :meth:`borrow`.
+        """
         with self.lock:
             if ctx in self.made:
                 self.free.append(ctx)
 
 
 def register_plugin(client) -> None:
-    """Give every worker of ``client``'s cluster, present and to come, a `ContextPlugin`."""
+    """Give every worker of ``client``'s cluster, present and to come, a `ContextPlugin`.
+
+    Parameters
+    ----------
+    client : distributed.Client
+    """
     client.register_plugin(ContextPlugin(), name=PLUGIN_NAME)
 
 

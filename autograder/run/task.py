@@ -48,7 +48,17 @@ from autograder.run.context import WorkerContext, feedback_exporter
 from autograder.sandbox.limits import Limits
 
 def is_manual(cell):
-    """Is this source cell graded by hand (nbgrader's "Manually graded answer": grade and solution)?"""
+    """Is this source cell graded by hand (nbgrader's "Manually graded answer": grade and solution)?
+
+    Parameters
+    ----------
+    cell : dict
+        A cell of the source snapshot (``name``, ``points``, ``grade``, ``solution``, ...).
+
+    Returns
+    -------
+    bool
+    """
     return bool(cell["grade"] and cell["solution"])
 
 
@@ -111,6 +121,19 @@ def read_notebook(path):
     What remains must fit ``MAX_CELLS_BYTES``. Anything that is not a readable notebook, of
     whatever shape (bad UTF-8, broken or absurdly nested JSON, cells of the wrong type), is
     `Corrupt`, never a grader error.
+
+    Parameters
+    ----------
+    path : str or os.PathLike
+
+    Returns
+    -------
+    NotebookNode
+
+    Raises
+    ------
+    Corrupt
+        Saying what is wrong, and what the student can do about it.
     """
     path = Path(path)
     _check_size(path.stat().st_size)
@@ -156,7 +179,20 @@ def _task_notebook(task):
 
 
 def parse_notebook(data):
-    """`read_notebook` for bytes already read (the size checked)."""
+    """`read_notebook` for bytes already read (the size checked).
+
+    Parameters
+    ----------
+    data : bytes
+
+    Returns
+    -------
+    NotebookNode
+
+    Raises
+    ------
+    Corrupt
+    """
     try:
         raw = _parse(data)
         if not isinstance(raw, dict) or not isinstance(raw.get("cells"), list) or "nbformat" not in raw:
@@ -255,7 +291,23 @@ def _nbgrader_meta(src):
 
 
 def sanitise(nb, source):
-    """Clear outputs, repair cell ids, restore locked/test cells from ``source``; return notes."""
+    """Make a submitted notebook fit to grade, in place.
+
+    Clears its outputs, repairs its cell ids, drops nbgrader metadata that belongs to no source
+    cell, and restores the locked and test cells from ``source`` (also those the student deleted).
+
+    Parameters
+    ----------
+    nb : NotebookNode
+        The student's notebook.
+    source : dict
+        The source snapshot (:func:`autograder.store.prepare.source_snapshot`).
+
+    Returns
+    -------
+    list of str
+        Notes for the student on what was repaired or restored.
+    """
     notes = []
     # 1. outputs of the submission never count
     for cell in nb.cells:
