@@ -108,8 +108,37 @@ def _fields(cls, data: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if k in names}
 
 
+class JournalRecord:
+    """A dataclass kept in the journal as a flat JSON object (a part, a cell graded by hand)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The record as the journal's JSON object.
+
+        Returns
+        -------
+        dict
+        """
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]):
+        """The record from the journal's JSON object.
+
+        Parameters
+        ----------
+        data : mapping
+            A part of a journal entry; a missing key gets its default, an unknown one is left out.
+
+        Returns
+        -------
+        JournalRecord
+            Of the class it is called on.
+        """
+        return cls(**_fields(cls, data))
+
+
 @dataclasses.dataclass
-class PartResult:
+class PartResult(JournalRecord):
     """The result of one automatically graded part (a test cell).
 
     Parameters
@@ -135,33 +164,9 @@ class PartResult:
     family: str | None = None
     function: str | None = None
 
-    def to_json(self) -> dict[str, Any]:
-        """The part as the journal's JSON object.
-
-        Returns
-        -------
-        dict
-        """
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PartResult:
-        """The part from the journal's JSON object.
-
-        Parameters
-        ----------
-        data : mapping
-            A part of a journal entry; a missing key gets its default, an unknown one is left out.
-
-        Returns
-        -------
-        PartResult
-        """
-        return cls(**_fields(cls, data))
-
 
 @dataclasses.dataclass
-class ManualResult:
+class ManualResult(JournalRecord):
     """A cell graded by hand, in formgrader: its points are never in the automatic score.
 
     Parameters
@@ -174,30 +179,6 @@ class ManualResult:
 
     max_score: float = 0.0
     answered: bool = False
-
-    def to_json(self) -> dict[str, Any]:
-        """The cell as the journal's JSON object.
-
-        Returns
-        -------
-        dict
-        """
-        return dataclasses.asdict(self)
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ManualResult:
-        """The cell from the journal's JSON object.
-
-        Parameters
-        ----------
-        data : mapping
-            A cell of a journal entry; a missing key gets its default, an unknown one is left out.
-
-        Returns
-        -------
-        ManualResult
-        """
-        return cls(**_fields(cls, data))
 
 
 @dataclasses.dataclass
