@@ -274,7 +274,6 @@
         });
         const curve = data.largest[kind].map(row => row[b]);
         lines[kind].setAttribute("points", curve.map((v, i) => `${x(i)},${curves.y(v)}`).join(" "));
-        lines[kind].dataset.values = JSON.stringify(curve);
         markers[kind].setAttribute("cx", x(a));
         markers[kind].setAttribute("cy", curves.y(curve[a]));
         markers[kind].dataset.value = String(curve[a]);
@@ -318,7 +317,7 @@
     const first = data.products.map(row => row[0]);
     profile.svg.append(draw("polyline", {class: "live-line live-plain", fill: "none",
                                          points: first.map((v, i) => `${xd(i)},${profile.y(v)}`).join(" ")}));
-    const marker = draw("circle", {r: 5, class: "live-scaled"});
+    const marker = draw("circle", {r: 5, class: "live-plain"});
     profile.svg.append(marker);
 
     const readout = make("p", {class: "live-readout", "aria-live": "polite"});
@@ -328,7 +327,6 @@
     function update() {
       const values = data.products[index];
       line.setAttribute("points", values.map((v, n) => `${xp(n)},${across.y(v)}`).join(" "));
-      line.dataset.values = JSON.stringify(values);
       marker.setAttribute("cx", xd(index));
       marker.setAttribute("cy", profile.y(values[0]));
       marker.dataset.value = String(values[0]);

@@ -381,6 +381,21 @@ def line_values(reader, selector):
     }""")
 
 
+def curve_problems(reader, where, kind, curve, at=None):
+    """What differs between the line of class live-`kind` and `curve`, and (if `at` is given)
+    between its marker (the circle of that class) and curve[at]."""
+    drawn = line_values(reader, f"polyline.live-{kind}")
+    problems = []
+    if len(drawn) != len(curve) or not all(near(x, y, 1e-9) for x, y in zip(drawn, curve)):
+        problems.append(f"{where}: the {kind} line draws {len(drawn)} points {drawn[:3]}..., the JSON has "
+                        f"{len(curve)} {curve[:3]}...")
+    if at is not None:
+        marker = reader.figure.locator(f"circle.live-{kind}").get_attribute("data-value")
+        if not (marker and near(marker, curve[at], 1e-12)):
+            problems.append(f"{where}: the {kind} marker is at {marker}, the JSON has {curve[at]}")
+    return problems
+
+
 def saturation_problems(reader, data, a, b):
     """What differs between the drawn saturation figure and the grid's point (d_ks[a], spreads[b])."""
     where = f"d_k = {data['d_ks'][a]}, spread {data['spreads'][b]}"
@@ -397,13 +412,7 @@ def saturation_problems(reader, data, a, b):
         for j, ((value, height), w) in enumerate(zip(bars, expected)):
             if not (value and near(value, w, 1e-12) and near(height, w, 1e-9)):
                 problems.append(f"{where}: {kind} bar {j} shows {value}, {height:.4f} high, the JSON has {w}")
-        curve = [row[b] for row in data["largest"][kind]]
-        drawn = line_values(reader, f"polyline.live-{kind}")
-        if len(drawn) != len(curve) or not all(near(x, y, 1e-9) for x, y in zip(drawn, curve)):
-            problems.append(f"{where}: the {kind} curve draws {drawn}, the JSON has {curve}")
-        marker = reader.figure.locator(f"circle.live-{kind}").get_attribute("data-value")
-        if not (marker and near(marker, curve[a], 1e-12)):
-            problems.append(f"{where}: the {kind} marker is at {marker}, the JSON has {curve[a]}")
+        problems += curve_problems(reader, where, kind, [row[b] for row in data["largest"][kind]], a)
     return problems
 
 
@@ -439,14 +448,8 @@ def test_chapter_3s_sliders_move_by_keyboard_and_by_value(site, request):
 def offsets_problems(reader, data, index):
     where = f"delta = {data['deltas'][index]}"
     expected = data["products"][index]
-    drawn = line_values(reader, "polyline.live-scaled")
-    problems = []
-    if len(drawn) != len(expected) or not all(near(x, y, 1e-9) for x, y in zip(drawn, expected)):
-        problems.append(f"{where}: the line draws {len(drawn)} points {drawn[:3]}..., the JSON has "
-                        f"{len(expected)} {expected[:3]}...")
-    marker = reader.figure.locator("circle.live-scaled").get_attribute("data-value")
-    if not (marker and near(marker, expected[0], 1e-12)):
-        problems.append(f"{where}: the marker is at {marker}, the JSON has {expected[0]}")
+    problems = curve_problems(reader, where, "scaled", expected)                       # across the positions
+    problems += curve_problems(reader, where, "plain", [row[0] for row in data["products"]], index)   # against delta
     readout = reader.figure.locator(".live-readout").text_content()
     said = re.search(rf"Δ = {data['deltas'][index]}:.* between (-?\d+\.\d+) and (-?\d+\.\d+)", readout)
     printed = 0.005 + 1e-9                       # two decimals printed
