@@ -19,11 +19,13 @@ import html
 import json
 
 import numpy as np
+from IPython.display import HTML
 
 from solutions import dot_product_score, self_attention
 from solutions import ch08_tagger
 
-#: Decimals kept in the JSON: the pages print two, the bars are a few hundred pixels high.
+#: Decimals kept in the JSON: the figures print two, and four place a bar's top or a point of a
+#: line within a hundredth of a pixel of where the full number would.
 DECIMALS = 4
 
 KINDS = ("attention", "saturation", "offsets")
@@ -53,8 +55,6 @@ def live_figure(kind, data, label):
     -------
     IPython.display.HTML
     """
-    from IPython.display import HTML
-
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, not {kind!r}")
     text = json.dumps(data, separators=(",", ":"), allow_nan=False)
@@ -142,7 +142,9 @@ def repeated_ambiguous(corpus, ambiguous):
     """
     found = []
     for tokens, tags in corpus:
-        twice = any(len({t for w2, t in zip(tokens, tags) if w2 == w}) > 1 for w in set(tokens) & set(ambiguous))
+        def tags_of(word):
+            return {tag for w, tag in zip(tokens, tags) if w == word}
+        twice = any(len(tags_of(word)) > 1 for word in set(tokens) & set(ambiguous))
         if twice and (tokens, tags) not in found:
             found.append((tokens, tags))
     return found
@@ -196,7 +198,7 @@ def offset_products(P, deltas):
     """``e^i · e^(i+Δ)`` for every position i of a table P (d, N) that has a column i + Δ, for each Δ.
 
     Returns ``{"deltas": [...], "products": [[one per i] per Δ], "d": d, "N": N}``;
-    ``products[k][n]`` is the product of columns n and n + deltas[k] (position i = n + 1).
+    ``products[index][n]`` is the product of columns n and n + deltas[index] (position i = n + 1).
     """
     P = np.asarray(P, dtype=float)
     N = P.shape[1]

@@ -50,7 +50,7 @@
     fill(options);
     select.value = String(start);
     select.addEventListener("change", () => onChange(Number(select.value)));
-    return {wrap, select, fill};
+    return {wrap, fill};
   }
 
   /** An <input type=range> over the indices of `values`, with its <label> and an <output>. */
@@ -68,7 +68,7 @@
     input.addEventListener("input", () => { show(); onInput(Number(input.value)); });
     const label = make("label", {for: id}, text + " ");
     label.append(output);
-    return {wrap: make("div", {class: "live-control live-slider"}, label, input), input};
+    return {wrap: make("div", {class: "live-control live-slider"}, label, input)};
   }
 
   /** SVG text from parts: a string is set on the line, a one-string array as a superscript. */
