@@ -1,31 +1,47 @@
 """The exercises and the grader of the self-attention course.
 
-Exercises:
+The packages follow a submission through grading, and each imports only from the lines
+above its own in this map (``tests/package/test_layout.py`` checks the map against the tree
+and the imports against the order: no cycle, no import from a later stage).
 
-- ``assignments/``: one spec module per assignment (parts, points, prose, visible tests,
-  hidden cases, mistake catalogue); ``assignments.get(id)``; the spec format is documented
-  in ``assignments/__init__.py``.
-- ``build.py``: ``python -m autograder.build [--check]`` writes ``source/<id>/<name>.ipynb``
-  (nbgrader source notebooks, answers taken from ``solutions/`` with inspect) and the student
-  notebooks ``notebooks/<id>/<name>.ipynb`` (nbgrader generate_assignment, no outputs).
-- ``probe.py``: the kernel-side probe embedded in every part's hidden tests; it runs the
-  student's functions on the hidden inputs and reports the results, judging nothing.
-- ``check.py``: ``ProbeCheck``, the nbgrader preprocessor after ``Execute`` that recomputes
-  every hidden case with ``solutions/`` in the grading process, names catalogued mistakes,
-  else the mistake's family (``families.py``: transformations of the reference), flags imported/exec'd answers, and rewrites the test cells' outputs (so stderr costs nothing).
-- ``visible.py``: the checks the visible tests use (copied into each notebook's set-up cell).
-- ``course.py``: a stock nbgrader course directory (``python -m autograder course DIR``:
-  ``nbgrader_config.py`` with ProbeCheck after Execute, feedback without the hidden tests,
-  and ``source/``) and a simple sequential ``autograde``; the kernel starts in a scratch
-  directory, with no sandbox.
-
-Grading a class: ``__main__.py`` (``python -m autograder grade|export|build|course``, also
-the console script ``self-attention-grader``), ``lms.py`` (the layouts of LMS downloads,
-student identities and safe ids), ``intake.py``, ``sandbox.py`` (with ``zygote.py`` and
-``kernel_zygote.py``: kernels forked from a pre-imported one), ``execute.py``, ``task.py``
-(with ``feedback_html.py``), ``batch.py``, ``report.py``; then ``export.py`` (the class
-across assignments: grades for Canvas and Moodle, what to reteach) with ``roster.py`` (the
-LMS's class list, to complete identities).
+- ``model.py``: what grading produces: ``Status`` (the status words; their order is the status
+  rule) and the typed ``Result`` of one student, with its parts, as the journal's JSON.
+- ``errors.py``: ``GraderError``, the base of every error a user can cause.
+- ``assignments/``: the exercise specs, one module per assignment (the format is in its
+  ``__init__.py``); ``visible.py``: the checks the visible tests call (copied into every
+  notebook); ``sections.py``: where the book teaches each answer function;
+  ``finite_differences.py``: the judge of a backward pass, built from its forward pass.
+- ``judge/``: did the student's functions give the reference's results?
+  ``probe.py`` runs them on the hidden inputs in the student's kernel and judges nothing;
+  ``compare.py`` runs a case and says how two results differ; ``families.py`` names the
+  family of a wrong answer; ``check.py`` is ``ProbeCheck``, the nbgrader preprocessor that judges every part.
+- ``sandbox/``: where student code runs. ``limits.py`` (what a kernel may use),
+  ``bwrap.py`` (the bubblewrap command), ``uids.py`` (a uid per kernel), ``zygote.py`` and
+  ``zygote_main.py`` (kernels forked from a pre-imported one), ``resources.py`` (a worker's
+  uid lease and zygotes), ``kernel.py`` (the sandboxed kernel manager; the one way a notebook
+  reaches a kernel), ``scratch.py`` (kernels without a sandbox), ``lifetime.py`` (nothing
+  outlives the grader).
+- ``authoring/``: ``build.py`` writes the source and student notebooks
+  (``python -m autograder build``); ``course.py`` is the stock nbgrader course
+  (``python -m autograder course DIR``). The source notebooks, hidden tests included, are
+  in ``source/<assignment>/``.
+- ``intake/``: ``lms.py`` (the layouts of LMS downloads, identities and safe ids),
+  ``zipnames.py`` (zip entry names in legacy code pages), ``intake.py`` (one submission
+  per student), ``roster.py`` (the LMS's class list).
+- ``store/``: ``files.py`` (atomic writes and locks), ``csv_safe.py`` (CSV cells that
+  cannot start a formula), ``outdir.py`` (``OutDir``: every path under OUT), ``journal.py``
+  (one result per student), ``gradebook.py`` (nbgrader's gradebook), ``prepare.py`` (OUT set
+  up as an nbgrader course).
+- ``reports/``: ``grades_csv.py``, ``feedback.py`` (the feedback page's HTML),
+  ``report.py`` (the class report), ``moodle_worksheet.py`` (Moodle's offline grading
+  worksheet), ``export.py`` (a class's grades for the LMS), ``similarity.py`` (pairs of
+  students whose answers look alike).
+- ``run/``: ``progress.py`` (the progress line), ``context.py`` (``RunConfig``, a run's
+  settings; ``WorkerContext``, what a worker keeps between students), ``execute.py`` (one notebook in a
+  kernel, with every limit), ``task.py`` (one student, start to end), ``pool.py`` and
+  ``cluster.py`` (the workers: processes or Dask), ``batch.py`` (a whole class).
+- ``cli.py``: ``python -m autograder grade|export|similarity|build|course`` and the console script
+  ``self-attention-grader`` (``__main__.py`` calls it).
 
 Importing this package keeps jsonschema from loading ``rfc3987_syntax`` (``sys.modules``
 entry set to None, which jsonschema takes as "not installed"): that module builds a parser

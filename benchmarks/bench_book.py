@@ -17,8 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 ROOT = Path(__file__).resolve().parents[1]
 SOURCES = ["_config.yml", "_toc.yml", "_ext", "book", "notebooks"]  # _ext: the local Sphinx extension
 TARGETS = {"cold": None, "warm": 15.0, "one chapter edited": 30.0}

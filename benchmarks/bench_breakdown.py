@@ -9,12 +9,12 @@ functions, each stage timed ``--repeats`` times in this one process (median and 
 - ``python start`` / ``import nbgrader.apps``: a fresh interpreter, and one that imports
   nbgrader's apps (paid once per process: by stock nbgrader once, by our command once in
   the parent and once per worker);
-- ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox`` running
+- ``sandbox set-up``: ``bwrap`` with every bind and limit of ``autograder.sandbox.bwrap`` running
   ``/bin/true``, minus ``/bin/true`` alone;
 - ``kernel start+stop``: start, wait until ready, shut down, for a bare jupyter_client kernel,
   the course's ``ScratchKernelManager`` (stock and ``--no-sandbox``), and the sandbox's ``SandboxedKernelManager``;
 - ``execution``: running the notebook's code cells in a kernel already started;
-- our task's stages (``autograder.task``): read + sanitise, ``SandboxExecute`` (kernel start,
+- our task's stages (``autograder.run.task``): read + sanitise, ``SandboxExecute`` (kernel start,
   cells, shut-down), ``ProbeCheck``, LimitOutput + scores, the autograded notebook, the feedback
   HTML; and ``task.grade`` whole, with and without the sandbox;
 - ``gradebook write``: one result written by ``GradebookWriter`` (the parent's part);
@@ -30,6 +30,7 @@ Prints a table, writes ``breakdown.csv`` and ``breakdown.png``.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import asyncio
 import json
 import os
@@ -42,8 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 from bench_grading import env, make_class  # the script's own folder is first on sys.path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -107,14 +107,22 @@ def main(argv=None):
     from nbgrader.preprocessors import LimitOutput
     from nbgrader.utils import determine_grade
 
-    from autograder import assignments, task as task_mod
-    from autograder.files import atomic_write
-    from autograder.gradebook import GradebookWriter
-    from autograder.outdir import prepare_course
-    from autograder.check import ProbeCheck
-    from autograder.course import ScratchKernelManager, api, make_course
-    from autograder.execute import SandboxExecute
-    from autograder.sandbox import Limits, SandboxedKernelManager, sandbox_command, sandbox_uid
+    from autograder import assignments
+
+    from autograder.model import Task
+    from autograder.run import task as task_mod
+    from autograder.store.files import atomic_write
+    from autograder.store.gradebook import GradebookWriter
+    from autograder.store.prepare import prepare_course
+    from autograder.judge.check import ProbeCheck
+    from autograder.authoring.course import api, make_course
+    from autograder.sandbox.scratch import ScratchKernelManager
+    from autograder.run.execute import SandboxExecute
+    from autograder.sandbox.bwrap import sandbox_command
+    from autograder.sandbox.kernel import SandboxedKernelManager
+    from autograder.sandbox.limits import Limits
+    from autograder.run.context import WorkerContext
+    from autograder.sandbox.uids import UidLease
 
     spec = assignments.get(args.assignment)
     R = args.repeats
@@ -148,16 +156,19 @@ def main(argv=None):
 
     # ---- sandbox set-up alone
     ipc = tempfile.mkdtemp(prefix="ag-")
-    uid = sandbox_uid()
+    lease = UidLease()
+    uid = lease.next_uid()
     os.chown(ipc, uid, uid)
-    box = sandbox_command(["/bin/true"], limits=limits, uid=uid, ipc_dir=ipc, notebook=str(nb_path))
+    box = sandbox_command(["/bin/true"], limits=limits, uid=uid, ipc_dir=ipc)
     t_true = timed(lambda: subprocess.run(["/bin/true"], check=True), R)
     t_box = timed(lambda: subprocess.run(box, check=True), R)
     t_true_min = min(w for w, _ in t_true)
     record("sandbox set-up (prlimit+bwrap+setpriv)", "sandbox", [(w - t_true_min, c) for w, c in t_box], "minus /bin/true")
-    box_py = sandbox_command([sys.executable, "-c", "pass"], limits=limits, uid=uid, ipc_dir=ipc, notebook=str(nb_path))
+    box_py = sandbox_command([sys.executable, "-c", "pass"], limits=limits, uid=uid, ipc_dir=ipc)
     record("python start in the sandbox", "sandbox", timed(lambda: subprocess.run(box_py, check=True), R))
     shutil.rmtree(ipc, ignore_errors=True)
+    lease.close()
+    ctx = WorkerContext()  # the resources of one worker, for every kernel below
 
     # ---- kernels
     record("kernel start+stop, bare", "kernel", timed(lambda: kernel_cycle(lambda: AsyncKernelManager(kernel_name="python3")), R))
@@ -165,7 +176,7 @@ def main(argv=None):
            timed(lambda: kernel_cycle(lambda: ScratchKernelManager(kernel_name="python3")), R))
     record("kernel start+stop, sandboxed", "kernel",
            timed(lambda: kernel_cycle(lambda: SandboxedKernelManager(kernel_name="python3", limits=limits,
-                                                                     notebook=str(nb_path))), R))
+                                                                     resources=ctx.sandbox)), R))
 
     # ---- execution of the cells in a started kernel
     nb0 = task_mod.read_notebook(nb_path)
@@ -193,9 +204,9 @@ def main(argv=None):
     record("execution of the code cells (kernel up)", "execution", [execute_cells() for _ in range(R)],
            f"{len(codes)} code cells; CPU includes the kernel's")
 
-    # ---- our task, stage by stage (as autograder.task._grade_notebook does them)
-    base = {"assignment": spec.id, "notebook": nb_path.name, "student_id": "s0000", "path": str(nb_path),
-            "out": str(out), "limits": limits.as_dict(), "source": snap, "digest": "x", "notes": []}
+    # ---- our task, stage by stage (as autograder.run.task._grade_notebook does them)
+    base = Task(spec.id, nb_path.name, "s0000", str(out), snap, path=str(nb_path), limits=limits.as_dict(),
+                digest="x")
     ahead, inside, nosb = ("SandboxExecute, sandbox, kernel started ahead", "SandboxExecute, sandbox, kernel started inside",
                            "SandboxExecute, no sandbox")
     stages = {k: [] for k in ("read + sanitise", ahead, inside, nosb,
@@ -224,16 +235,12 @@ def main(argv=None):
         for sandbox, prefetch, key in runs:
             run_nb = nbformat.from_dict(json.loads(json.dumps(nb)))
             resources = {"nbgrader": {"assignment": spec.id, "notebook": spec.notebook, "student": "s0000"}}
-            with tempfile.TemporaryDirectory(prefix="ag-task-") as w:
-                shown = Path(w) / nb_path.name
-                nbformat.write(run_nb, shown)
-                resources["metadata"] = {"path": w}
-                extra = {"prefetch": prefetch} if prefetch_ok else {}
-                with stage(key):
-                    ex = SandboxExecute(limits=limits, sandbox=sandbox, notebook_file=str(shown), **extra)
-                    executed, resources = ex.preprocess(run_nb, resources)
-                if round_ == 0:
-                    stages[key].pop()
+            extra = {"prefetch": prefetch} if prefetch_ok else {}
+            with stage(key):
+                ex = SandboxExecute(context=ctx, limits=limits, sandbox=sandbox, notebook_name=nb_path.name, **extra)
+                executed, resources = ex.preprocess(run_nb, resources)
+            if round_ == 0:
+                stages[key].pop()
         with stage("ProbeCheck"):
             executed, resources = ProbeCheck().preprocess(executed, resources)
         with stage("LimitOutput + scores"):
@@ -241,24 +248,24 @@ def main(argv=None):
             result = task_mod.result_skeleton(base)
             for cell in executed.cells:
                 meta = cell.metadata.get("nbgrader") or {}
-                if meta.get("grade") and meta.get("grade_id") in result["parts"]:
-                    result["parts"][meta["grade_id"]]["score"] = float(determine_grade(cell)[0] or 0)
-            result["score"] = sum(p["score"] for p in result["parts"].values())
+                if meta.get("grade") and meta.get("grade_id") in result.parts:
+                    result.parts[meta["grade_id"]].score = float(determine_grade(cell)[0] or 0)
+            result.score = sum(p.score for p in result.parts.values())
         with stage("write autograded notebook"):
             atomic_write(work / "graded.ipynb", nbformat.writes(executed))
         with stage("feedback HTML"):
-            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base))
+            (work / "feedback.html").write_text(task_mod.feedback_page(executed, result, base, ctx.exporter))
     for key, times in stages.items():
         if times:
             record(f"task: {key}", "task stage", times)
-    assert result["score"] == spec.total_points, f"the reference solution scored {result['score']}"
+    assert result.score == spec.total_points, f"the reference solution scored {result.score}"
 
     for sandbox in (True, False):
-        t = timed(lambda: task_mod.grade({**base, "sandbox": sandbox}), R)
+        t = timed(lambda: task_mod.grade(dataclasses.replace(base, sandbox=sandbox), ctx), R)
         record(f"task.grade whole ({'sandbox' if sandbox else 'no sandbox'})", "task", t)
 
     writer = GradebookWriter(out, spec)
-    graded = task_mod.grade({**base, "sandbox": False})
+    graded = task_mod.grade(dataclasses.replace(base, sandbox=False), ctx)
 
     def write_one():
         writer.add(graded)
@@ -293,6 +300,7 @@ def main(argv=None):
             writer.writerow({**r, **{k: round(r[k], 4) for k in ("median_s", "min_s", "median_cpu_s")}})
     plot(rows, args.out / "breakdown.png")
     print(f"wrote {args.out / 'breakdown.csv'} and {args.out / 'breakdown.png'}")
+    ctx.close()
     shutil.rmtree(work, ignore_errors=True)
     return 0
 

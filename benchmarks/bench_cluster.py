@@ -1,7 +1,10 @@
 """Grading throughput on a Dask cluster against the number of worker processes on this machine.
 
-    python benchmarks/bench_cluster.py [--k 40] [--workers 1 2 4] [--out benchmarks/results]
-    python benchmarks/bench_cluster.py --smoke      # K = 4, one worker: checks the script, not the speed
+    python -m benchmarks.bench_cluster [--k 40] [--workers 1 2 4] [--out benchmarks/results]
+    python -m benchmarks.bench_cluster --smoke      # K = 4, one worker: checks the script, not the speed
+
+Run it as a module from the repository's root: it starts its cluster with the tests' own
+``tests.grading.servers.DaskCluster``.
 
 One folder of K synthetic students (``bench_grading.make_class``: reference answers,
 catalogued mistakes, broken notebooks) is graded, one variant after the other in this one run:
@@ -24,13 +27,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from autograder import csv_safe
+from autograder.store import csv_safe
+from benchmarks.bench_grading import make_class, prepare, revision, run_measured
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "benchmarks"))
-
-from bench_grading import make_class, prepare, revision, run_measured  # noqa: E402
 
 
 def grade_cmd(spec, subs, out, *extra):

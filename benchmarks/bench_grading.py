@@ -13,7 +13,7 @@ untouched, an empty file). The same folder is then graded, one variant after the
 this one run:
 
 - ``stock``: stock nbgrader's driver, ``nbgrader autograde <aid>`` run once (it grades the
-  students one after the other), in a course folder set up by ``autograder.course.make_course``,
+  students one after the other), in a course folder set up by ``autograder.authoring.course.make_course``,
   so it runs the course's own preprocessors (ProbeCheck after Execute, kernels in a scratch
   folder without PYTHONPATH): same checks, same scores, no sandbox;
 - ``ours``: ``python -m autograder grade <aid> SUBS --out OUT --jobs N`` (bubblewrap sandbox);
@@ -46,8 +46,7 @@ import threading
 import time
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 ROOT = Path(__file__).resolve().parents[1]
 
 TARGET_RATIO = 4.0
@@ -182,8 +181,8 @@ def run_measured(cmd, cwd, log, root=ROOT):
 
 def prepare(spec, work):
     """Course folders set up once (not timed): one for stock nbgrader, one OUT for our command."""
-    from autograder.outdir import prepare_course
-    from autograder.course import ensure_path, make_course
+    from autograder.store.prepare import prepare_course
+    from autograder.authoring.course import ensure_path, make_course
 
     ensure_path()
     stock = work / "template-stock"
@@ -216,12 +215,12 @@ def stock_exit_ok(code, log, kinds):
 
 def stock_scores(spec, course, students):
     """``{sid: {part: score}}`` from stock nbgrader's gradebook (a student it could not grade: all 0)."""
-    from nbgrader.api import Gradebook, MissingEntry
+    from nbgrader.api import MissingEntry
 
-    from autograder.course import COURSE_ID
+    from autograder.authoring.course import api
 
     scores = {}
-    with Gradebook(f"sqlite:///{course / 'gradebook.db'}", COURSE_ID) as gb:
+    with api(course).gradebook as gb:  # the stock course's own gradebook
         for sid in students:
             try:
                 nb = gb.find_submission_notebook(spec.notebook, spec.id, sid)
@@ -290,7 +289,6 @@ def main(argv=None):
     runs += [(f"ours@{rev}", args.jobs) for rev in args.revisions]
 
     from autograder import assignments
-
     spec = assignments.get(args.assignment)
     if args.keep:
         args.keep.mkdir(parents=True, exist_ok=True)

@@ -13,8 +13,7 @@ import time
 import tracemalloc
 from pathlib import Path
 
-from autograder import csv_safe
-
+from autograder.store import csv_safe
 import numpy as np
 
 from solutions import self_attention, self_attention_loop

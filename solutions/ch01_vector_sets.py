@@ -6,7 +6,7 @@ stored as the columns of ``I = [a¹ … aᴺ]``, shape ``(d, N)``.
 
 import numpy as np
 
-from ._validate import matrix, shape_str, vector, weights_for
+from .validate import matrix, shape_str, vector, weights_for
 
 # Chapter 1's example: "I saw a saw" and a hand-made embedding of d = 3, one column per word
 # of SAW_VOCAB (the page's E_saw; a test checks the page shows these numbers).

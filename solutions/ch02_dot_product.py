@@ -6,7 +6,7 @@ For one query position i: qⁱ = Wq aⁱ, kʲ = Wk aʲ, αᵢ,ⱼ = qⁱ·kʲ,
 
 import numpy as np
 
-from ._validate import matrix, same_shape, shape_str, vector, weights_for
+from .validate import matrix, same_shape, shape_str, vector, weights_for
 
 
 def dot_product_score(q, k):

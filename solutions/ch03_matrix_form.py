@@ -5,7 +5,7 @@ Q = Wq I, K = Wk I, V = Wv I; A = Kᵀ Q; A′ = softmax of each column; O = V A
 
 import numpy as np
 
-from ._validate import matrix, positive_int, same_shape, weights_for
+from .validate import matrix, positive_int, same_shape, weights_for
 from .ch02_dot_product import attend, softmax
 
 

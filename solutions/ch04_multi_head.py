@@ -7,7 +7,7 @@ after the other (a loop) or all at once (one batched matrix product per step).
 
 import numpy as np
 
-from ._validate import as_array, matrix, positive_int, shape_str
+from .validate import as_array, matrix, positive_int, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import self_attention
 

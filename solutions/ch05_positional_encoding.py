@@ -6,7 +6,7 @@ the columns of O. Adding a position vector eⁱ to each aⁱ gives it order.
 
 import numpy as np
 
-from ._validate import matrix, positive_int, shape_str
+from .validate import matrix, positive_int, shape_str
 from .ch03_matrix_form import self_attention
 
 

@@ -8,7 +8,7 @@ a convolution exactly (``conv1d``, ``conv_as_heads``, ``heads_with_masks``).
 
 import numpy as np
 
-from ._validate import as_array, matrix, positive_int, shape_str
+from .validate import as_array, matrix, positive_int, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
 from .ch04_multi_head import multi_head_weights

@@ -8,7 +8,7 @@ by the order.
 
 import numpy as np
 
-from ._validate import matrix, shape_str, vector, weights_for
+from .validate import matrix, shape_str, vector, weights_for
 from .ch03_matrix_form import qkv, self_attention
 
 

@@ -10,7 +10,7 @@ residual; it is written out in full, so that the exercise's reference stands alo
 
 import numpy as np
 
-from ._validate import matrix, shape_str
+from .validate import matrix, shape_str
 from .ch02_dot_product import softmax
 from .ch03_matrix_form import qkv, scores
 from .ch04_multi_head import multi_head_weights

@@ -8,7 +8,7 @@ which tag is right.
 
 import numpy as np
 
-from ._validate import positive_int
+from .validate import positive_int
 
 
 TAGS = ("PRON", "VERB", "NOUN", "DET", "ADJ", "AUX", "PREP")

@@ -10,7 +10,7 @@ I_res = I + O, which needs Wᵒ with d rows.
 
 import numpy as np
 
-from ._validate import matrix, shape_str
+from .validate import matrix, shape_str
 from .ch04_multi_head import multi_head_weights
 from .ch06_vs_cnn import stacked_masked_heads
 

@@ -6,7 +6,7 @@ Spec format (how to add an assignment, e.g. 08-capstone)
 1. Put the reference functions in ``solutions/`` (the one source of truth).
 2. Write ``autograder/assignments/aNN_<name>.py`` defining ``ASSIGNMENT = Assignment(...)``
    (copy ``a02_dot_product.py``), and add its id to :data:`MODULES` below.
-3. Run ``python -m autograder.build``; commit ``autograder/source/<id>/`` and
+3. Run ``python -m autograder build``; commit ``autograder/source/<id>/`` and
    ``notebooks/<id>/``. The tests of ``tests/exercises`` run over :func:`ids`, so they
    cover the new assignment with nothing else to add.
 
@@ -33,12 +33,12 @@ An :class:`Assignment` has:
 - ``visible`` (per part): the student's self-check, plain Python run after the hidden
   region. Write ``«expr»`` for a value computed at build time: ``expr`` is evaluated with
   ``S`` (``solutions``) and ``np`` and pasted as a literal (``np.array([...])``). Use the
-  helpers of :mod:`autograder.visible` (``check_shape``, ``check_close``, ``check_raises``,
+  helpers of :mod:`autograder.assignments.visible` (``check_shape``, ``check_close``, ``check_raises``,
   ``check_true``, ``check_unlike``, ``check_no_loop``): each failing check says what was
   expected and what came back;
 - ``cases`` (per part): hidden :class:`Case` s, i.e. a function name, arguments (numpy arrays,
   numbers, bools, lists; built here with fixed seeds) and a label shown in feedback. The
-  probe runs them in the student's kernel; :class:`autograder.check.ProbeCheck` recomputes
+  probe runs them in the student's kernel; :class:`autograder.judge.check.ProbeCheck` recomputes
   them with ``solutions`` in the grading process. A case whose reference raises
   ``ValueError`` expects the student to raise ``ValueError`` too;
 - ``mistakes``: the catalogue, at least 3 :class:`Mistake` per exercise function, each a
@@ -47,20 +47,20 @@ An :class:`Assignment` has:
   say "your answer matches mistake X: <message>"; ``visible`` is a phrase the visible tests
   print for it (a test checks both);
 - ``families`` (optional): :class:`Family` s of mistakes the grader names when no catalogued
-  mistake matches, on top of the generic ones of :mod:`autograder.families` (transposed
+  mistake matches, on top of the generic ones of :mod:`autograder.judge.families` (transposed
   outputs, wrong axis, scale, roles of Q, K, V, ...);
 - ``family_messages`` (optional): ``{generic family id: message}``, what this assignment's
   feedback says in place of the generic family's message (the capstone's say what the
   gradients do wrong, where the generic ones quote the reference's code);
 - ``judges`` (optional): ``{function: callable}``, what the grader compares the student's
   results with in place of ``solutions.<function>`` (the capstone's: finite differences of
-  the forward pass, :mod:`autograder.finite_differences`);
+  the forward pass, :mod:`autograder.assignments.finite_differences`);
 - ``provided`` (optional): extra functions of ``solutions`` the visible tests call. Helpers
   the answers call are found from the functions' global names. Helpers that are not an
-  exercise's answer (``_validate``'s checks, ``multi_head_weights``) go into the locked
+  exercise's answer (``solutions.validate``'s checks, ``multi_head_weights``) go into the locked
   set-up cell; answers of earlier exercises never do: the student pastes their own into
   answer cells after the set-up cell, and a locked cell checks them on new inputs against
-  precomputed values (:func:`autograder.build.earlier_check_source`).
+  precomputed values (:func:`autograder.authoring.build.earlier_check_source`).
 - ``questions`` (optional, one per exercise): :class:`Question` s, short written answers graded
   by hand. Each goes after the part ``after`` names (at the end when empty): a locked Markdown
   cell with the ``prompt``, then an nbgrader "Manually graded answer" (a Markdown cell with
@@ -80,12 +80,12 @@ An :class:`Assignment` has:
   what they do instead, without the answer. Its sentences must not quote measured numbers:
   the grader names a catalogued mistake (or a :class:`Family`) when its result fails a
   hidden case with the same sentence as the student's, so equal behaviour gives equal
-  words (the generic families of :mod:`autograder.families` compare numbers with the
+  words (the generic families of :mod:`autograder.judge.families` compare numbers with the
   reference's and are not tried on these parts). The reference must pass it; a case whose reference raises ``ValueError`` is
   judged as in other parts. Grader-side inputs of the check (a sentence, an embedding)
   go into the case's ``data`` (never sent to the student's kernel), so a construction that
   fits only the visible input fails. The visible tests check the behaviour too, with the
-  student's own functions and the helpers of :mod:`autograder.visible`
+  student's own functions and the helpers of :mod:`autograder.assignments.visible`
   (``check_attends_most``, ``check_attends_within``).
 """
 
@@ -116,10 +116,21 @@ WORKED_EXAMPLE = worked_example()
 
 @dataclass(frozen=True)
 class Case:
-    """One hidden input: ``fn(*args, **kwargs)``; ``label`` names it in feedback.
+    """One hidden input: ``fn(*args, **kwargs)``.
 
-    ``data``: grader-side inputs of a construction part's ``behaviour`` check (see
-    :class:`Part`); never sent to the student's kernel.
+    Attributes
+    ----------
+    fn : str
+        The name of the function called.
+    args : tuple
+        Its positional arguments (arrays, numbers, bools, lists).
+    kwargs : dict
+        Its keyword arguments.
+    label : str
+        What the case is, as feedback names it.
+    data : dict
+        Grader-side inputs of a construction part's ``behaviour`` check (see
+        :class:`Part`); never sent to the student's kernel.
     """
 
     fn: str
@@ -129,18 +140,46 @@ class Case:
     data: dict = field(default_factory=dict)
 
 
-def reference_source(function):
-    """The source of ``solutions.<function>``, dedented (signature, docstring and body)."""
+def reference_source(function: str) -> str:
+    """The source of a reference function, dedented.
+
+    Parameters
+    ----------
+    function : str
+        The name of a function of ``solutions``.
+
+    Returns
+    -------
+    str
+        The source of ``solutions.<function>``: signature, docstring and body.
+    """
     import solutions
 
     return textwrap.dedent(inspect.getsource(getattr(solutions, function)))
 
 
-def patched(function, patch):
+def patched(function: str, patch) -> str:
     """The reference ``function`` with each ``(old, new)`` of ``patch`` applied once.
 
     ``old`` must occur exactly once in the reference's source, so a patch cannot silently
     stop applying when the reference changes.
+
+    Parameters
+    ----------
+    function : str
+        The name of a function of ``solutions``.
+    patch : iterable of (str, str)
+        The replacements, applied in order.
+
+    Returns
+    -------
+    str
+        The edited source of the whole function.
+
+    Raises
+    ------
+    ValueError
+        If an ``old`` does not occur exactly once.
     """
     src = reference_source(function)
     for old, new in patch:
@@ -155,8 +194,19 @@ def patched(function, patch):
 class Mistake:
     """A plausible wrong implementation of ``function`` and what to tell the student.
 
-    ``patch`` is a tuple of ``(old, new)`` replacements applied to the reference's source
-    (see :func:`patched`): a mistake is written as the few characters it changes.
+    Attributes
+    ----------
+    id : str
+        The mistake's id, unique in its assignment.
+    function : str
+        The answer function it gets wrong.
+    message : str
+        What the feedback tells a student whose answer matches it.
+    patch : tuple of (str, str)
+        ``(old, new)`` replacements applied to the reference's source (see :func:`patched`):
+        a mistake is written as the few characters it changes.
+    visible : str
+        The phrase the visible tests print for it.
     """
 
     id: str
@@ -166,7 +216,7 @@ class Mistake:
     visible: str = ""
 
     @property
-    def code(self):
+    def code(self) -> str:
         """The complete wrong ``def``, as a student's answer cell would hold it."""
         return patched(self.function, self.patch)
 
@@ -175,10 +225,21 @@ class Mistake:
 class Family:
     """A family of mistakes, recognised by comparing results with a transformation of the reference.
 
-    ``candidates(args, kwargs, reference)`` returns the results the family predicts for one
-    hidden case of ``function`` (a list; empty when the family does not apply to the case);
-    ``reference`` is the reference function. The grader names the family when the
-    student's results equal one candidate on every failing case.
+    The grader names the family when the student's results equal one candidate on every
+    failing case.
+
+    Attributes
+    ----------
+    id : str
+        The family's id.
+    function : str
+        The answer function it applies to.
+    message : str
+        What the feedback tells a student whose answer belongs to it.
+    candidates : callable
+        ``candidates(args, kwargs, reference)`` returns the results the family predicts for
+        one hidden case of ``function`` (a list; empty when the family does not apply to
+        the case); ``reference`` is the reference function.
     """
 
     id: str
@@ -189,7 +250,32 @@ class Family:
 
 @dataclass(frozen=True)
 class Part:
-    """One graded part: prose, answer cells, then one test cell worth ``points``."""
+    """One graded part: prose, answer cells, then one test cell worth ``points``.
+
+    Attributes
+    ----------
+    id : str
+        The part's id, the test cell's ``grade_id``.
+    title : str
+        Its heading in the notebook.
+    points : int
+        What the test cell is worth.
+    prose : str
+        The Markdown before the answer cells.
+    answers : tuple of str
+        The functions whose answer cells this part introduces.
+    visible : str
+        The student's self-check (see the module docstring for ``«expr»``).
+    cases : tuple of Case
+        The hidden cases.
+    new_code : bool or None
+        Does the part ask for code? ``None``: it does when it has answer cells.
+    checks_only : bool
+        Do its cases check only ``ValueError`` handling or shapes?
+    behaviour : callable or None
+        For a construction part, ``behaviour(case, result)``: ``None``, or what the result
+        does wrong (see the module docstring).
+    """
 
     id: str
     title: str
@@ -204,17 +290,17 @@ class Part:
     behaviour: object = None
 
     @property
-    def asks_for_code(self):
+    def asks_for_code(self) -> bool:
         """True when the part asks the student to write code (not only to pass more cases)."""
         return bool(self.answers) if self.new_code is None else self.new_code
 
     @property
-    def full_weight(self):
+    def full_weight(self) -> bool:
         """True when the part may carry many points: it asks for code that does more than checks."""
         return self.asks_for_code and not self.checks_only
 
     @property
-    def functions(self):
+    def functions(self) -> tuple[str, ...]:
         """Functions this part calls, in first-use order."""
         return tuple(dict.fromkeys(c.fn for c in self.cases))
 
@@ -223,9 +309,19 @@ class Part:
 class Question:
     """A short written question, graded by hand (an nbgrader "Manually graded answer" cell).
 
-    ``after`` is the id of the part it follows in the notebook ("" puts it at the end);
-    ``rubric`` tells the instructor what earns the ``points``: it is in the source notebook
-    only, never in the student's.
+    Attributes
+    ----------
+    id : str
+        The question's id, its answer cell's ``grade_id``.
+    prompt : str
+        The question, in Markdown.
+    points : int
+        What the answer is worth.
+    rubric : str
+        What earns the ``points``, for the instructor: in the source notebook only, never
+        in the student's.
+    after : str
+        The id of the part it follows in the notebook ("" puts it at the end).
     """
 
     id: str
@@ -237,6 +333,44 @@ class Question:
 
 @dataclass(frozen=True)
 class Assignment:
+    """One exercise notebook: its parts, its catalogue of mistakes, and where the book teaches it.
+
+    The module docstring describes each field in full.
+
+    Attributes
+    ----------
+    id : str
+        ``"02-dot-product"``.
+    notebook : str
+        The notebook's file name without ``.ipynb``.
+    chapter : int
+        The chapter's number.
+    chapter_title : str
+        The chapter's title.
+    page : str
+        The book page's name, ``"ch02-dot-product"``.
+    intro : str
+        Markdown that recalls the chapter.
+    parts : tuple of Part
+        The graded parts, in notebook order.
+    mistakes : tuple of Mistake
+        The catalogue.
+    returns : dict
+        ``{function: name of its output, or a tuple of names}``, for messages.
+    sections : dict
+        ``{function: MyST label of the book section that teaches it}``.
+    provided : tuple of str
+        Extra functions of ``solutions`` the visible tests call.
+    families : tuple of Family
+        Assignment-specific families, on top of the grader's generic ones.
+    family_messages : dict
+        ``{generic family id: this assignment's message}``.
+    judges : dict
+        ``{function: callable the grader compares with}`` (default: ``solutions``).
+    questions : tuple of Question
+        Written answers, graded by hand.
+    """
+
     id: str
     notebook: str
     chapter: int
@@ -255,44 +389,110 @@ class Assignment:
     questions: tuple = ()  # :class:`Question` s, graded by hand
 
     @property
-    def total_points(self):
+    def total_points(self) -> int:
         """The points graded automatically: the sum of the parts' (the questions' are ``manual_points``)."""
         return sum(p.points for p in self.parts)
 
     @property
-    def manual_points(self):
+    def manual_points(self) -> int:
         """The points of the written questions, given by hand in formgrader."""
         return sum(q.points for q in self.questions)
 
-    def questions_after(self, part_id):
-        """The questions that go after part ``part_id`` ("" for those at the end)."""
+    def questions_after(self, part_id: str) -> tuple[Question, ...]:
+        """The questions that go after one part.
+
+        Parameters
+        ----------
+        part_id : str
+            The id of a part.
+
+        Returns
+        -------
+        tuple of Question
+            Those whose ``after`` is ``part_id``; after the last part, also those whose
+            ``after`` is empty.
+        """
         last = self.parts[-1].id
         return tuple(q for q in self.questions if (q.after or last) == part_id)
 
     @property
-    def answer_functions(self):
+    def answer_functions(self) -> tuple[str, ...]:
+        """The answer functions of every part, in notebook order."""
         return tuple(f for p in self.parts for f in p.answers)
 
-    def part(self, part_id):
+    def part(self, part_id: str) -> Part:
+        """The part with this id.
+
+        Parameters
+        ----------
+        part_id : str
+            The id of a part.
+
+        Returns
+        -------
+        Part
+
+        Raises
+        ------
+        KeyError
+            If the assignment has no such part.
+        """
         for p in self.parts:
             if p.id == part_id:
                 return p
         raise KeyError(f"assignment {self.id} has no part {part_id!r}")
 
-    def mistake(self, mistake_id):
+    def mistake(self, mistake_id: str) -> Mistake:
+        """The catalogued mistake with this id.
+
+        Parameters
+        ----------
+        mistake_id : str
+            The id of a mistake.
+
+        Returns
+        -------
+        Mistake
+
+        Raises
+        ------
+        KeyError
+            If the assignment has no such mistake.
+        """
         for m in self.mistakes:
             if m.id == mistake_id:
                 return m
         raise KeyError(f"assignment {self.id} has no mistake {mistake_id!r}")
 
 
-def ids():
-    """Every assignment id, in course order."""
+def ids() -> list[str]:
+    """Every assignment id, in course order.
+
+    Returns
+    -------
+    list of str
+    """
     return list(MODULES)
 
 
-def get(assignment_id):
-    """The :class:`Assignment` with this id; ``ValueError`` naming the known ids otherwise."""
+def get(assignment_id: str) -> Assignment:
+    """The assignment with this id.
+
+    Parameters
+    ----------
+    assignment_id : str
+        An id of :data:`MODULES`, such as ``"02-dot-product"``.
+
+    Returns
+    -------
+    Assignment
+        The ``ASSIGNMENT`` of its module.
+
+    Raises
+    ------
+    ValueError
+        If the id is unknown; the message names the known ids.
+    """
     if assignment_id not in MODULES:
         raise ValueError(f"unknown assignment {assignment_id!r}; known: {', '.join(MODULES)}")
     module = importlib.import_module(f"{__name__}.{MODULES[assignment_id]}")

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.visible import attends_most_problem
+from autograder.assignments.visible import attends_most_problem
 
 from . import WORKED_EXAMPLE as WORKED
 from . import Assignment, Case, Family, Mistake, Part, Question

@@ -3,7 +3,7 @@
 import numpy as np
 
 import solutions as S
-from autograder.visible import attends_within_problem
+from autograder.assignments.visible import attends_within_problem
 
 from . import Assignment, Case, Family, Mistake, Part, Question
 

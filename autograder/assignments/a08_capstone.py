@@ -14,7 +14,7 @@ import numpy as np
 
 import solutions as S
 
-from .. import finite_differences
+from . import finite_differences
 from . import Assignment, Case, Mistake, Part, Question
 
 rng = np.random.default_rng(2008)
@@ -376,7 +376,7 @@ ASSIGNMENT = Assignment(
                   + "\n        A_prime = softmax(scores(Q, K, scale), axis=0)"),),
                 visible="nonzero for keys the mask hides"),
     ),
-    # The generic families of autograder.families, in words that say what the gradients do
+    # The generic families of autograder.judge.families, in words that say what the gradients do
     # wrong: their own messages quote the reference's code, which here is the answer.
     family_messages={
         "transposed": "one of your gradients has its rows and columns exchanged (a gradient has the shape "

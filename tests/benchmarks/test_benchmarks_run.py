@@ -17,7 +17,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 def run(script, *args, timeout=300):
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), *args], cwd=ROOT,
+    """Run a benchmark script; ``bench_cluster`` as a module (``python -m benchmarks.bench_cluster``)."""
+    how = ["-m", "benchmarks.bench_cluster"] if script == "bench_cluster.py" else [str(ROOT / "benchmarks" / script)]
+    result = subprocess.run([sys.executable, *how, *args], cwd=ROOT,
                             env=course_env(), capture_output=True, text=True, timeout=timeout)
     assert result.returncode == 0, f"{script} failed ({result.returncode}):\n{result.stdout}\n{result.stderr[-4000:]}"
     return result.stdout

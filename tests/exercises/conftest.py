@@ -15,7 +15,6 @@ from concurrent.futures import ProcessPoolExecutor
 import pytest
 
 from autograder import assignments
-
 # EXERCISE_IDS="02-dot-product 04-multi-head" narrows a run while working on some assignments.
 IDS = os.environ.get("EXERCISE_IDS", "").split() or assignments.ids()
 
@@ -28,10 +27,9 @@ def _visible_errors(aid, rounds):
     import nbformat
     from nbclient import NotebookClient
 
-    from autograder.course import ScratchKernelManager
+    from autograder.sandbox.scratch import ScratchKernelManager
 
     from . import submissions as sub
-
     cells, where = [], []
     for n, r in enumerate(rounds):
         nb = nbformat.reads(sub.submission(aid, answers={f: m.code for f, m in r.items()}), as_version=4)
@@ -56,10 +54,8 @@ def _visible_errors(aid, rounds):
 
 def grade_assignment(aid, root):
     """Autograde every variant of one assignment in the course copy ``root``."""
-    from autograder import course
-
+    from autograder.authoring import course
     from . import submissions as sub
-
     spec = assignments.get(aid)
     variants = {"solution": sub.submission(aid), "blank": sub.blank(aid)}
     rounds = sub.mistake_rounds(spec)
@@ -79,8 +75,7 @@ def grade_assignment(aid, root):
 @pytest.fixture(scope="session")
 def graded(tmp_path_factory):
     """``{assignment id: results of grade_assignment}`` for every assignment."""
-    from autograder import course
-
+    from autograder.authoring import course
     base = tmp_path_factory.mktemp("course")
     course.make_course(base / "all", IDS)
     roots = {}

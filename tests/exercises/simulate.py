@@ -6,9 +6,15 @@ the same verdicts through nbgrader and the sandbox for the catalogue.
 
 import numpy as np
 
-from autograder import assignments, build, check, probe, results
+from autograder import assignments
 
+from autograder.authoring import build
 
+from autograder.judge import check
+
+from autograder.judge import probe
+
+from autograder.judge import compare as results
 def namespace(aid, answers=None):
     """What a student's notebook holds: the set-up's helpers, every answer function (the
     reference's source, run here so that calls between answers resolve in this namespace,
@@ -30,7 +36,7 @@ def _report_value(result):
 
 
 def verdicts(aid, answers=None):
-    """``{part id: verdict}`` (see :func:`autograder.check.judge_part`) for these answers."""
+    """``{part id: verdict}`` (see :func:`autograder.judge.check.judge_part`) for these answers."""
     spec = assignments.get(aid)
     ns = namespace(aid, answers)
     out = {}

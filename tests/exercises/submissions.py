@@ -6,8 +6,10 @@ from pathlib import Path
 
 import nbformat
 
-from autograder import assignments, probe
-from autograder.build import split_function
+from autograder import assignments
+
+from autograder.judge import probe
+from autograder.authoring.build import split_function
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -74,8 +76,8 @@ def forged_reports(aid, values):
     zeros of the right shapes (``"zeros"``: what a forger can guess)."""
     import numpy as np
 
-    from autograder.check import expected_results
-    from autograder.results import Raised
+    from autograder.judge.check import expected_results
+    from autograder.judge.compare import Raised
 
     def fake(r):
         if isinstance(r, Raised):
@@ -160,7 +162,7 @@ def depends(spec):
     import inspect
 
     import solutions
-    from autograder.build import _global_names
+    from autograder.authoring.build import _global_names
 
     answers = set(spec.answer_functions)
     deps = {}

@@ -11,8 +11,9 @@ import numpy as np
 import pytest
 
 import solutions
-from autograder import assignments, build, probe
-
+from autograder import assignments
+from autograder.authoring import build
+from autograder.judge import probe
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -177,8 +178,7 @@ def test_every_exercise_function_has_three_catalogued_mistakes_and_three_parts()
 
 
 def test_setup_cells_run_and_check_with_the_graders_tolerances():
-    from autograder import results
-
+    from autograder.judge import compare as results
     for aid in assignments.ids():
         spec = assignments.get(aid)
         nb = json.loads((ROOT / "notebooks" / aid / f"{spec.notebook}.ipynb").read_text(encoding="utf-8"))

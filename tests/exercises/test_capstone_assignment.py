@@ -20,11 +20,12 @@ import pytest
 from numpy.testing import assert_allclose
 
 import solutions as S
-from autograder import assignments, families
-from autograder.check import expected_results, mistake_function
-from autograder.finite_differences import central_differences
-from autograder.results import Raised, compare
-from autograder.visible import ATOL, RTOL
+from autograder import assignments
+from autograder.judge import families
+from autograder.judge.check import expected_results, mistake_function
+from autograder.assignments.finite_differences import central_differences
+from autograder.judge.compare import Raised, compare
+from autograder.assignments.visible import ATOL, RTOL
 from tests.conftest import ROOT
 
 AID = "08-capstone"

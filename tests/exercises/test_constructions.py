@@ -10,9 +10,7 @@ import textwrap
 import pytest
 
 from autograder import assignments
-
 from . import simulate
-
 CONSTRUCTIONS = [(aid, p.id) for aid in assignments.ids() for p in assignments.get(aid).parts
                  if p.behaviour is not None]
 
@@ -249,8 +247,7 @@ def test_the_book_shows_no_construction_it_asks_for():
     from pathlib import Path
 
     import solutions
-    from autograder import build
-
+    from autograder.authoring import build
     root = Path(__file__).resolve().parents[2]
     bodies = [build.split_function(getattr(solutions, p.answers[0]))[1].strip()
               for aid, pid in CONSTRUCTIONS for p in [assignments.get(aid).part(pid)]]

@@ -3,7 +3,6 @@
 import pytest
 
 from autograder import assignments
-
 from .conftest import IDS
 
 MISTAKES = [(aid, m.id) for aid in IDS for m in assignments.get(aid).mistakes]

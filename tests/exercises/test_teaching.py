@@ -14,8 +14,9 @@ import numpy as np
 import pytest
 
 import solutions
-from autograder import assignments, build
-from autograder.visible import check_no_loop
+from autograder import assignments
+from autograder.authoring import build
+from autograder.assignments.visible import check_no_loop
 
 from . import simulate
 from .wrong_answers import VISIBLE_ONLY, WRONG

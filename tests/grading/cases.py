@@ -8,7 +8,9 @@ the student's dot_product_score and softmax).
 
 import json
 
-from autograder import assignments, probe
+from autograder import assignments
+
+from autograder.judge import probe
 from tests.grading.students import ASSIGNMENT, NOTEBOOK, solutions, submission
 
 SPEC = assignments.get(ASSIGNMENT)
@@ -99,7 +101,7 @@ CLASS = {
         '"""\n', '"""\n    print("debug: attend called", file=sys.stderr)\n', 2)}), "graded", 10),
     # cheats: none gains a point
     "s30-import-reference": (nb(solved=False, after={"setup": "from solutions import *\n"}), "graded", 0),
-    "s31-import-autograder": (nb(solved=False, after={"setup": "import autograder.check\n"}), "graded", 0),
+    "s31-import-autograder": (nb(solved=False, after={"setup": "import autograder.judge.check\n"}), "graded", 0),
     "s32-read-reference": (nb(solved=False, after={"setup": "exec(open('/work/main/solutions/ch02_dot_product.py').read())\n"}), "graded", 0),
     "s33-read-others": (nb(solved=False, after={"setup": "import glob\nfor p in [f for top in ('/work', '/tmp', '/home', '/root') for f in glob.glob(top + '/**', recursive=True)]:\n    print(p)\n"}), "graded", 0),
     "s34-patch-numpy": (nb(answers=WRONG, after={"setup": PATCH_NUMPY}), "graded", 0),

@@ -18,8 +18,8 @@ FAST = ["--cell-timeout", "4", "--cpu", "20", "--timeout", "40"]
 def course_template(tmp_path_factory):
     """An OUT folder with the nbgrader course set up (generate_assignment run), no students yet."""
     from autograder import assignments
-    from autograder.outdir import prepare_course
-    from autograder.course import ensure_path
+    from autograder.store.prepare import prepare_course
+    from autograder.authoring.course import ensure_path
 
     ensure_path()
     out = tmp_path_factory.mktemp("course") / "out"

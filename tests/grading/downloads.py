@@ -1,7 +1,7 @@
 """LMS downloads for the tests, built from the committed student notebooks.
 
 Each builder writes what the LMS's "download all submissions" gives, following the naming of
-:mod:`autograder.lms`: a Moodle zip (folders or flat files), a Canvas zip (flat files, ``late``
+:mod:`autograder.intake.lms`: a Moodle zip (folders or flat files), a Canvas zip (flat files, ``late``
 after the name), or a folder collected by hand. ``notebook(aid, answers)`` is the student
 notebook of any assignment with the reference answers, except the answer cells in
 ``answers`` (cell id -> code), e.g. a catalogued mistake's code.

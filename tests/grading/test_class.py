@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from autograder.journal import STATE
+from autograder.store.outdir import STATE
 from tests.conftest import ROOT, course_env
 from tests.grading.cases import CLASS, status_expected, write_class
 from tests.grading.conftest import FAST, grade

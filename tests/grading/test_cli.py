@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from autograder import __main__ as cli
-from autograder.sandbox import GiB, MiB, Limits
+from autograder import cli
+from autograder.sandbox.limits import GiB, MiB, Limits
 from tests.conftest import ROOT, course_env
 
 D = Limits()
@@ -42,8 +42,7 @@ def test_sizes(text, value):
 
 
 def test_build_delegates_to_autograder_build(monkeypatch):
-    from autograder import build
-
+    from autograder.authoring import build
     seen = []
     monkeypatch.setattr(build, "main", lambda argv: seen.append(argv) or 7)
     assert cli.main(["build", "--check", "02-dot-product"]) == 7
@@ -73,7 +72,7 @@ def _help(command):
 
 
 def test_layouts_in_help_and_page_agree():
-    from autograder.lms import LAYOUTS
+    from autograder.intake.lms import LAYOUTS
 
     page = (ROOT / "book" / "grading.md").read_text(encoding="utf-8")
     block = page[page.index("| layout |"):].split("\n\n")[0]
@@ -84,8 +83,7 @@ def test_layouts_in_help_and_page_agree():
 
 def test_export_help_and_page_agree():
     """The export's help and the page name the same files and the same CSV columns as the code writes."""
-    from autograder import export
-
+    from autograder.reports import export
     text, page = _help("export"), " ".join((ROOT / "book" / "grading.md").read_text(encoding="utf-8").split())
     for name in ["grades.csv", "canvas.csv", "moodle.csv", "report.html"]:
         assert f"DIR/{name}" in text and f"`export/{name}`" in page

@@ -62,7 +62,7 @@ def test_a_cluster_with_a_postgresql_gradebook_gives_the_local_grades(local_run,
                                                                        tmp_path):
     from nbgrader.api import Gradebook
 
-    from autograder.course import COURSE_ID
+    from autograder.authoring.course import COURSE_ID
     from tests.grading.students import ASSIGNMENT
 
     db = postgres.create_database("same_grades")

@@ -18,7 +18,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from autograder import assignments, probe
+from autograder import assignments
+
+from autograder.judge import probe
 from tests.conftest import course_env
 from tests.exercises import submissions as sub
 
@@ -90,14 +92,14 @@ def test_course_is_the_config_and_the_source_notebooks(course):
     assert sorted(str(p.relative_to(course)) for p in course.rglob("*") if p.is_file() and "source" in p.parts) \
         == [f"source/{AID}/{NOTEBOOK}"]
     config = (course / "nbgrader_config.py").read_text(encoding="utf-8")
-    assert "'autograder.check.ProbeCheck'" in config and "'nbgrader.preprocessors.ClearHiddenTests'" in config
+    assert "'autograder.judge.check.ProbeCheck'" in config and "'nbgrader.preprocessors.ClearHiddenTests'" in config
 
 
 def test_memorised_answer_passes_the_visible_tests():
     """Without the hidden checks this answer would get full marks: every visible test passes."""
     from nbclient import NotebookClient
 
-    from autograder.course import ScratchKernelManager
+    from autograder.sandbox.scratch import ScratchKernelManager
 
     nb = nbformat.reads(STUDENTS["memorised"], as_version=4)
     NotebookClient(nb, kernel_name="python3", allow_errors=True, timeout=60,

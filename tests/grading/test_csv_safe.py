@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from autograder import csv_safe
+from autograder.store import csv_safe
 from tests.conftest import ROOT
 
 HOSTILE = ['=HYPERLINK("x.invalid";"y")', "+SUM(1)", "-2+3", "@SUM(A1)", "\t=1+1", "\r=1+1", "-", "=", "'=1",
@@ -62,7 +62,7 @@ def test_every_csv_writer_of_the_project_goes_through_csv_safe():
              for folder in ("autograder", "benchmarks", "book", "solutions", "scripts", "_ext")
              for p in sorted((ROOT / folder).rglob("*.py"))
              if makers.search(p.read_text(encoding="utf-8"))]
-    assert found == ["autograder/csv_safe.py"]
+    assert found == ["autograder/store/csv_safe.py"]
 
 
 def test_the_dict_writer_quotes_formulas_and_keeps_numbers():

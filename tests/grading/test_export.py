@@ -7,13 +7,16 @@ moodle.csv and report.html with each LMS's own ids.
 """
 
 import csv
+import datetime
 import re
 import subprocess
 import sys
 
 import pytest
 
-from autograder import assignments, lms
+from autograder import assignments
+
+from autograder.intake import lms
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import (NAMES, blank, canvas_files, canvas_name, mistake, moodle_files, notebook,
@@ -157,3 +160,49 @@ def test_export_of_canvas_grades_carries_canvas_ids_and_the_reteach_report(downl
     assert ("2", A3, "scores", "family transposed: scores-qtk",
             "https://course.example/site/book/ch03-matrix-form.html#ch03-scores") in rows
     assert page.count("<figure>") == 2 and "Step 2: all scores at once" in page
+
+
+def moodle_worksheet_import(path):
+    """Read a worksheet as Moodle's "Upload grading worksheet" does (mod/assign/feedback/offline:
+    importgradeslib.php finds the columns by their English headers and strips "Participant " off
+    the identifier, locallib.php process_import_grades skips empty, negative or too large grades);
+    returns {participant id: (grade, maximum, comment)} and fails on anything Moodle would refuse."""
+    with open(path, encoding="utf-8", newline="") as f:
+        rows = list(csv.reader(f))
+    columns = rows[0]
+    index = {name: columns.index(name) for name in ("Identifier", "Grade", "Last modified (grade)")}  # else refused
+    feedback = columns.index("Feedback comments")
+    assert feedback != 0  # importgradeslib.php reads a feedback column only at a non-zero index
+    got = {}
+    for record in rows[1:]:
+        ident = record[index["Identifier"]]
+        assert ident.startswith("Participant ") and ident[len("Participant "):].isdigit(), ident
+        grade, maximum = float(record[index["Grade"]]), float(record[columns.index("Maximum grade")])
+        assert re.fullmatch(r"\d+\.\d\d", record[index["Grade"]]) and 0 <= grade <= maximum  # format_float($g, 2)
+        datetime.datetime.strptime(record[index["Last modified (grade)"]], "%A, %d %B %Y, %I:%M %p")  # userdate()
+        got[ident[len("Participant "):]] = (grade, maximum, record[feedback])
+    return got
+
+
+def test_export_writes_moodle_grading_worksheets_that_moodle_imports(downloads, tmp_path):
+    _, outs, _ = downloads
+    export(tmp_path, outs["moodle"], outs["moodle3"])
+    for key, aid in [("moodle", A2), ("moodle3", A3)]:
+        spec = assignments.get(aid)
+        rows = read(outs[key] / "grades.csv")
+        got = moodle_worksheet_import(tmp_path / f"moodle-{aid}-worksheet.csv")
+        assert {pid: grade for pid, (grade, _, _) in got.items()} == {r["lms_id"]: float(r["score"]) for r in rows}
+        maximum = spec.total_points + spec.manual_points
+        assert {m for _, m, _ in got.values()} == {maximum}
+        assert all(c.startswith(f"Score {g:g} / {maximum:g}.") for g, _, c in got.values())
+    by_name = {r["name"]: r["lms_id"] for r in read(outs["moodle"] / "grades.csv")}
+    comments = {name: moodle_worksheet_import(tmp_path / f"moodle-{A2}-worksheet.csv")[pid][2]
+                for name, pid in by_name.items()}
+    assert "additive_score: " in comments["王芳"] and "additive-no-tanh" in comments["王芳"]  # KINDS[1]
+    assert "attend-keys-as-values" in comments["李娜"] and "Mistakes named" not in comments["张伟"]
+
+
+def test_export_of_canvas_grades_writes_no_moodle_worksheet(downloads, tmp_path):
+    _, outs, _ = downloads
+    export(tmp_path, outs["canvas"])
+    assert not list(tmp_path.glob("moodle-*-worksheet.csv"))

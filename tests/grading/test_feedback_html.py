@@ -8,8 +8,8 @@ from bs4 import BeautifulSoup
 from nbconvert.exporters import HTMLExporter
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
-from autograder import task
-from autograder.feedback_html import NO_ALT
+from autograder.run import task
+from autograder.reports.feedback import NO_ALT
 from tests.conftest import ROOT
 
 PNG = base64.b64encode(bytes.fromhex(

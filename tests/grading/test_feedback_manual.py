@@ -27,7 +27,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from autograder import assignments
-from autograder.sections import reread_links, section_link
+from autograder.assignments.sections import reread_links, section_link
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import mistake, notebook
@@ -72,9 +72,9 @@ def _with_question(nb, answer):
 GRADE = """
 import sys
 from pathlib import Path
-import autograder.course
-autograder.course.SOURCE = Path(sys.argv[1])
-from autograder.__main__ import main
+import autograder.authoring.course
+autograder.authoring.course.SOURCE = Path(sys.argv[1])
+from autograder.cli import main
 sys.exit(main(sys.argv[2:]))
 """
 
@@ -254,8 +254,8 @@ def test_the_class_report_counts_a_family_once_whichever_code_path(graded, tmp_p
 
 
 def test_every_family_of_the_grader_has_a_name_in_the_report():
-    from autograder import export as export_module, families
-
+    from autograder.reports import export as export_module
+    from autograder.judge import families
     text = Path(families.__file__).read_text(encoding="utf-8")
     ids = set(re.findall(r'(?:yield|return) \("([a-z-]+)"', text))
     assert ids and ids <= set(export_module.FAMILY_NAMES), ids - set(export_module.FAMILY_NAMES)

@@ -12,7 +12,9 @@ import unicodedata
 
 import pytest
 
-from autograder import assignments, csv_safe
+from autograder import assignments
+
+from autograder.store import csv_safe
 from tests.grading.downloads import moodle_files, notebook, write_folder, write_legacy_zip, write_zip
 from tests.grading.test_export import grade, read, run
 

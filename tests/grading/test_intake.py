@@ -6,8 +6,8 @@ import zipfile
 
 import pytest
 
-from autograder.intake import MAX_NOTEBOOK_BYTES, Intake, match_rank
-from autograder.lms import is_safe_id
+from autograder.intake.intake import MAX_NOTEBOOK_BYTES, Intake, match_rank
+from autograder.intake.lms import is_safe_id
 
 NB = "dot_product.ipynb"
 

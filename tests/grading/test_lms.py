@@ -5,8 +5,9 @@ import zipfile
 
 import pytest
 
-from autograder import lms
-from autograder.intake import Intake, closing_summary
+from autograder.intake import lms
+from autograder.model import Result
+from autograder.intake.intake import Intake, closing_summary
 from tests.grading.downloads import canvas_files, canvas_name, moodle_files, write_folder, write_zip
 
 AID, NB = "02-dot-product", "dot_product.ipynb"
@@ -99,7 +100,7 @@ def test_every_notebook_ends_in_a_row_or_the_summary(tmp_path):
             inside = name.split("/", 1)[-1]
             assert inside in said or any(s.path and s.path.read_text() == zf.read(name).decode()
                                          and s.identity.name in name for s in subs.values()), name
-    results = [{"student_id": sid, "status": "graded"} for sid in subs]
+    results = [Result(sid, "02-dot-product") for sid in subs]
     students = {sid: {"late": sid == lms.safe_id("Zhang Wei")} for sid in subs}
     line = closing_summary(results, intake.layout, students, intake.unmatched)
     assert line == (f"5 student(s) (moodle layout): graded 5; 1 handed in late: {lms.safe_id('Zhang Wei')}; "

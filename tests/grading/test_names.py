@@ -7,10 +7,15 @@ import unicodedata
 
 import pytest
 
-from autograder import assignments, lms, zipnames
-from autograder.export import export
-from autograder.grades_csv import write_grades_csv
-from autograder.intake import Intake, closing_summary
+from autograder import assignments
+
+from autograder.intake import lms
+
+from autograder.intake import zipnames
+from autograder.reports.export import export
+from autograder.model import Result
+from autograder.reports.grades_csv import write_grades_csv
+from autograder.intake.intake import Intake, closing_summary
 from tests.conftest import ROOT, course_env
 from tests.grading.downloads import canvas_files, moodle_files, write_folder, write_legacy_zip, write_zip
 
@@ -87,8 +92,7 @@ def test_composed_and_decomposed_names_give_one_row_in_export(tmp_path):
         spec = assignments.get(aid)
         sid = lms.safe_id(name)
         out = tmp_path / aid
-        write_grades_csv(out / "grades.csv", [{"student_id": sid, "assignment": aid, "score": 5.0,
-                                               "max_score": float(spec.total_points), "status": "graded"}],
+        write_grades_csv(out / "grades.csv", [Result(sid, aid, score=5.0, max_score=float(spec.total_points))],
                          spec, {sid: {"name": name, "lms": "", "lms_id": "", "late": False}})
         outs.append(out)
     export(outs, tmp_path / "to")

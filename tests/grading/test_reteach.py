@@ -5,8 +5,8 @@ import csv
 import pytest
 
 from autograder import assignments
-from autograder.export import ExportError, export
-from autograder.sections import section_link, section_title
+from autograder.reports.export import ExportError, export
+from autograder.assignments.sections import section_link, section_title
 
 
 @pytest.mark.parametrize("aid", assignments.ids())

@@ -9,15 +9,29 @@ from pathlib import Path
 
 import pytest
 
-from autograder import sandbox
-from autograder.sandbox import Limits, SandboxedKernelManager
+from autograder.sandbox import bwrap as sandbox
+from autograder.sandbox.kernel import SandboxedKernelManager, place_notebook_code
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.resources import SandboxResources
 
 pytestmark = pytest.mark.skipif(sandbox.bwrap_path() is None, reason="bubblewrap is not installed")
 
 
+@pytest.fixture(autouse=True, scope="module")
+def resources():
+    """A worker's sandbox resources (uids, zygotes) in a temporary folder, as one worker has them."""
+    global RESOURCES
+    folder = tempfile.mkdtemp(prefix="ag-")  # the kernel's socket folder is bound below it
+    RESOURCES = SandboxResources(folder)
+    yield RESOURCES
+    RESOURCES.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
 async def _start(limits=Limits(), notebook=None):
-    """A sandboxed kernel, ready: (its manager, its client)."""
-    km = SandboxedKernelManager(limits=limits, notebook=notebook)
+    """A sandboxed kernel, ready, with ``notebook`` (a host path) placed in its folder as the
+    grader places it: (its manager, its client)."""
+    km = SandboxedKernelManager(limits=limits, resources=RESOURCES)
     await km.start_kernel(stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     kc = km.client()
     kc.start_channels()
@@ -27,6 +41,10 @@ async def _start(limits=Limits(), notebook=None):
         await _stop(km, kc)
         raise
     km.seal()
+    if notebook:
+        code = place_notebook_code(Path(notebook).name, Path(notebook).read_text(encoding="utf-8"))
+        reply = await kc.execute_interactive(code, silent=True, store_history=False, timeout=30)
+        assert reply["content"]["status"] == "ok"
     return km, kc
 
 

@@ -5,8 +5,9 @@ import json
 import nbformat
 import pytest
 
-from autograder.journal import STATE
-from autograder.task import STATUSES, Corrupt, _status, read_notebook, sanitise
+from autograder.store.outdir import STATE
+from autograder.model import Result, Status, Task
+from autograder.run.task import Corrupt, _status, read_notebook, sanitise
 from tests.grading.students import submission
 
 
@@ -98,7 +99,7 @@ def test_duplicate_cell_ids_are_repaired(source, tmp_path):
     ({"wall": True, "dead": True, "exit": -9}, [], {}, "timeout"),
     ({}, ["MemoryError"], {}, "memory"),
     ({"timeout": 1}, [], {"status": "flagged", "reasons": ["x"]}, "flagged"),
-    # several apply: the first in STATUSES order wins, whatever order they were found in
+    # several apply: the first in Status order wins, whatever order they were found in
     ({"wall": True}, ["MemoryError"], {}, "memory"),
     ({"truncated": True, "timeout": 2}, [], {}, "timeout"),
     ({"dead": True, "exit": -11, "truncated": True}, ["MemoryError"], {}, "crashed"),
@@ -108,25 +109,23 @@ def test_status_words(events, errors, probe, want):
     cell = nbformat.v4.new_code_cell("x")
     cell.outputs = [nbformat.v4.new_output("error", ename=e, evalue="", traceback=[]) for e in errors]
     nb.cells = [cell]
-    result = {"notes": []}
+    result = Result("s", "a")
     assert _status(nb, events, {"probe_check": probe}, result) == want
-    assert want in STATUSES and (want == "graded" or result["notes"])
+    assert want in list(Status) and (want == "graded" or result.notes)
 
 
 def test_first_status_follows_the_statuses_order():
-    from autograder.task import first_status
-
-    order = list(STATUSES)
+    order = list(Status)
     for i, status in enumerate(order):
-        assert first_status(set(order[i:])) == status
-    assert first_status(set()) == "graded"
+        assert Status.first(set(order[i:])) == status
+    assert Status.first(set()) == "graded"
 
 
 def test_crash_note_names_the_signal():
     nb = nbformat.v4.new_notebook()
-    result = {"notes": []}
+    result = Result("s", "a")
     assert _status(nb, {"dead": True, "exit": -11}, {}, result) == "crashed"
-    assert "SIGSEGV" in result["notes"][-1]
+    assert "SIGSEGV" in result.notes[-1]
 
 
 def _with_outputs(megabytes):
@@ -159,8 +158,7 @@ def read_notebook_text(text, folder):
 
 
 def test_what_stays_too_large_tells_the_student_what_to_do(tmp_path, monkeypatch):
-    from autograder import task
-
+    from autograder.run import task
     path = tmp_path / "nb.ipynb"
     path.write_text(_with_outputs(3))
     monkeypatch.setattr(task, "MAX_NOTEBOOK_BYTES", 2 * 1024**2)
@@ -191,42 +189,43 @@ def test_broken_json_of_any_shape_is_corrupt(tmp_path, content):
         read_notebook(path)
 
 
-def _task(path, source, out):
-    return {"assignment": "02-dot-product", "notebook": "dot_product.ipynb", "student_id": "zoe",
-            "path": str(path), "out": str(out), "limits": {}, "sandbox": True, "source": source,
-            "digest": "d", "notes": []}
+def _task(path, source, out, limits=None):
+    return Task("02-dot-product", "dot_product.ipynb", "zoe", str(out), source, path=str(path),
+                limits=limits or {}, digest="d")
+
+
+def grade(task):
+    """:func:`autograder.run.task.grade` in a worker context of its own."""
+    from autograder.run.context import WorkerContext
+    from autograder.run.task import grade as grade_task
+
+    with WorkerContext() as ctx:
+        return grade_task(task, ctx)
 
 
 @pytest.mark.slow
 def test_a_correct_notebook_with_40_mib_of_outputs_gets_full_marks(source, tmp_path):
-    from autograder.sandbox import bwrap_path
-    from autograder.task import grade
+    from autograder.sandbox.bwrap import bwrap_path
 
     if bwrap_path() is None:
         pytest.skip("bubblewrap is not installed")
     path = tmp_path / "dot_product.ipynb"
     path.write_text(_with_outputs(40))
     result = grade(_task(path, source, tmp_path / "out"))
-    assert (result["status"], result["score"]) == ("graded", 10), result["notes"]
+    assert (result.status, result.score) == ("graded", 10), result.notes
 
 
 def test_deeply_nested_json_is_corrupt_not_a_grader_error(source, tmp_path):
-    from autograder.task import grade
-
     path = tmp_path / "dot_product.ipynb"
     path.write_bytes(b"[" * 200_000 + b"]" * 200_000)
     result = grade(_task(path, source, tmp_path / "out"))
-    assert result["status"] == "corrupt" and "nested too deeply" in result["notes"][-1]
+    assert result.status == "corrupt" and "nested too deeply" in result.notes[-1]
 
 
 def test_a_grader_failure_is_that_students_error_with_a_page(source, tmp_path):
-    from autograder.task import grade
-
     path = tmp_path / "dot_product.ipynb"
     path.write_text(submission())
-    result = grade({"assignment": "02-dot-product", "notebook": "dot_product.ipynb", "student_id": "zoe",
-                    "path": str(path), "out": str(tmp_path / "out"), "limits": {"no_such_limit": 1},
-                    "sandbox": True, "source": source, "digest": "d", "notes": []})
-    assert result["status"] == "error" and result["score"] == 0
-    assert "grader error: TypeError" in result["notes"][-1]
-    assert "Status: error" in (tmp_path / "out" / result["feedback"]).read_text()
+    result = grade(_task(path, source, tmp_path / "out", limits={"no_such_limit": 1}))
+    assert result.status == "error" and result.score == 0
+    assert "grader error: TypeError" in result.notes[-1]
+    assert "Status: error" in (tmp_path / "out" / result.feedback).read_text()

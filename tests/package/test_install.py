@@ -70,7 +70,7 @@ def test_cli_and_console_script_work_from_another_folder(installed):
 
 def test_sandbox_hides_the_installed_reference_and_hidden_tests(installed, tmp_path):
     """The kernel's sandbox shows it site-packages, where the install put solutions/ and autograder/."""
-    from autograder.sandbox import SandboxUnavailable, check_sandbox
+    from autograder.sandbox.bwrap import SandboxUnavailable, check_sandbox
 
     try:
         check_sandbox()
@@ -81,12 +81,14 @@ def test_sandbox_hides_the_installed_reference_and_hidden_tests(installed, tmp_p
              "print([sorted(os.listdir(os.path.join(d, p))) for p in ('solutions', 'autograder', 'book_figures')])")
     runner = f"""
 import os, subprocess, sys, tempfile
-from autograder.sandbox import Limits, sandbox_command, sandbox_uid
-uid = sandbox_uid()
+from autograder.sandbox.bwrap import sandbox_command
+from autograder.sandbox.limits import Limits
+from autograder.sandbox.uids import UidLease
+uid = UidLease().next_uid()
 ipc = tempfile.mkdtemp()
 os.chown(ipc, uid, uid)
 cmd = sandbox_command([sys.executable, "-c", {probe!r}, {str(site_packages)!r}], limits=Limits(), uid=uid,
-                      ipc_dir=ipc, notebook=None)
+                      ipc_dir=ipc)
 sys.exit(subprocess.run(cmd).returncode)
 """
     result = run([python, "-c", runner], cwd=elsewhere)

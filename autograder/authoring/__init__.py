@@ -1,0 +1,1 @@
+"""Authoring: the exercise notebooks built from the specs and ``solutions/``, and the stock nbgrader course."""

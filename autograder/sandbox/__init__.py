@@ -1,0 +1,1 @@
+"""Where student code runs: a bubblewrap sandbox with limits, kernels forked from a zygote."""
