@@ -186,12 +186,31 @@ def read_all(outs) -> list[AssignmentGrades]:
         When a folder cannot be read (see :func:`read_out`), or two hold the same assignment.
     """
     graded = [read_out(out) for out in outs]
-    seen = {}
-    for g in graded:
-        if g.spec.id in seen:
-            raise ExportError(f"{seen[g.spec.id]} and {g.out} both hold {g.spec.id}; give one OUT per assignment")
-        seen[g.spec.id] = g.out
+    one_out_per_assignment(graded, ExportError)
     return sorted(graded, key=lambda g: assignments.ids().index(g.spec.id))
+
+
+def one_out_per_assignment(read: list, error: type[Exception]) -> None:
+    """Refuse two OUT folders of one assignment.
+
+    Parameters
+    ----------
+    read : list
+        The folders as read, each with its ``spec`` and its ``out``.
+    error : type
+        The error to raise (the command's own).
+
+    Raises
+    ------
+    error
+        Naming the two folders and the assignment they both hold.
+    """
+    seen = {}
+    for folder in read:
+        if folder.spec.id in seen:
+            raise error(f"{seen[folder.spec.id]} and {folder.out} both hold {folder.spec.id}; "
+                        "give one OUT per assignment")
+        seen[folder.spec.id] = folder.out
 
 
 # ----------------------------------------------------------------------------- the class

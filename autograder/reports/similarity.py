@@ -41,6 +41,7 @@ from itertools import combinations
 from pathlib import Path
 
 from autograder.errors import GraderError
+from autograder.reports.export import one_out_per_assignment
 from autograder import assignments
 from autograder.store import csv_safe
 from autograder.store.files import write_if_changed
@@ -585,11 +586,7 @@ def similarity(outs, to, threshold: float = THRESHOLD, rare: float = RARE,
         When an OUT cannot be read, or two hold the same assignment.
     """
     classes = [read_class(out) for out in outs]
-    seen = {}
-    for k in classes:
-        if k.spec.id in seen:
-            raise SimilarityError(f"{seen[k.spec.id]} and {k.out} both hold {k.spec.id}; give one OUT per assignment")
-        seen[k.spec.id] = k.out
+    one_out_per_assignment(classes, SimilarityError)
     to = Path(to)
     found = []
     for k in classes:

@@ -29,24 +29,6 @@ class GradebookUnreachable(GraderError):
     """The gradebook's database server cannot be reached (down, wrong address, refused login)."""
 
 
-def url(out, db_url: str | None = None) -> str:
-    """The gradebook's SQLAlchemy URL (`autograder.store.outdir.OutDir.gradebook_url`).
-
-    Parameters
-    ----------
-    out : str, os.PathLike or OutDir
-        The OUT folder.
-    db_url : str, optional
-        A database server's URL.
-
-    Returns
-    -------
-    str
-        ``db_url``, or SQLite's ``OUT/gradebook.db``.
-    """
-    return OutDir(out).gradebook_url(db_url)
-
-
 def shown(db_url: str) -> str:
     """A database URL fit to print: its password hidden.
 
@@ -124,7 +106,7 @@ class GradebookWriter:
         from autograder.authoring.course import COURSE_ID
 
         self.out, self.spec, self.journal = out, spec, journal
-        self.gb = Gradebook(url(out, db_url), COURSE_ID)
+        self.gb = Gradebook(OutDir(out).gradebook_url(db_url), COURSE_ID)
         self.pending, self.batch, self.seconds, self.last = [], batch, seconds, time.monotonic()
 
     def add(self, result: Result) -> None:
@@ -210,9 +192,9 @@ def out_url(out) -> str:
         text = ""
     m = re.search(r"^c\.CourseDirectory\.db_url = (.+)$", text, re.MULTILINE)
     try:
-        return url(out, ast.literal_eval(m.group(1)) if m else None)
+        return OutDir(out).gradebook_url(ast.literal_eval(m.group(1)) if m else None)
     except (ValueError, SyntaxError):
-        return url(out)
+        return OutDir(out).gradebook_url()
 
 
 def manual_grades(db_url: str, spec) -> dict[str, dict[str, float | None]] | None:

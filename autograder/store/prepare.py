@@ -108,7 +108,7 @@ def source_snapshot(out: str | os.PathLike, spec, db_url: str | None = None) -> 
     from autograder.authoring.course import COURSE_ID
 
     release = nbformat.read(OutDir(out).release(spec.id, spec.notebook), as_version=4)
-    with Gradebook(gradebook.url(out, db_url), COURSE_ID) as gb:
+    with Gradebook(OutDir(out).gradebook_url(db_url), COURSE_ID) as gb:
         notebook = gb.find_notebook(spec.notebook, spec.id)
         sources = {c.name: c for c in notebook.source_cells}
         grades = {c.name: c for c in notebook.grade_cells}
