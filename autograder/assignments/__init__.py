@@ -465,6 +465,31 @@ class Assignment:
         raise KeyError(f"assignment {self.id} has no mistake {mistake_id!r}")
 
 
+@dataclass(frozen=True)
+class Translation:
+    """An exercise notebook's words in another language (the code and tests stay the same).
+
+    The notebook ``notebooks/<id>/<name>.<lang>.ipynb`` is built from the same
+    :class:`Assignment` as the English one, with these texts in place of its Markdown.
+
+    Attributes
+    ----------
+    chapter_title : str
+        The chapter's title, as the edition of the book in this language has it.
+    intro : str
+        The :attr:`Assignment.intro`.
+    parts : dict
+        ``{part id: (title, prose)}`` for every part.
+    questions : dict
+        ``{question id: prompt}`` for every written question.
+    """
+
+    chapter_title: str
+    intro: str
+    parts: dict
+    questions: dict = field(default_factory=dict)
+
+
 def ids() -> list[str]:
     """Every assignment id, in course order.
 
