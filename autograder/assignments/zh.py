@@ -96,3 +96,127 @@ TEXTS["02-dot-product"] = Translation(
             """,
     },
 )
+
+TEXTS["03-matrix-form"] = Translation(
+    chapter_title="矩阵形式",
+    intro="""
+    第 3 章用矩阵一次算出所有的输出 bⁱ。把输入放在 `I` (d, N) 的各列中：
+
+    - Q = Wq I，K = Wk I，V = Wv I，每个输入对应一列；
+    - A = KᵀQ，形状为 (N, N)：A[j, i] = kʲ·qⁱ，所以**第 i 列属于查询 i**；
+    - A′ = 对 A 的每一列分别做 softmax（沿 axis 0），所以每一列之和为 1；
+    - O = VA′，形状为 (d_v, N)：第 i 列就是 bⁱ。
+
+    Transformer 还把 A 除以 √d_k（`scale=True`），讲义则不除（`scale=False`）。你还要用到练习 2 中
+    自己写的 `softmax`。
+    """,
+    parts={
+        "qkv": ("查询、键和值", """
+            写 `qkv(I, Wq, Wk, Wv)`：返回 `(Q, K, V)` = (Wq I, Wk I, Wv I)。权重矩阵从左边乘。权重与 `I`
+            的形状对不上，或者 `Wq` 与 `Wk` 的形状不同时，抛出 `ValueError`。
+            """),
+        "scores": ("分数 A = KᵀQ", """
+            写 `scores(Q, K, scale=False)`：A = KᵀQ，形状为 (N, N)，使得 A[j, i] = kʲ·qⁱ；`scale=True`
+            时，再除以 √d_k（d_k 是 Q 的行数）。
+            """),
+        "self_attention": ("矩阵形式的自注意力", """
+            写 `self_attention(I, Wq, Wk, Wv, scale=False)`：返回 `(O, A_prime)`，其中
+            A′ = softmax(A, axis=0)（每一列之和为 1），O = VA′。要用到你的 `qkv` 和 `scores`，以及练习 2
+            中的 `softmax`。测试用的是第 2 章和第 3 章共用的例题（d = 3 的 a¹ … a⁴），所以你可以把结果与
+            书页上的数值对照。
+            """),
+        "previous_word": ("动手构造：关注前一个词", """
+            现在由**你**来选权重。在 *I saw a saw* 中，两个 *saw* 的词向量相同（第 1 章），同样的权重
+            就给它们同样的查询。所以还要告诉每个词它的位置：设置单元格中的 `with_positions(I_words)` 把
+            词向量 `I_words` (d_word, N) 放在一个独热的位置向量上方，于是输入共有 d_word + N 行，第 i 列
+            在第 d_word + i 行为 1。
+
+            写 `previous_word_weights(d_word, N)`：返回 `(Wq, Wk)`，使得在 A′ = softmax(KᵀQ) 中，
+            **从第二个词起，每个词都最关注紧挨在它前面的那个词**：第一个 *saw* 关注 *I*，第二个关注 *a*。
+            在 A′ 中，前一个词的权重必须比其他任何一个词的权重至少高出 0.5。你的权重只能取决于 d_word
+            和 N，不能取决于具体的词：隐藏用例用的是别的句子和别的词嵌入。评分程序检查的是自注意力用你的
+            权重做了什么，而不是权重本身。
+
+            <details><summary>提示</summary>
+
+            当词 i 的查询与词 j 的键指向同一方向时，分数 A[j, i] = kʲ·qⁱ 就大。输入的哪些行能区分两个
+            *saw*？softmax 之后，胜出的那个词领先多少，又是由什么决定的？
+            </details>
+            """),
+    },
+    questions={
+        "why_scale": """
+            `scores(Q, K, scale=True)` 把 A 除以 √d_k。为什么 d_k 越大，这一步就越重要？不妨把查询和键的
+            各个元素看成相互独立、均值为 0、方差为 1 的随机变量，再想想分数很大时 softmax 会怎样。
+            """,
+    },
+)
+
+TEXTS["04-multi-head"] = Translation(
+    chapter_title="多头自注意力",
+    intro="""
+    一组 (Wq, Wk, Wv) 只能找出一种相关性。**多头**（multi-head）自注意力让 h 个头并排运行，每个头都有
+    自己的权重：头 ℓ 给出 $O^\\ell$ = self_attention(I, $W^{q,\\ell}$, $W^{k,\\ell}$, $W^{v,\\ell}$)。
+    各个头的输出**按头的顺序自上而下堆叠**成 [O¹; …; Oʰ]，形状为 (h·d_v, N)，再由另一个矩阵混合：
+    O = Wᵒ [O¹; …; Oʰ]。
+
+    这里所有头的权重放在同一个数组中：`Wq[head]` 是头 ℓ = `head` 的 Wq，所以 `Wq` 和 `Wk` 的形状是
+    (h, d_k, d)，`Wv` 是 (h, d_v, d)，`Wo` 是 (d_out, h·d_v)。这个层你要写两遍：先用练习 3 中自己写的
+    `self_attention`，一个头接一个头地算；再不用 Python 循环，像 GPU 那样一次算出所有的头。
+    """,
+    parts={
+        "two_heads": ("逐个计算两个头", """
+            写 `multi_head_self_attention(I, Wq, Wk, Wv, Wo, scale=False)`：返回 `(O, A_primes)`，其中
+            `A_primes[head]` 是头 ℓ = `head` 的 A′（整体形状为 (h, N, N)），O = Wᵒ [O¹; …; Oʰ]。设置单元格
+            中的 `multi_head_weights` 负责检查形状（`Wo` 的列数不是 h·d_v，或者各个头的形状不一致时，抛出
+            `ValueError`）。
+
+            测试先算一个可以手算的小例子：I = [1 3]，两个头的 Wq 都是 0，所以每个头都均匀地关注所有位置，
+            输出它的各个值的平均：头 1 的 vʲ = aʲ（平均为 2），头 2 的 vʲ = 10aʲ（平均为 20）；堆叠起来是
+            [2 2; 20 20]；Wᵒ = [[1, 0], [0, 1], [1, 1]]。
+            """),
+        "heads": ("多个头、缩放和形状", """
+            无需新代码：这一部分用 h = 2 和 h = 3 个权重各不相同的头检查你的函数，而且 d ≠ d_k ≠ d_v ≠ N。
+            这样，每个头都必须用它自己的 `Wq[head]`、`Wk[head]`、`Wv[head]`，各个头也必须按顺序堆叠；
+            `scale=True` 必须作用到每一个头，形状对不上时必须抛出 `ValueError`。
+            """),
+        "batched": ("不用循环，一次算出所有的头", """
+            用循环时，各个头是一个接一个地算的。写
+            `multi_head_self_attention_batched(I, Wq, Wk, Wv, Wo, scale=False)`，参数和返回值都与循环版本
+            相同，但**不用 Python 循环**（不用 `for`，不用 `while`，不用推导式，也不调用 `self_attention`
+            或你的循环版本）：numpy 的 `@` 可以一次乘一叠矩阵，每个头一个；其余的事交给 `np.einsum`、
+            `np.swapaxes` 和你的 `softmax`（沿正确的轴）。这样，把各个头自上而下堆叠起来只需要一次
+            `reshape`。测试会检查这个函数不含循环，并且结果与循环版本相同。
+
+            <details><summary>提示：形状</summary>
+
+            `Wq @ I` 的形状为 (h, d_k, N)：头 ℓ = `head` 的 Q 就是 `(Wq @ I)[head]`。所有头的分数构成一个
+            (h, N, N) 数组，其中 [head, j, i] 元素是该头的 kʲ·qⁱ。softmax 应当沿它的哪个轴计算？哪一种
+            reshape 能把第一个头的 d_v 行放在最上面？
+            </details>
+            """),
+        "type_group": ("动手构造：类型头和组别头", """
+            现在由**你**来选两个头的权重。第 4 章手工搭建的输入给每个位置一个**类型**和一个**组别**：设置
+            单元格中的 `type_group_input(types, groups, n_types, n_groups)` 构造这样的输入，前 n_types 行是
+            独热编码的类型，接下来的 n_groups 行是独热编码的组别。
+
+            写 `type_group_weights(n_types, n_groups)`：返回 `(Wq, Wk)`，形状都是 (2, d_k, d)，使得
+            **头 1** 让每个位置关注与它类型相同的位置，**头 2** 让每个位置关注与它组别相同的位置：在每个头
+            中，每个查询都至少把 0.9 的权重放在与它类型（组别）相同的位置上，并在这些位置之间平均分配。
+            隐藏用例用的是别的类型数和组别数，以及别的位置；评分程序检查的是每个头产生的注意力模式，而不是
+            你的权重。
+
+            <details><summary>提示</summary>
+
+            在第 4 章中，读取全部特征的那一个头，把权重放在了类型和组别都相同的位置上。每个头的查询和键
+            应当读取什么，又应当忽略什么？匹配的分数要多大，才能分到 0.9 的权重？
+            </details>
+            """),
+    },
+    questions={
+        "why_heads": """
+            一个 d_k = 2 的头，或者两个 d_k = 1 的头：两种层中 Wq 和 Wk 的权重个数相同。两个头能做到什么，
+            是一个头做不到的？请以第 4 章的“类型”头和“组别”头为例说明。
+            """,
+    },
+)
