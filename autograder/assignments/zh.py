@@ -220,3 +220,107 @@ TEXTS["04-multi-head"] = Translation(
             """,
     },
 )
+
+TEXTS["05-positional-encoding"] = Translation(
+    chapter_title="位置编码",
+    intro="""
+    自注意力把输入当作一个**集合**（set）：把 `I` 的各列重新排列，O 的各列也只是同样地重新排列；层中
+    没有任何东西知道哪个向量在前。为了让它知道顺序，给每个 aⁱ 加上一个**位置向量**（position vector）
+    eⁱ，得到 aⁱ + eⁱ。Transformer 的 eⁱ 由正弦函数构成，是位置矩阵 P = [e¹ ⋯ eᴺ] 的各列（正文中的
+    位置从 1 开始编号，与课程的符号页一致；代码中从 0 开始：e¹ 是 `P[:, 0]`）。第 2m 行和第 2m+1 行
+    共用一个频率 1/10000^(2m/d)：在代码中，对列 i = 0 … N-1，
+
+        P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)).
+
+    另一种做法是可学习的位置编码。
+    """,
+    parts={
+        "sinusoidal": ("正弦位置向量", """
+            写 `sinusoidal_encoding(d, N)`：返回上面的 (d, N) 位置矩阵 P，每个位置一列。d 可以是奇数（这时
+            最后一行是正弦）。`d` 和 `N` 必须是正整数（否则抛出 `ValueError`；设置单元格中的
+            `positive_int` 负责检查）。
+            """),
+        "sinusoidal_edges": ("奇数 d 和错误的参数", """
+            无需新代码：这一部分用奇数 `d`、`d = 1`，以及必须抛出 `ValueError` 的参数（0、负数、非整数）
+            检查 `sinusoidal_encoding`。
+            """),
+        "permute": ("重新排列输入", """
+            写 `permute(I, perm)`：把输入向量按新的顺序排列，使结果的第 n 列是输入的第 `perm[n]` 列。
+            `perm` 必须是 0 … N-1 的一个排列（否则抛出 `ValueError`：位置有重复、缺了某个位置，或者长度
+            不对）。
+            """),
+        "equivariance": ("你的自注意力：不加位置与加上位置", """
+            现在用你自己的代码来看这一点。写 `permutation_gaps(I, Wq, Wk, Wv, perm)`。用你的
+            `self_attention`（练习 3）分别计算 `I` 和 `permute(I, perm)` 的输出，用 `permute` 把第一次的
+            输出重新排列，再与第二次的输出比较：输出 n 的**差距**（gap）是两者之差第 n 列的欧几里得范数。
+            返回两个 (N,) 数组，各装一组差距：`without` 是不加位置时的差距；`with_positions` 是加上位置时
+            的差距，这时两次计算的输入分别是 I + P 和 `permute(I, perm)` + P，P 是第 1 部分的正弦位置矩阵。
+            不加位置时，每个差距都应当是 0（只差舍入误差）；加上位置后，哪些输出变了？
+
+            <details><summary>提示：如果加上位置后每个差距都是 0</summary>
+
+            那说明每个词移动时都带着它自己的 eⁱ：位置和词一起经过了 `permute`。位置向量属于序列中的某个
+            位置，而不属于恰好站在那里的词。
+            </details>
+            """),
+    },
+    questions={
+        "why_positions": """
+            不加位置时，重新排列输入只会让你的自注意力的输出同样地重新排列。为什么这对标注 “I saw a saw”
+            是个问题？为什么给每个 aⁱ 加上 eⁱ 有帮助，而给每个 aⁱ 都加上同一个向量 e 却没有帮助？
+            """,
+    },
+)
+
+TEXTS["06-vs-cnn"] = Translation(
+    chapter_title="自注意力与 CNN",
+    intro="""
+    卷积只看一个**感受野**（receptive field）：每个位置周围由 `width` 个位置构成的窗口。自注意力看所有
+    的位置，并学习哪些位置重要。把它限制在这个窗口之内，它就表现得像 CNN：这个限制是一个排列方式与 A
+    相同的**掩码**（mask），查询 i 可以关注键 j 时，`mask[j, i]` 为 True。被掩蔽的分数在 softmax
+    **之前**设为 -∞，于是它们的权重恰好为 0，而允许的权重之和仍为 1。（数据少时，CNN 内置的限制有
+    帮助；数据多时，自注意力的自由度胜出。）你还要用到练习 2 和练习 3 中自己写的 `softmax`、`qkv` 和
+    `scores`。
+    """,
+    parts={
+        "window_mask": ("把感受野写成掩码", """
+            写 `window_mask(N, width)`：返回 (N, N) 的布尔数组，其中
+            `mask[j, i] = abs(i - j) <= width // 2`。`width` 必须是正奇数，`N` 必须是正数（否则抛出
+            `ValueError`）。
+            """),
+        "masked_self_attention": ("带掩码的自注意力", """
+            写 `masked_self_attention(I, Wq, Wk, Wv, mask, scale=False)`：与 `self_attention` 相同，只是
+            在对每一列做 softmax 之前，要把 A = KᵀQ 中 `mask` 为 False 的元素设为 -∞。返回
+            `(O, A_prime)`；A′ 在掩码为 False 的地方为 0，并且每一列之和为 1。
+            """),
+        "masked_checks": ("缩放和错误的掩码", """
+            无需新代码：`scale=True` 时，先把分数除以 √d_k，再加掩码；掩码形状不对、掩码不是布尔数组，或者
+            某一列没有任何允许的键时，抛出 `ValueError`。
+            """),
+        "conv_heads": ("动手构造：用带掩码的头实现卷积", """
+            第 6 章指出，多头自注意力**能够表示**卷积，卷积核的每个偏移量用一个头。现在就来搭出它。设置
+            单元格中的 `conv1d(I, W)` 是宽度 w 为奇数、两端首尾相接的一维卷积：`W` 的形状为 (w, d_out, d)，
+            `W[m]` 是偏移量 δ = m - w // 2 的权重矩阵，结果的第 i 列是 `W[m] @ I[:, (i + δ) % N]` 对 m
+            求和。
+
+            写 `conv_as_heads(W, N)`：为 **w 个带掩码的头**返回 `(masks, Wv, Wo)`：`masks` 是
+            (w, N, N) 布尔数组，每个头一个掩码，排列方式与 A 相同；`Wv` 的形状为 (w, d_v, d)；`Wo` 的形状为
+            (d_out, w·d_v)。头 ℓ 是 `masked_self_attention(I, Wq[ℓ], Wk[ℓ], Wv[ℓ], masks[ℓ])`，各个头按顺序
+            堆叠后乘上 `Wo`，结果必须**恰好**等于 `conv1d(I, W)`（只差舍入误差）：对任何有 N 列的输入 I、
+            对**任何**查询和键都是如此。查询和键由评分程序来选，而不是由你来选。宽度为偶数时抛出
+            `ValueError`。隐藏用例用的是别的宽度、尺寸和卷积核。
+
+            <details><summary>提示</summary>
+
+            带掩码的头的输出是它的各个值的加权平均，权重由分数决定。什么时候分数不再起作用？哪个矩阵
+            可以每个头各不相同，哪个矩阵能同时看到所有的头？
+            </details>
+            """),
+    },
+    questions={
+        "one_head_not_a_convolution": """
+            用宽度为 3 的窗口掩码时，你的带掩码自注意力的每个输出只混合它的邻居，就像宽度为 3 的卷积那样。
+            为什么一个带掩码的头仍然不能计算所有宽度为 3 的卷积？卷积对每个偏移量做了什么，是一个头做不到的？
+            """,
+    },
+)
