@@ -241,7 +241,7 @@ TEXTS["05-positional-encoding"] = Translation(
 
         P[2m, i] = sin(i / 10000^(2m/d)),   P[2m+1, i] = cos(i / 10000^(2m/d)).
 
-    另一种做法是可学习的位置编码。
+    另一种做法是可学习位置编码（learned positional encoding）。
     """,
     parts={
         "sinusoidal": ("正弦位置向量", """
