@@ -6,14 +6,14 @@ MyST labels and directive options are skipped; inside a line, inline code, inlin
 targets of MyST roles and URLs are taken out first. Four rules, each with a test on a bad example:
 
 1. Chinese sentences use full-width punctuation: an ASCII ``, ; : ? !`` touching a Chinese
-   character (spaces between them allowed), or an ASCII ``(`` / ``)`` directly touching one, is an
-   error. ASCII punctuation between Latin words (an English parenthetical, a quoted English
+   character (spaces between them allowed), an ASCII ``( ) "`` directly touching one, or an ASCII
+   full stop right after one, is an error. ASCII punctuation between Latin words (an English parenthetical, a quoted English
    sentence) touches no Chinese character and is left alone; so is ``(a) 每个词`` (a space follows).
 2. One space between a Chinese character and a Latin letter, a digit, inline math, inline code or
-   a citation, on both sides ("第 2 章", "用 $\\ell$ 表示头", "实现 `embed`"). Two exceptions,
-   both because the reader sees no Latin text there: inline math that is only a delimiter
-   (``$\\lvert$特征值$\\rvert$`` is a pair of bars around a Chinese word), and ``{doc}`` links,
-   which show the Chinese title of the page they link to ("见{doc}`exercises`").
+   a citation, on both sides ("第 2 章", "用 $\\ell$ 表示头", "实现 `embed`"). Inline math that is
+   only a delimiter is punctuation (``$\\lvert$特征值$\\rvert$`` is a pair of bars around a
+   Chinese word). A ``{doc}`` link shows the Chinese title of the page it links to, so it is
+   written against the Chinese around it, with no space ("见{doc}`exercises`"), as the pages do.
 3. The glossary's terms: a table (``DRIFT``) of variants that translators drift to and that
    must not appear, each next to the term of zh/book/glossary.md that replaces it.
 4. No English sentence left untranslated: four or more consecutive English words in prose are an
@@ -40,8 +40,10 @@ TRANSLATED = sorted(p.stem for p in (ZH / "book").glob("*.md") if f"book/{p.stem
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: What inline math, inline code, a citation or a download link shows: Latin text.
 LATIN_SPAN = "\ue000"
-#: What a {doc} link without its own title, or a delimiter-only inline math, shows: no Latin text.
+#: What a delimiter-only inline math shows: no Latin text.
 NEUTRAL_SPAN = "\ue001"
+#: Either end of what a {doc} link shows: the Chinese title of a page, or its own title.
+DOC_LINK = "\ue002"
 LATIN = rf"A-Za-z0-9{LATIN_SPAN}"
 
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
@@ -83,7 +85,7 @@ def _role(match):
     name, target = match.groups()
     if name == "doc":
         titled = re.fullmatch(r"(.*?)\s*<[^<>]+>", target)
-        return titled.group(1) if titled else NEUTRAL_SPAN
+        return DOC_LINK + (titled.group(1) if titled else "") + DOC_LINK
     return LATIN_SPAN                                 # {cite}, {download}, {numref}, ...
 
 
@@ -112,8 +114,10 @@ IS_HAN = re.compile(f"[{HAN}]")
 
 def _attached(seen, at):
     """Whether the ASCII punctuation mark at seen[at] belongs to a Chinese sentence."""
-    if seen[at] in "()":                           # 中文(… / …)中文: a bracket touching Chinese
+    if seen[at] in '()"':                          # 中文(… / …)中文: a bracket touching Chinese
         return bool(IS_HAN.match(seen[at - 1:at] or " ") or IS_HAN.match(seen[at + 1:at + 2] or " "))
+    if seen[at] == ".":                            # 中文.: a full stop (never .5, v.s., file.md)
+        return bool(IS_HAN.match(seen[at - 1:at] or " "))
     before, after = seen[:at].rstrip(), seen[at + 1:].lstrip()
     return bool(IS_HAN.match(before[-1:] or " ") or IS_HAN.match(after[:1] or " "))
 
@@ -124,13 +128,14 @@ def ascii_punctuation(text):
     for n, line in prose_lines(text):
         seen = unemphasised(plain(line))
         found += [(n, seen[max(at - 2, 0):at + 3].strip()) for at, mark in enumerate(seen)
-                  if mark in ",;:?!()" and _attached(seen, at)]
+                  if mark in ',;:?!()".' and _attached(seen, at)]
     return found
 
 
 # 2. A space between Chinese and Latin text -------------------------------------------------------
 
-NO_SPACE = re.compile(rf"(?=([{HAN}][{LATIN}]|[{LATIN}][{HAN}]))")
+#: Chinese against Latin text, or a space between Chinese and a {doc} link.
+NO_SPACE = re.compile(rf"(?=([{HAN}][{LATIN}]|[{LATIN}][{HAN}]|[{HAN}] +{DOC_LINK}|{DOC_LINK} +[{HAN}]))")
 
 
 def missing_spaces(text):
@@ -138,7 +143,8 @@ def missing_spaces(text):
     found = []
     for n, line in prose_lines(text):
         seen = unemphasised(plain(line))
-        found += [(n, m.group(1).replace(LATIN_SPAN, "<math/code>")) for m in NO_SPACE.finditer(seen)]
+        found += [(n, m.group(1).replace(LATIN_SPAN, "<math/code>").replace(DOC_LINK, "<doc>"))
+                  for m in NO_SPACE.finditer(seen)]
     return found
 
 
@@ -308,12 +314,14 @@ def checked(check, line):
 
 def test_ascii_punctuation_fires_on_a_chinese_sentence():
     assert checked(ascii_punctuation, "自注意力(self-attention)把向量集变成向量集,每个输出都看到全部输入.") \
-        == [(15, "意力(se"), (15, "on)把向"), (15, "量集,每个")]
+        == [(15, "意力(se"), (15, "on)把向"), (15, "量集,每个"), (15, "输入.")]
     assert checked(ascii_punctuation, "为什么 ? 因为 RNN: 它只看左边") == [(15, "么 ? 因"), (15, "NN: 它")]
+    assert checked(ascii_punctuation, '所谓"相关"有多种意思.') == [(15, '所谓"相关'), (15, '相关"有多'), (15, '意思.')]
     assert checked(ascii_punctuation, "自注意力（self-attention）把向量集变成向量集，每个输出都看到全部输入。") == []
     # English punctuation among English words, code and math belong to no Chinese sentence
     assert checked(ascii_punctuation, "例句 *I saw a saw, and then (again) a saw* 中的 `f(x)` 和 $f(x,y)$ 以及 (a) 一项") == []
     assert checked(ascii_punctuation, "a sentence, that is (entirely) English: fine?") == []
+    assert checked(ascii_punctuation, '替换掉 "YOUR ANSWER HERE"，见 `notes.md` 和 v.s. 一节，约 0.5 倍') == []
 
 
 def test_missing_spaces_fires_on_chinese_written_against_latin():
@@ -324,6 +332,8 @@ def test_missing_spaces_fires_on_chinese_written_against_latin():
     assert checked(missing_spaces, "引用 {cite}`vaswani2017attention`，**RNN** 的输出") == []
     assert checked(missing_spaces, "引用{cite}`vaswani2017attention`，**RNN**的输出") == [
         (15, "用<math/code>"), (15, "N的")]
+    assert checked(missing_spaces, "见 {doc}`exercises`；这就是 {doc}`位置编码 <ch05>` 的作用") == [
+        (15, "见 <doc>"), (15, "是 <doc>"), (15, "<doc> 的")]
     # a delimiter written as math is punctuation around a Chinese word
     assert checked(missing_spaces, "即 $\\lvert$特征值$\\rvert$ 的最大值") == []
 
