@@ -222,17 +222,16 @@ QUOTED = re.compile(r"(\*{1,2})([^*]+?)\1|“([^”]*)”|\"([^\"]*)\"|‘([^’
 #: term of at most six words, with no sentence punctuation.
 GLOSS = re.compile(r"(?<=[^\s|])（([^（）]*)）")
 GLOSS_ITEM = re.compile(r"[^.?!]*")
-HAS_HAN = re.compile(f"[{HAN}]")
 
 
 def _unquoted(match):
     body = next(g for g in match.groups()[1:] if g is not None)
-    return " " if not HAS_HAN.search(body) else match.group()
+    return " " if not IS_HAN.search(body) else match.group()
 
 
 def _unglossed(match):
     items = re.split(r"[，,、；]", match.group(1))
-    terms = all(HAS_HAN.search(item) or (GLOSS_ITEM.fullmatch(item) and len(re.findall(WORD, item)) <= 6)
+    terms = all(IS_HAN.search(item) or (GLOSS_ITEM.fullmatch(item) and len(re.findall(WORD, item)) <= 6)
                 for item in items)
     return "（）" if terms else match.group()
 
@@ -244,7 +243,7 @@ def english_runs(text):
         seen = QUOTED.sub(_unquoted, plain(line))
         seen = GLOSS.sub(_unglossed, unemphasised(seen))
         if seen.lstrip().startswith("|"):           # a table: a cell with no Chinese is data
-            seen = "|".join(cell if HAS_HAN.search(cell) else " " for cell in seen.split("|"))
+            seen = "|".join(cell if IS_HAN.search(cell) else " " for cell in seen.split("|"))
         found += [(n, m.group()) for m in ENGLISH_RUN.finditer(seen)]
     return found
 
