@@ -41,7 +41,7 @@ HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 LATIN_SPAN = "\ue000"
 #: What a delimiter-only inline math shows: no Latin text.
 NEUTRAL_SPAN = "\ue001"
-#: Either end of what a {doc} link shows: the Chinese title of a page, or its own title.
+#: Either end of what a {doc} or {ref} link shows: the Chinese title of a page or section, or its own title.
 DOC_LINK = "\ue002"
 LATIN = rf"A-Za-z0-9{LATIN_SPAN}"
 
@@ -49,6 +49,7 @@ FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 LABEL = re.compile(r"^\s*\([^()\s]+\)=\s*$")
 DIRECTIVE = re.compile(r"^\s*:{3,}(\{[\w-]+\})?")
 OPTION = re.compile(r"^\s*:[\w-]+:(\s|$)")
+DEFINITION = re.compile(r"^\s*:\s+")             # the colon that opens a definition list's definition
 CODE = re.compile(r"(`+)(.+?)\1")
 ROLE = re.compile(r"\{([\w:-]+)\}`([^`]*)`")
 INLINE_MATH = re.compile(r"(?<![\\$])\$([^$\n]+?)\$")
@@ -74,6 +75,8 @@ def prose_lines(text):
             continue
         if directive := DIRECTIVE.match(line):
             line = line[directive.end():]          # an admonition's title is prose; the fence is not
+        elif definition := DEFINITION.match(line):
+            line = line[definition.end():]
         if line.strip() and not LABEL.match(line) and not OPTION.match(line) \
                 and not line.lstrip().startswith("<!--"):
             yield i + 1, line
@@ -82,7 +85,7 @@ def prose_lines(text):
 
 def _role(match):
     name, target = match.groups()
-    if name == "doc":
+    if name in ("doc", "ref"):                       # a page's or a section's title
         titled = re.fullmatch(r"(.*?)\s*<[^<>]+>", target)
         return DOC_LINK + (titled.group(1) if titled else "") + DOC_LINK
     return LATIN_SPAN                                 # {cite}, {download}, {numref}, ...
@@ -109,6 +112,7 @@ def unemphasised(line):
 # 1. Full-width punctuation -----------------------------------------------------------------------
 
 IS_HAN = re.compile(f"[{HAN}]")
+EMPHASIS = re.compile(r"(?<![\\*])(\*{1,2})([^*]+?)\1(?!\*)")
 
 
 def _attached(seen, at):
@@ -125,7 +129,9 @@ def ascii_punctuation(text):
     """(line, offending text) for each ASCII punctuation mark that belongs to a Chinese sentence."""
     found = []
     for n, line in prose_lines(text):
-        seen = unemphasised(plain(line))
+        # quoted English set in emphasis (a UI label, *Needs Manual Grade?*) keeps its own punctuation
+        seen = unemphasised(EMPHASIS.sub(lambda m: m.group(0) if IS_HAN.search(m.group(2)) else LATIN_SPAN,
+                                         plain(line)))
         found += [(n, seen[max(at - 2, 0):at + 3].strip()) for at, mark in enumerate(seen)
                   if mark in ',;:?!()".' and _attached(seen, at)]
     return found
@@ -309,6 +315,8 @@ def test_ascii_punctuation_fires_on_a_chinese_sentence():
     # punctuation among English words, in code or in math belongs to no Chinese sentence
     assert checked(ascii_punctuation, "例句 *I saw a saw, and then (again) a saw* 中的 `f(x)` 和 $f(x,y)$ 以及 (a) 一项") == []
     assert checked(ascii_punctuation, "a sentence, that is (entirely) English: fine?") == []
+    assert checked(ascii_punctuation, "带有 *Needs Manual Grade?* 一栏") == []          # a quoted English label
+    assert checked(ascii_punctuation, "带有 *需要评分?* 一栏") == [(15, "评分? 一")]
     assert checked(ascii_punctuation, '替换掉 "YOUR ANSWER HERE"，见 `notes.md` 和 v.s. 一节，约 0.5 倍') == []
 
 
