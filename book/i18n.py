@@ -171,8 +171,8 @@ def display_width(text):
 
 def pad(text, width, align=">"):
     """`text` filled with spaces to `width` columns on screen, on the left (align ">") or on the
-    right ("<"): f"{text:>{width}}" counts characters, so a column of Chinese headers would come
-    out wider than the English one below it."""
+    right ("<"). f"{text:>{width}}" counts characters, so Chinese headers would come
+    out wider than the numbers below them."""
     text = str(text)
     fill = " " * max(0, width - display_width(text))
     if align == ">":
