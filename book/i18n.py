@@ -11,6 +11,8 @@ scripts/setup.sh); ``use_language("zh")`` fails if matplotlib cannot find it, ra
 drawing empty boxes.
 """
 
+import unicodedata
+
 import matplotlib
 from matplotlib import font_manager
 
@@ -80,7 +82,7 @@ ZH = {
     "self-attention + W^o": "自注意力 + W^o",
     "Elman RNN": "Elman RNN",
     "LSTM": "LSTM",
-    "{name:>27}: N = {N:>6,}, fewer multiplications: {cheaper}": "{name:>27}：N = {N:>6,}，乘法更少的是 {cheaper}",
+    "{name}: N = {N:>6,}, fewer multiplications: {cheaper}": "{name}：N = {N:>6,}，乘法更少的是 {cheaper}",
     "a sentence of 30 words": "一个 30 词的句子",
     "a second of speech": "一秒钟的语音",
     "a minute of speech": "一分钟的语音",
@@ -157,6 +159,27 @@ def text(english, lang, **values):
         raise ValueError(f"language {lang!r}: the book has the editions {LANGUAGES}")
     words = english if lang == "en" else ZH[english]
     return words.format(**values) if values else words
+
+
+def display_width(text):
+    """The columns `text` takes on screen in a fixed-width font: 2 for a wide or full-width
+    character (East Asian Width W or F: Chinese characters, full-width punctuation such as
+    ，：（）), 0 for a combining mark, 1 for any other."""
+    return sum(0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in ("W", "F") else 1
+               for c in text)
+
+
+def pad(text, width, align=">"):
+    """`text` filled with spaces to `width` columns on screen, on the left (align ">") or on the
+    right ("<"). f"{text:>{width}}" counts characters, so Chinese headers would come
+    out wider than the numbers below them."""
+    text = str(text)
+    fill = " " * max(0, width - display_width(text))
+    if align == ">":
+        return fill + text
+    if align == "<":
+        return text + fill
+    raise ValueError(f"align must be '>' or '<', not {align!r}")
 
 
 def translator(lang):

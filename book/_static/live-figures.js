@@ -8,6 +8,11 @@
  *
  * Every number drawn is in the JSON, computed with solutions/ while the book was built:
  * this script looks values up and draws them, it never computes attention itself.
+ *
+ * The words it writes itself (labels, titles, readouts) are in the page's language: the
+ * English text passes through t(), which gives its entry in ZH on a page whose <html lang>
+ * is Chinese (Sphinx writes lang="zh-CN" in the Chinese edition) and the English otherwise.
+ * Words that come with the data (the inputs, the models' names) are translated by the page.
  */
 (() => {
   "use strict";
@@ -15,6 +20,76 @@
   const SVG_NS = "http://www.w3.org/2000/svg";
   const BAR_PX = 64;          // height of a weight of 1 in the attention figure
   let lastId = 0;
+
+  // ------------------------------------------------------------------ the page's language
+
+  /**
+   * Chinese for every text this script shows, keyed by the English text; `{name}` is filled
+   * in by t(). Terms as in zh/book/glossary.md. tests/book/test_live_figure_words.py fails if a
+   * text given to t() has no entry here, or if a string of this file shows English outside t().
+   */
+  const ZH = {
+    // who attends to whom
+    "Sentence": "句子",
+    "Head": "头",
+    "head {n}": "头 {n}",
+    "Model": "模型",
+    "show the weights as numbers": "用数字显示权重",
+    "The inputs: point at one, or tab to it, to see where its query attends":
+      "各个输入：用鼠标指向其中一个，或按 Tab 键移到它上面，看它的查询关注哪里",
+    "tagged right": "标签正确",
+    "tagged wrong (right: {tag})": "标签错误（应是 {tag}）",
+    "\u201c{word}\u201d (position {n})": "“{word}”（位置 {n}）",
+    "{who} attends to: {weights}.": "{who}的注意力权重：{weights}。",
+    ", ": "，",
+    "{who}: this model has no attention, so no word attends to another.":
+      "{who}：这个模型没有注意力，任何词都不关注其他词。",
+    "It is tagged {tag}.": "它的标签是 {tag}。",
+    "It is tagged {tag}, right.": "它的标签是 {tag}，正确。",
+    "It is tagged {tag}, wrong: {right} is right.": "它的标签是 {tag}，错了，应是 {right}。",
+    // scaling and saturation
+    "spread of the inputs: \u00d7": "输入的放大倍数：\u00d7",
+    "no scaling": "不缩放",
+    "divided by \u221ad\u2096": "除以 \u221ad\u2096",
+    "one column of A\u2032 (query 1)": "A\u2032 的一列（查询 1）",
+    "the weights of query 1 on the keys": "查询 1 在各个键上的注意力权重",
+    "largest weight in a column (mean)": "一列中的最大权重（平均）",
+    "the largest weight of a column against d\u2096": "一列中的最大权重随 d\u2096 的变化",
+    "uniform 1/N": "均匀分布 1/N",
+    "d\u2096 = {d_k}, inputs \u00d7{spread}: the largest weight of query 1 is {plain} without scaling and {scaled} divided by \u221ad\u2096;":
+      "d\u2096 = {d_k}，输入 \u00d7{spread}：查询 1 的最大权重不缩放时是 {plain}，除以 \u221ad\u2096 后是 {scaled}；",
+    "over {cases} random inputs, the largest weight of a column is {plain} and {scaled} on average.":
+      "在 {cases} 组随机输入上，一列中的最大权重平均是 {plain} 和 {scaled}。",
+    // positions
+    "offset \u0394 =": "偏移 \u0394 =",
+    "across i": "随 i 的变化",
+    "the product of the position vectors of i and i + \u0394, across i":
+      "位置 i 与 i + \u0394 的位置向量之积随 i 的变化",
+    "position i": "位置 i",
+    "the same product against \u0394": "同一乘积随 \u0394 的变化",
+    "the product against the offset \u0394": "这个乘积随偏移 \u0394 的变化",
+    "offset \u0394": "偏移 \u0394",
+    "\u0394 = {delta}: over the positions i = 1 to {n}, the dot product of the position vectors of i and i + \u0394 lies between {low} and {high}.":
+      "\u0394 = {delta}：在位置 i = 1 到 {n} 上，i 与 i + \u0394 的位置向量的点积介于 {low} 和 {high} 之间。",
+  };
+
+  /** The page's language: "zh" for any Chinese <html lang> (zh, zh-CN, zh-Hans ...), else "en". */
+  const LANGUAGE = /^zh([-_]|$)/i.test(document.documentElement.lang) ? "zh" : "en";
+  /** Between two sentences: a space in English, nothing after a Chinese full stop. */
+  const GAP = LANGUAGE === "zh" ? "" : " ";
+
+  /** `english` in the page's language, with each {name} replaced by values[name]. */
+  function t(english, values = {}) {
+    let text = english;
+    if (LANGUAGE === "zh") {
+      if (Object.prototype.hasOwnProperty.call(ZH, english)) {
+        text = ZH[english];
+      } else {
+        console.error(`live figure: no Chinese for "${english}"`);
+      }
+    }
+    return text.replace(/\{(\w+)\}/g, (whole, name) => (name in values ? String(values[name]) : whole));
+  }
 
   // ------------------------------------------------------------------ small builders
 
@@ -120,20 +195,20 @@
 
     const controls = make("div", {class: "live-controls"});
     if (data.sentences.length > 1) {
-      controls.append(choice("Sentence", data.sentences.map(s => s.join(" ")), i => {
+      controls.append(choice(t("Sentence"), data.sentences.map(s => s.join(" ")), i => {
         state.sentence = i;
         state.query = Math.min(state.query, tokens().length - 1);
         layOut();
       }).wrap);
     }
-    const heads = choice("Head", [], i => { state.head = i; update(); });
+    const heads = choice(t("Head"), [], i => { state.head = i; update(); });
     const fillHeads = () => {
       const count = model().maps ? model().maps[0].length : 0;
-      heads.fill(Array.from({length: count}, (_, i) => `head ${i + 1}`));
+      heads.fill(Array.from({length: count}, (_, i) => t("head {n}", {n: i + 1})));
       heads.wrap.hidden = count < 2;
     };
     if (data.models.length > 1) {
-      controls.append(choice("Model", data.models.map(m => m.name), i => {
+      controls.append(choice(t("Model"), data.models.map(m => m.name), i => {
         state.model = i;
         state.head = 0;
         fillHeads();
@@ -146,10 +221,10 @@
     const numbers = make("input", {type: "checkbox", id: numbersId});
     numbers.addEventListener("change", () => { state.numbers = numbers.checked; update(); });
     controls.append(make("div", {class: "live-control"}, numbers,
-                         make("label", {for: numbersId}, " show the weights as numbers")));
+                         make("label", {for: numbersId}, " " + t("show the weights as numbers"))));
 
     const row = make("div", {class: "live-words", role: "group",
-                             "aria-label": "The inputs: point at one, or tab to it, to see where its query attends"});
+                             "aria-label": t("The inputs: point at one, or tab to it, to see where its query attends")});
     const note = make("p", {class: "live-note"});
     const readout = make("p", {class: "live-readout", "aria-live": "polite"});
     figure.append(controls, row, note, readout);
@@ -187,23 +262,25 @@
         if (given) {
           const ok = !right || given[j] === right[j];
           c.tag.textContent = given[j] + (right ? (ok ? " \u2713" : " \u2717") : "");
-          c.tag.title = right ? (ok ? "tagged right" : `tagged wrong (right: ${right[j]})`) : "";
+          c.tag.title = right ? (ok ? t("tagged right") : t("tagged wrong (right: {tag})", {tag: right[j]})) : "";
           c.tag.classList.toggle("is-wrong", !ok);
         } else {
           c.tag.textContent = "";
         }
       });
       note.textContent = model().note || "";
-      const who = `\u201c${words[state.query]}\u201d (position ${state.query + 1})`;
       const q = state.query;
+      const who = t("\u201c{word}\u201d (position {n})", {word: words[q], n: q + 1});
       let tagged = "";
       if (given) {
-        tagged = ` It is tagged ${given[q]}` +
-          (!right ? "." : given[q] === right[q] ? ", right." : `, wrong: ${right[q]} is right.`);
+        const tags = {tag: given[q], right: right ? right[q] : ""};
+        tagged = GAP + (!right ? t("It is tagged {tag}.", tags) : given[q] === right[q]
+          ? t("It is tagged {tag}, right.", tags) : t("It is tagged {tag}, wrong: {right} is right.", tags));
       }
       readout.textContent = (A
-        ? `${who} attends to: ` + words.map((w, j) => `${w} ${fixed(A[j][q])}`).join(", ") + "."
-        : `${who}: this model has no attention, so no word attends to another.`) + tagged;
+        ? t("{who} attends to: {weights}.",
+            {who, weights: words.map((w, j) => `${w} ${fixed(A[j][q])}`).join(t(", "))})
+        : t("{who}: this model has no attention, so no word attends to another.", {who})) + tagged;
     }
 
     layOut();
@@ -215,12 +292,12 @@
     const ones = data.spreads.indexOf(1);
     const state = {dk: data.d_ks.length - 1, spread: ones >= 0 ? ones : 0};
     const dkSlider = slider("d\u2096 =", data.d_ks, String, state.dk, i => { state.dk = i; update(); });
-    const spreadSlider = slider("spread of the inputs: \u00d7", data.spreads, v => fixed(v), state.spread,
+    const spreadSlider = slider(t("spread of the inputs: \u00d7"), data.spreads, v => fixed(v), state.spread,
                                 i => { state.spread = i; update(); });
     const N = data.N;
-    const kinds = [["plain", "no scaling"], ["scaled", "divided by \u221ad\u2096"]];
+    const kinds = [["plain", t("no scaling")], ["scaled", t("divided by \u221ad\u2096")]];
 
-    const bars = chart("one column of A\u2032 (query 1)", "the weights of query 1 on the keys", 0, 1, [0, 0.5, 1]);
+    const bars = chart(t("one column of A\u2032 (query 1)"), t("the weights of query 1 on the keys"), 0, 1, [0, 0.5, 1]);
     const slot = (bars.box.right - bars.box.left) / N;
     const rects = {};
     for (const [k, [kind]] of kinds.entries()) {
@@ -236,7 +313,7 @@
                                     "text-anchor": "middle"}, `k${j + 1}`));
     }
 
-    const curves = chart("largest weight in a column (mean)", "the largest weight of a column against d\u2096",
+    const curves = chart(t("largest weight in a column (mean)"), t("the largest weight of a column against d\u2096"),
                          0, 1, [0, 0.5, 1]);
     const step = (curves.box.right - curves.box.left - 16) / (data.d_ks.length - 1);
     const x = a => curves.box.left + 8 + step * a;
@@ -250,7 +327,7 @@
     const uniform = curves.y(1 / N);
     curves.svg.append(draw("line", {x1: curves.box.left, x2: curves.box.right, y1: uniform, y2: uniform,
                                     class: "live-uniform"}));
-    curves.svg.append(draw("text", {x: curves.box.right, y: uniform - 4, "text-anchor": "end"}, "uniform 1/N"));
+    curves.svg.append(draw("text", {x: curves.box.right, y: uniform - 4, "text-anchor": "end"}, t("uniform 1/N")));
     const lines = {}, markers = {};
     for (const [kind] of kinds) {
       lines[kind] = draw("polyline", {class: `live-line live-${kind}`, fill: "none"});
@@ -279,10 +356,12 @@
         markers[kind].dataset.value = String(curve[a]);
       }
       const column = kind => Math.max(...data.column[kind][a][b]);
-      readout.textContent = `d\u2096 = ${data.d_ks[a]}, inputs \u00d7${fixed(data.spreads[b])}: ` +
-        `the largest weight of query 1 is ${fixed(column("plain"))} without scaling and ` +
-        `${fixed(column("scaled"))} divided by \u221ad\u2096; over ${data.cases} random inputs, the largest weight ` +
-        `of a column is ${fixed(data.largest.plain[a][b])} and ${fixed(data.largest.scaled[a][b])} on average.`;
+      readout.textContent = t(
+        "d\u2096 = {d_k}, inputs \u00d7{spread}: the largest weight of query 1 is {plain} without scaling and {scaled} divided by \u221ad\u2096;",
+        {d_k: data.d_ks[a], spread: fixed(data.spreads[b]), plain: fixed(column("plain")),
+         scaled: fixed(column("scaled"))}) + GAP + t(
+        "over {cases} random inputs, the largest weight of a column is {plain} and {scaled} on average.",
+        {cases: data.cases, plain: fixed(data.largest.plain[a][b]), scaled: fixed(data.largest.scaled[a][b])});
     }
 
     update();
@@ -294,26 +373,26 @@
     const half = data.d / 2;
     const ticks = [-half, 0, half];
     let index = data.initial !== undefined ? data.deltas.indexOf(data.initial) : 1;
-    const deltaSlider = slider("offset \u0394 =", data.deltas, String, index, i => { index = i; update(); });
+    const deltaSlider = slider(t("offset \u0394 ="), data.deltas, String, index, i => { index = i; update(); });
 
-    const across = chart(["e", ["i"], " \u00b7 e", ["i+\u0394"], " across i"],
-                         "the product of the position vectors of i and i + \u0394, across i", -half, half, ticks);
+    const across = chart(["e", ["i"], " \u00b7 e", ["i+\u0394"], " " + t("across i")],
+                         t("the product of the position vectors of i and i + \u0394, across i"), -half, half, ticks);
     // Positions i = 1 ... N; products[k][n] is the product for position i = n + 1.
     const xp = n => across.box.left + n / (data.N - 1) * (across.box.right - across.box.left);
     [1, Math.round(data.N / 2), data.N].forEach(i => across.svg.append(
       draw("text", {x: xp(i - 1), y: across.box.bottom + 16, "text-anchor": "middle"}, String(i))));
     across.svg.append(draw("text", {x: (across.box.left + across.box.right) / 2, y: across.height - 2,
-                                    "text-anchor": "middle"}, "position i"));
+                                    "text-anchor": "middle"}, t("position i")));
     const line = draw("polyline", {class: "live-line live-scaled", fill: "none"});
     across.svg.append(line);
 
-    const profile = chart("the same product against \u0394", "the product against the offset \u0394",
+    const profile = chart(t("the same product against \u0394"), t("the product against the offset \u0394"),
                           -half, half, ticks);
     const xd = i => profile.box.left + i / (data.deltas.length - 1) * (profile.box.right - profile.box.left);
     [0, Math.floor((data.deltas.length - 1) / 2), data.deltas.length - 1].forEach(i => profile.svg.append(
       draw("text", {x: xd(i), y: profile.box.bottom + 16, "text-anchor": "middle"}, String(data.deltas[i]))));
     profile.svg.append(draw("text", {x: (profile.box.left + profile.box.right) / 2, y: profile.height - 2,
-                                     "text-anchor": "middle"}, "offset \u0394"));
+                                     "text-anchor": "middle"}, t("offset \u0394")));
     const first = data.products.map(row => row[0]);
     profile.svg.append(draw("polyline", {class: "live-line live-plain", fill: "none",
                                          points: first.map((v, i) => `${xd(i)},${profile.y(v)}`).join(" ")}));
@@ -331,8 +410,9 @@
       marker.setAttribute("cy", profile.y(values[0]));
       marker.dataset.value = String(values[0]);
       const low = Math.min(...values), high = Math.max(...values);
-      readout.textContent = `\u0394 = ${data.deltas[index]}: over the positions i = 1 to ${values.length}, ` +
-        `the dot product of the position vectors of i and i + \u0394 lies between ${fixed(low)} and ${fixed(high)}.`;
+      readout.textContent = t(
+        "\u0394 = {delta}: over the positions i = 1 to {n}, the dot product of the position vectors of i and i + \u0394 lies between {low} and {high}.",
+        {delta: data.deltas[index], n: values.length, low: fixed(low), high: fixed(high)});
     }
 
     update();
@@ -357,6 +437,7 @@
         figure.replaceChildren(source);
         continue;
       }
+      figure.lang = document.documentElement.lang;    // the language of the words t() chose
       figure.hidden = false;
       const cell = figure.closest(".cell");
       if (cell) {

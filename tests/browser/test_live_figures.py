@@ -4,6 +4,8 @@ Each test opens its page afresh, works the figure with the pointer or the keyboa
 compares what is drawn (bar heights, points of lines, printed numbers) with the JSON the
 build wrote into the page. Console errors and requests to other hosts are recorded on every
 page opened here. Without scripts, the static figure must show and the interactive one not.
+The script's own words follow the page's language: Chinese in the Chinese edition (zh/),
+English in the English one.
 """
 
 import json
@@ -14,6 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.browser.conftest import DESKTOP, PHONE, TIMEOUT_MS
+from tests.book.test_live_figure_words import KEPT_IN_CHINESE, SCRIPT, WORD, script_words
 
 pytestmark = pytest.mark.slow
 
@@ -475,6 +478,89 @@ def test_chapter_5s_offset_slider_moves_by_keyboard_and_by_value(site, request):
             problems += offsets_problems(reader, data, index)
         if slider.get_attribute("aria-valuetext") != str(data["deltas"][index]):
             problems.append(f"the slider says {slider.get_attribute('aria-valuetext')!r}")
+        if problems:
+            reader.fail(request, problems)
+        reader.check_clean(request)
+
+
+# --------------------------------------------------------------------------- in the page's language
+
+#: Every text of the figure a reader or a screen reader gets (not the JSON, nor the figure's own
+#: aria-label, which the page's Python writes): text nodes, labels, titles, values; and the
+#: languages of the page and of the figure.
+FIGURE_WORDS_JS = """
+figure => {
+  const texts = [];
+  const walker = document.createTreeWalker(figure, NodeFilter.SHOW_TEXT, {acceptNode: node =>
+    node.parentElement.closest('script') ? NodeFilter.FILTER_REJECT : NodeFilter.FILTER_ACCEPT});
+  while (walker.nextNode()) { if (walker.currentNode.nodeValue.trim()) texts.push(walker.currentNode.nodeValue); }
+  for (const e of figure.querySelectorAll('*')) {
+    for (const name of ['aria-label', 'title', 'aria-valuetext', 'alt', 'placeholder']) {
+      if (e.getAttribute(name)) texts.push(e.getAttribute(name));
+    }
+  }
+  return {texts, page: document.documentElement.lang, figure: figure.lang};
+}
+"""
+
+#: Texts of live-figures.js that each kind of figure shows as soon as it is drawn (ZH's keys).
+SHOWN = {"attention": ["show the weights as numbers",
+                       "The inputs: point at one, or tab to it, to see where its query attends"],
+         "saturation": ["no scaling", "uniform 1/N", "largest weight in a column (mean)"],
+         "offsets": ["position i", "offset \u0394", "the same product against \u0394"]}
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def data_strings(data):
+    """Every string of a figure's JSON (words, models' names, tags, notes): the page's words."""
+    if isinstance(data, str):
+        return {data}
+    if isinstance(data, dict):
+        data = [*data, *data.values()]
+    return set().union(*map(data_strings, data)) if isinstance(data, list) else set()
+
+
+@pytest.mark.parametrize("edition", ["en", "zh"])
+@pytest.mark.parametrize("page", LIVE)
+def test_the_figure_speaks_the_language_of_its_edition(site, page, edition, request):
+    table = script_words(SCRIPT.read_text(encoding="utf-8"))[0]
+    with opened(site, page if edition == "en" else f"zh/{page}") as reader:
+        texts = []
+        selects = reader.figure.locator("select")
+        for n in range(selects.count()):         # every model, sentence and head: every readout
+            for option in range(selects.nth(n).locator("option").count()):
+                if selects.nth(n).is_visible():
+                    selects.nth(n).select_option(index=option)
+                texts += reader.figure.evaluate(FIGURE_WORDS_JS)["texts"]
+        seen = reader.figure.evaluate(FIGURE_WORDS_JS)
+        texts += seen["texts"]
+        everything = "\n".join(texts)
+        problems = []
+        if seen["figure"] != seen["page"]:
+            problems.append(f"the figure is marked lang={seen['figure']!r} on a page of lang={seen['page']!r}")
+        if edition == "en":
+            if seen["page"] != "en":
+                problems.append(f"<html lang={seen['page']!r}>, not en")
+            problems += [f"Chinese in the English figure: {text!r}" for text in texts if CJK.search(text)]
+            problems += [f"the English {english!r} is not shown" for english in SHOWN[LIVE[page]]
+                         if english not in everything]
+        else:
+            if seen["page"] != "zh-CN":
+                problems.append(f"<html lang={seen['page']!r}>, not zh-CN (what Sphinx writes for zh_CN)")
+            for english in SHOWN[LIVE[page]]:
+                chinese = table.get(english, (None, f"(no entry in ZH for {english!r})"))[1]
+                if chinese not in everything:
+                    problems.append(f"{chinese!r}, the Chinese of {english!r}, is not shown")
+            problems += [f"console error: {e}" for e in reader.errors]
+            # What is left of each text without the data's words is the script's: no English in it.
+            page_words = sorted(data_strings(reader.data()), key=len, reverse=True)
+            for text in sorted(set(texts)):
+                rest = text
+                for word in page_words:
+                    rest = rest.replace(word, " ")
+                english = [w for w in WORD.findall(rest) if w not in KEPT_IN_CHINESE]
+                if english:
+                    problems.append(f"English {english} in the Chinese figure: {text!r}")
         if problems:
             reader.fail(request, problems)
         reader.check_clean(request)
