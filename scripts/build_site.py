@@ -58,6 +58,16 @@ def jupyter_book(*args):
     print(f"build_site: built in {time.monotonic() - start:.0f} s", flush=True)
 
 
+def fresh_static(html):
+    """Copy book/_static over the built site's _static, in both editions.
+
+    Sphinx copies the static files only when some page is out of date, so a change to
+    live-figures.js alone would otherwise leave the old script in a site built before.
+    """
+    for static in (html / "_static", html / "zh" / "_static"):
+        shutil.copytree(ROOT / "book" / "_static", static, dirs_exist_ok=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--path-output", type=Path, default=ROOT,
@@ -70,6 +80,7 @@ def main():
     site = build / "html" / "zh"
     shutil.rmtree(site, ignore_errors=True)
     shutil.copytree(build / "zh" / "_build" / "html", site)
+    fresh_static(build / "html")
     print(f"build_site: English at {build / 'html'}, Chinese at {site}")
 
 
