@@ -58,7 +58,7 @@ ZH = {
     # chapter 2
     "scores $q^1 \\cdot k^j$": "分数 $q^1 \\cdot k^j$",
     "after softmax (sum = {total:.2f})": "softmax 之后（总和 = {total:.2f}）",
-    "weights $\\alpha'_{i,j}$: column $i$ is $b^i$'s": "权重 $\\alpha'_{i,j}$：第 $i$ 列属于 $b^i$",
+    "weights $\\alpha'_{i,j}$: column $i$ is $b^i$'s": "权重 $\\alpha'_{i,j}$：第 $i$ 列对应 $b^i$",
     "output $b^i$ (query)": "输出 $b^i$（查询）",
     "input $a^j$ (key)": "输入 $a^j$（键）",
     "worked example": "例题",
