@@ -93,7 +93,7 @@ ZH = {
     "one $N \\times N$ matrix": "一个 $N \\times N$ 矩阵",
     "$N$ (number of input vectors)": "$N$（输入向量的个数）",
     "peak memory (MB)": "峰值内存（MB）",
-    "Same outputs, memory $N^2$ against $N$": "输出相同，内存是 $N^2$ 与 $N$ 之别",
+    "Same outputs, memory $N^2$ against $N$": "输出相同，内存一个按 $N^2$ 增长，一个按 $N$ 增长",
     # figures_a.saturation
     "one column of $A'$, $d_k$ = {d_k}": "$A'$ 的一列，$d_k$ = {d_k}",
     "no scaling": "不缩放",
