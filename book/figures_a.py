@@ -163,14 +163,17 @@ def output_kinds(lang="en"):
 
 # --------------------------------------------------------------------------- chapter 2
 
-def all_to_all(N=4, highlight=0):
-    """a¹…aᴺ in, b¹…bᴺ out: every output is connected to every input."""
+def all_to_all(N=4, highlight=0, lang="en"):
+    """a¹…aᴺ in, b¹…bᴺ out: every output is connected to every input.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     blank(ax, (-0.6, N + 0.1), (-0.6, 3.5))
     xs = [0.2 + 1.1 * n for n in range(N)]
     ax.add_patch(FancyBboxPatch((-0.3, 1.2), xs[-1] - xs[0] + 1.0, 0.8, boxstyle="round,pad=0.02",
                                 fc=COLOURS["op"], ec="#444444", zorder=2))
-    ax.text(xs[-1] + 0.3, 1.6, "self-attention", ha="right", va="center", fontsize=12, zorder=5,
+    ax.text(xs[-1] + 0.3, 1.6, text("self-attention", lang), ha="right", va="center", fontsize=12, zorder=5,
             bbox=dict(fc=COLOURS["op"], ec="none", pad=1))
     for n, x in enumerate(xs):
         box(ax, x, 0, f"$a^{{{n + 1}}}$", w=0.7, h=0.5, fc=COLOURS["a"])
@@ -179,13 +182,16 @@ def all_to_all(N=4, highlight=0):
         arrow(ax, (x, 2.03), (x, 2.73))
     for n, x in enumerate(xs):
         ax.plot([x, xs[highlight]], [1.25, 1.95], color="#e6550d", lw=1.4, zorder=4)
-    ax.text(xs[-1] + 0.5, 2.4, f"$b^{{{highlight + 1}}}$ depends on\nevery $a^j$", color="#e6550d", fontsize=10,
-            va="center")
+    ax.text(xs[-1] + 0.5, 2.4, text("$b^{{{n}}}$ depends on\nevery $a^j$", lang, n=highlight + 1), color="#e6550d",
+            fontsize=10, va="center")
     return fig
 
 
-def score_methods():
-    """Two ways to score how relevant two vectors are: dot product and additive."""
+def score_methods(lang="en"):
+    """Two ways to score how relevant two vectors are: dot product and additive.
+
+    ``lang`` is the language of the titles (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, axes = plt.subplots(1, 2, figsize=(9, 4.2))
     for ax, kind in zip(axes, ["dot", "additive"]):
         blank(ax, (-0.3, 4.3), (-0.5, 5.6))
@@ -204,7 +210,7 @@ def score_methods():
             arrow(ax, (2.8, 2.8), (2.22, 3.5))
             node(ax, 2, 4.9, r"$\alpha_{1,j}$", r=0.4, fc=COLOURS["alpha"])
             arrow(ax, (2, 4.02), (2, 4.5))
-            ax.set_title(r"dot product: $\alpha_{1,j} = q^1 \cdot k^j$", fontsize=11)
+            ax.set_title(text(r"dot product: $\alpha_{1,j} = q^1 \cdot k^j$", lang), fontsize=11)
         else:
             node(ax, 2, 3.45, "$+$", fc=COLOURS["op"], fontsize=14)
             arrow(ax, (1.2, 2.8), (1.78, 3.25))
@@ -215,7 +221,7 @@ def score_methods():
             arrow(ax, (2, 3.77), (2, 3.99))
             arrow(ax, (2, 4.41), (2, 4.7))
             arrow(ax, (3.15, 4.3), (2.35, 4.95))
-            ax.set_title(r"additive: $\alpha_{1,j} = w \cdot \tanh(q^1 + k^j)$", fontsize=11)
+            ax.set_title(text(r"additive: $\alpha_{1,j} = w \cdot \tanh(q^1 + k^j)$", lang), fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -287,12 +293,15 @@ def convex_hull(points):
     return np.array(half(pts) + half(pts[::-1])).T
 
 
-def weighted_sum_2d(V, alpha_prime, b, query=0):
-    """The values vʲ as arrows in the plane, their convex hull, and bⁱ = Σ α′ vʲ inside it."""
+def weighted_sum_2d(V, alpha_prime, b, query=0, lang="en"):
+    """The values vʲ as arrows in the plane, their convex hull, and bⁱ = Σ α′ vʲ inside it.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, ax = plt.subplots(figsize=(4.8, 4.2))
     N = V.shape[1]
     hull = convex_hull(V)
-    ax.fill(*hull, color="#dddddd", alpha=0.7, zorder=0, label="convex hull of the $v^j$")
+    ax.fill(*hull, color="#dddddd", alpha=0.7, zorder=0, label=text("convex hull of the $v^j$", lang))
     for j in range(N):
         ax.annotate("", xy=V[:, j], xytext=(0, 0), arrowprops=dict(arrowstyle="-|>", color=f"C{j}", lw=1.5))
         ax.text(*(V[:, j] * 1.08), f"$v^{j + 1}$ ({alpha_prime[j]:.2f})", color=f"C{j}", fontsize=10,
@@ -305,7 +314,7 @@ def weighted_sum_2d(V, alpha_prime, b, query=0):
     ax.set_xlim(-lim, lim)
     ax.set_ylim(-lim, lim)
     ax.set_aspect("equal")
-    ax.set_title(r"$b^1 = \sum_j \alpha'_{1,j}\, v^j$ (weights in brackets)", fontsize=10)
+    ax.set_title(text(r"$b^1 = \sum_j \alpha'_{1,j}\, v^j$ (weights in brackets)", lang), fontsize=10)
     ax.legend(loc="lower left", fontsize=8)
     fig.tight_layout()
     return fig
@@ -351,8 +360,11 @@ def equation(terms, cell=0.42, cmap="RdBu_r", annotate=True, fmt="{:.1f}", highl
     return fig
 
 
-def saturation(d_ks, largest_plain, largest_scaled, column_plain, column_scaled, d_k_shown):
-    """The softmax saturates when scores grow with d_k; dividing by √d_k keeps it soft."""
+def saturation(d_ks, largest_plain, largest_scaled, column_plain, column_scaled, d_k_shown, lang="en"):
+    """The softmax saturates when scores grow with d_k; dividing by √d_k keeps it soft.
+
+    ``lang`` is the language of the labels (``"en"`` or ``"zh"``, see ``i18n``).
+    """
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.6))
     N = len(column_plain)
     xs = np.arange(1, N + 1)
@@ -361,17 +373,17 @@ def saturation(d_ks, largest_plain, largest_scaled, column_plain, column_scaled,
     ax0.set_xticks(xs, labels("k", N))
     ax0.set_ylabel(r"$\alpha'_{1,j}$")
     ax0.set_ylim(0, 1.05)
-    ax0.set_title(f"one column of $A'$, $d_k$ = {d_k_shown}", fontsize=11)
+    ax0.set_title(text("one column of $A'$, $d_k$ = {d_k}", lang, d_k=d_k_shown), fontsize=11)
     ax0.legend(fontsize=9)
-    ax1.plot(d_ks, largest_plain, "o-", color="#e6550d", label="no scaling")
-    ax1.plot(d_ks, largest_scaled, "s-", color="#3182bd", label=r"divided by $\sqrt{d_k}$")
+    ax1.plot(d_ks, largest_plain, "o-", color="#e6550d", label=text("no scaling", lang))
+    ax1.plot(d_ks, largest_scaled, "s-", color="#3182bd", label=text(r"divided by $\sqrt{d_k}$", lang))
     ax1.axhline(1 / N, color="#999999", ls=":", lw=1)
-    ax1.text(d_ks[0], 1 / N + 0.02, "uniform 1/N", fontsize=8, color="#666666")
+    ax1.text(d_ks[0], 1 / N + 0.02, text("uniform 1/N", lang), fontsize=8, color="#666666")
     ax1.set_xscale("log", base=2)
     ax1.set_ylim(0, 1.05)
     ax1.set_xlabel("$d_k$")
-    ax1.set_ylabel("largest weight in a column (mean)")
-    ax1.set_title("how peaked the softmax gets", fontsize=11)
+    ax1.set_ylabel(text("largest weight in a column (mean)", lang))
+    ax1.set_title(text("how peaked the softmax gets", lang), fontsize=11)
     ax1.legend(fontsize=9)
     fig.tight_layout()
     return fig
@@ -397,10 +409,11 @@ def peak_memory(fn, *args):
         tracemalloc.stop()
 
 
-def cost_vs_n(Ns, times, memories):
+def cost_vs_n(Ns, times, memories, lang="en"):
     """Time and peak memory against N for several implementations.
 
-    ``times`` and ``memories`` map a label to a list of values, one per N.
+    ``times`` and ``memories`` map a label to a list of values, one per N; ``lang`` is the
+    language of the other labels (``"en"`` or ``"zh"``, see ``i18n``).
     """
     fig, (ax0, ax1) = plt.subplots(1, 2, figsize=(10, 3.6))
     Ns = np.asarray(Ns, dtype=float)
@@ -408,18 +421,18 @@ def cost_vs_n(Ns, times, memories):
         ax0.plot(Ns, np.asarray(ts) * 1000, "o-", color=f"C{n}", label=label)
     ax0.set_xscale("log", base=2)
     ax0.set_yscale("log")
-    ax0.set_xlabel("N (number of input vectors)")
-    ax0.set_ylabel("time (ms)")
-    ax0.set_title("time", fontsize=11)
+    ax0.set_xlabel(text("N (number of input vectors)", lang))
+    ax0.set_ylabel(text("time (ms)", lang))
+    ax0.set_title(text("time", lang), fontsize=11)
     ax0.legend(fontsize=9)
     for n, (label, ms) in enumerate(memories.items()):
         ax1.plot(Ns, np.asarray(ms) / 1024, "o-", color=f"C{n}", label=label)
-    ax1.plot(Ns, 8 * Ns ** 2 / 1024, "k:", label="one N x N float64 matrix")
+    ax1.plot(Ns, 8 * Ns ** 2 / 1024, "k:", label=text("one N x N float64 matrix", lang))
     ax1.set_xscale("log", base=2)
     ax1.set_yscale("log")
-    ax1.set_xlabel("N (number of input vectors)")
-    ax1.set_ylabel("peak memory (KiB)")
-    ax1.set_title("peak memory", fontsize=11)
+    ax1.set_xlabel(text("N (number of input vectors)", lang))
+    ax1.set_ylabel(text("peak memory (KiB)", lang))
+    ax1.set_title(text("peak memory", lang), fontsize=11)
     ax1.legend(fontsize=9)
     fig.tight_layout()
     return fig
