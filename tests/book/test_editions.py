@@ -227,3 +227,26 @@ def test_the_structure_check_names_the_page_section_and_difference(change, compl
         assert problems == []
     else:
         assert any(complaint in p for p in problems), problems
+
+
+def glossary_terms(edition_root, english_column):
+    """{English term: Chinese term} from the term tables of one edition's glossary (the last two
+    sections), each Chinese term without the notes' English in parentheses."""
+    text = source(edition_root, "book/glossary")
+    terms = {}
+    for line in text[text.index("\n## 术语" if edition_root == ZH else "\n## Terms"):].splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| ") and len(cells) == 3 and not set(cells[0]) <= set("-"):
+            english, chinese = cells[english_column], cells[1 - english_column]
+            terms[english] = re.sub(r"（[^（）]*[A-Za-z][^（）]*）$", "", chinese)
+    return terms
+
+
+def test_the_two_glossaries_give_every_term_the_same_chinese():
+    english, chinese = glossary_terms(ROOT, 0), glossary_terms(ZH, 1)
+    english.pop("English"), chinese.pop("英文")                     # the tables' headers
+    assert english == chinese, (
+        "book/glossary.md and zh/book/glossary.md disagree (the Chinese glossary is the Chinese "
+        f"edition's list of terms): only in English {sorted(set(english) - set(chinese))}, only in "
+        f"Chinese {sorted(set(chinese) - set(english))}, different Chinese "
+        f"{ {k: (english[k], chinese[k]) for k in set(english) & set(chinese) if english[k] != chinese[k]} }")
