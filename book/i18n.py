@@ -169,7 +169,7 @@ ZH = {
     "Sinusoidal $P$, $d={d}$, $N={N}$": "正弦位置编码 $P$，$d={d}$，$N={N}$",
     "row {row}": "第 {row} 行",
     "position $p$": "位置 $p$",
-    "Some rows: slower and slower waves": "其中几行：波越来越慢",
+    "Some rows: slower and slower waves": "其中几行：波动越来越慢",
     "R_delta e^i = e^(i+delta) holds for all {checked} (position, offset) pairs checked, d = {d}":
         "R_delta e^i = e^(i+delta) 对检查过的全部 {checked} 组（位置，偏移量）都成立，d = {d}",
     "row {row}: $\\sin p\\,\\omega_{m}$": "第 {row} 行：$\\sin p\\,\\omega_{m}$",
