@@ -25,7 +25,7 @@ TEXTS["01-vector-sets"] = Translation(
             写一个函数 `one_hot(tokens, vocab)`，返回一个形状为 `(len(vocab), N)` 的数组，其第 n 列是
             `tokens[n]` 的独热向量。设置单元格中的 `_index(tokens, vocab)`
             返回列表形式的词表以及每个词所在的行；遇到词表中没有的词，它会抛出
-            `ValueError`，并在消息中指出是哪个词。
+            `ValueError`，消息中会指出是哪个词。
             """),
         "embed": ("词嵌入", """
             写 `embed(tokens, vocab, E)`：`E` 的形状为 `(d, len(vocab))`，第 v 列是 `vocab[v]`
@@ -463,7 +463,7 @@ TEXTS["08-capstone"] = Translation(
             """),
         "masked": ("掩码：因果掩码和填充", """
             处理任意的
-            `mask`：因果掩码、填充（padding：这些向量不能作为键被任何查询看到），以及标注器那种把一批句子并排放在一起的输入。被掩蔽的分数在前向计算中是
+            `mask`：因果掩码、填充（padding：任何查询都不能把这些向量当作键来看），以及标注器那种把一批句子并排放在一起的输入。被掩蔽的分数在前向计算中是
             −∞，在 A′ 中得到权重 0。反向传播中有什么变化？
 
             <details><summary>提示：被隐藏的键</summary>
