@@ -483,12 +483,12 @@ WORDS = {
         "point": "{n} 分", "points": "{n} 分",
         "title": "# 练习 {chapter}：{title}",
         "part_line": "{n}. {title}：**{points}**",
-        "total": "**总分：{total}**，分 {parts} 个计分部分：",
-        "total_manual": ("**总分：{total}**。其中 {auto} 分由程序自动评分，分 {parts} 个部分；另外 {manual} 分属于 "
+        "total": "**总分：{total}**，分为 {parts} 个计分部分：",
+        "total_manual": ("**总分：{total}**。其中 {auto} 分由程序自动评分，分为 {parts} 个部分；另外 {manual} 分属于 "
                          "{questions} 道简答题，由老师人工评分（自动评出的分数不含这部分）："),
-        "question_line": "- 第 {n} 题，在第 {part} 部分之后：**{points}，人工评分**",
+        "question_line": "- 简答题 {n}（在第 {part} 部分之后）：**{points}，人工评分**",
         "earlier_item": "`{fn}`（练习 {chapter}）", "earlier_join": "、",
-        "earlier_intro": ("**前面练习的答案。** 本练习要调用你自己写的 {listed}：请把它们粘贴到设置单元格后面的单元格里。"
+        "earlier_intro": ("**前面练习的答案。** 本练习要调用你自己写的 {listed}，请粘贴到设置单元格后面的单元格里。"
                           "后面的笔记本从不包含前面练习的答案。"),
         "where": ("本练习配合课程《{website}》的**第 {chapter} 章“{title}”**：在课程网站的中文版上，从左侧菜单打开这一章"
                   "（页面是 `zh/{page}.html`）。"),
@@ -505,7 +505,7 @@ WORDS = {
             "测试会告诉你错在哪里），改好再继续。本练习的隐藏测试用的就是你的这些函数。"),
         "earlier_line": "- `{fn}`，来自练习 {chapter}",
         "part_heading": "## 第 {n} 部分：{title}（{points}）",
-        "question_heading": "### 第 {n} 题（{points}，人工评分）",
+        "question_heading": "### 简答题 {n}（{points}，人工评分）",
         "question_how": "请在下面的单元格里用几句话作答（双击即可编辑）。这道题由老师评分，测试单元格不评。",
     },
 }
@@ -550,7 +550,7 @@ def check_translation(spec, texts) -> None:
         if extra:
             problems.append(f"text for {what}(s) {', '.join(extra)} that the spec does not have")
     for pid, value in texts.parts.items():
-        if not (isinstance(value, tuple) and len(value) == 2):
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
             problems.append(f"part {pid}: expected (title, prose), got {type(value).__name__}")
     if problems:
         raise ValueError(f"translation of {spec.id}: " + "; ".join(problems))
@@ -630,74 +630,23 @@ def intro_source(spec, lang="en", texts=None) -> str:
     )
 
 
-def earlier_text_source(spec, earlier, lang="en") -> str:
-    """The locked Markdown cell before the earlier exercises' answer cells.
-
-    Parameters
-    ----------
-    spec : autograder.assignments.Assignment
-        The assignment.
-    earlier : list of function
-        The earlier answers (from :func:`split_helpers`).
-    lang : str, default "en"
-        A language of :data:`WORDS`.
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
+def _earlier_text(spec, earlier, lang="en") -> str:
+    """The locked Markdown cell before the earlier exercises' answer cells (``earlier`` from :func:`split_helpers`)."""
     w, owners = WORDS[lang], earlier_answers(spec)
     return (w["earlier_heading"] + "\n\n" + w["earlier_policy"] + "\n\n"
             + "\n".join(w["earlier_line"].format(fn=f.__name__, chapter=owners[f.__name__].chapter) for f in earlier)
             + "\n")
 
 
-def part_text_source(spec, n, part, lang="en", texts=None) -> str:
-    """The locked Markdown cell that opens a part: its heading and prose.
-
-    Parameters
-    ----------
-    spec : autograder.assignments.Assignment
-        The assignment.
-    n : int
-        The part's number, from 1.
-    part : autograder.assignments.Part
-        The part.
-    lang : str, default "en"
-        A language of :data:`WORDS`.
-    texts : autograder.assignments.Translation, optional
-        The spec's words in ``lang`` (default: the spec's own, :func:`english`).
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
+def _part_text(spec, n, part, lang="en", texts=None) -> str:
+    """The locked Markdown cell that opens part ``n``: its heading and prose, in ``lang``."""
     title, prose = (texts or english(spec)).parts[part.id]
     return (WORDS[lang]["part_heading"].format(n=n, title=title, points=_points(part.points, lang)) + "\n\n"
             + textwrap.dedent(prose).strip() + "\n")
 
 
-def question_source(spec, question, lang="en", texts=None) -> str:
-    """The locked Markdown cell of a written question: heading, prompt, how to answer.
-
-    Parameters
-    ----------
-    spec : autograder.assignments.Assignment
-        The assignment.
-    question : autograder.assignments.Question
-        The question.
-    lang : str, default "en"
-        A language of :data:`WORDS`.
-    texts : autograder.assignments.Translation, optional
-        The spec's words in ``lang`` (default: the spec's own, :func:`english`).
-
-    Returns
-    -------
-    str
-        Markdown.
-    """
+def _question_text(spec, question, lang="en", texts=None) -> str:
+    """The locked Markdown cell of a written question: heading, prompt, how to answer, in ``lang``."""
     w = WORDS[lang]
     n = spec.questions.index(question) + 1
     return (w["question_heading"].format(n=n, points=_points(question.points, lang)) + "\n\n"
@@ -729,11 +678,11 @@ def markdown_texts(spec, lang="en", texts=None) -> dict:
     out = {"intro": intro_source(spec, lang, texts)}
     _, _, earlier = split_helpers(spec)
     if earlier:
-        out["earlier-text"] = earlier_text_source(spec, earlier, lang)
+        out["earlier-text"] = _earlier_text(spec, earlier, lang)
     for n, part in enumerate(spec.parts, 1):
-        out[f"{part.id}-text"] = part_text_source(spec, n, part, lang, texts)
+        out[f"{part.id}-text"] = _part_text(spec, n, part, lang, texts)
         for q in spec.questions_after(part.id):
-            out[f"{q.id}-question"] = question_source(spec, q, lang, texts)
+            out[f"{q.id}-question"] = _question_text(spec, q, lang, texts)
     return out
 
 
@@ -770,7 +719,7 @@ def question_cells(spec, part) -> list:
     """
     v4, cells = nbformat.v4, []
     for q in spec.questions_after(part.id):
-        text = question_source(spec, q)
+        text = _question_text(spec, q)
         cells.append(v4.new_markdown_cell(text, id=f"{q.id}-question", metadata=_meta(f"{q.id}_question")))
         rubric = RUBRIC_NOTE + "\n\n" + textwrap.dedent(q.rubric).strip() + "\n"
         cells.append(v4.new_markdown_cell(rubric, id=f"{q.id}-answer",
