@@ -176,3 +176,26 @@ def test_the_staleness_check_covers_the_chinese_notebooks(tmp_path, monkeypatch)
     nb["cells"][0]["metadata"]["nbgrader"]["checksum"] = english["cells"][0]["metadata"]["nbgrader"]["checksum"]
     chinese.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     assert "checksum" in build.stale_files(files)[chinese]
+
+
+def test_nbgrader_validate_sees_no_changed_locked_cell_in_the_chinese_notebook(tmp_path):
+    """Students press "Validate": nbgrader compares each locked cell with its checksum, so a
+    translated cell must carry its own (with the English cell's it says the cell changed)."""
+    import subprocess
+    import sys
+
+    english, chinese = pair("02-dot-product")
+    english_sums = [c.metadata.get("nbgrader", {}).get("checksum") for c in english.cells]
+    stale = nbformat.from_dict(json.loads(json.dumps(chinese)))
+    for cell, checksum in zip(stale.cells, english_sums):
+        if checksum:
+            cell.metadata.nbgrader.checksum = checksum
+    outputs = {}
+    for name, nb in (("chinese", chinese), ("stale", stale)):
+        nbformat.write(nb, tmp_path / f"{name}.ipynb")
+        run = subprocess.run([sys.executable, "-m", "nbgrader", "validate", f"{name}.ipynb"], cwd=tmp_path,
+                             capture_output=True, text=True, timeout=300)
+        outputs[name] = run.stdout + run.stderr
+    assert "HAVE CHANGED" in outputs["stale"], outputs["stale"][-2000:]
+    assert "HAVE CHANGED" not in outputs["chinese"] and "did not provide a response" in outputs["chinese"], \
+        outputs["chinese"][-2000:]
