@@ -441,9 +441,7 @@ def test_source(spec, number: int, part) -> str:
 # assignment cannot differ in anything but these words and the spec's texts (a Translation).
 # ``{…}`` are str.format fields.
 
-LANGUAGES = ("en", "zh")
-
-WORDS = {
+WORDS = {  # one entry per language of autograder.assignments.LANGUAGES
     "en": {
         "point": "{n} point", "points": "{n} points",
         "title": "# Exercise {chapter}: {title}",
@@ -509,6 +507,7 @@ WORDS = {
         "question_how": "请在下面的单元格里用几句话作答（双击即可编辑）。这道题由老师评分，测试单元格不评。",
     },
 }
+
 
 def english(spec):
     """The spec's own words, as a :class:`autograder.assignments.Translation` (the notebooks' English).

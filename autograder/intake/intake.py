@@ -51,6 +51,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from autograder.assignments import LANGUAGES
 from autograder.model import count_statuses
 from autograder.intake import lms
 
@@ -59,8 +60,8 @@ from autograder.intake import zipnames
 # is read, so it may be large; what stays must fit MAX_CELLS_BYTES, see autograder.run.task).
 MAX_NOTEBOOK_BYTES = 128 * 1024**2
 _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECASE)
-# The notebook's other languages: ``<name>.<code>.ipynb`` (autograder.authoring.build.notebook_path).
-LANGUAGE_SUFFIX = re.compile(r"\.(zh)$")
+# The notebook in another language: ``<name>.<code>.ipynb`` (autograder.authoring.build.notebook_path).
+LANGUAGE_SUFFIX = re.compile(r"\.(?:" + "|".join(code for code in LANGUAGES if code != "en") + r")$")
 
 
 @dataclasses.dataclass

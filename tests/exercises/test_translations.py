@@ -145,6 +145,11 @@ def test_every_assignment_has_its_chinese_texts():
         build.check_translation(assignments.get(aid), words)
 
 
+def test_the_build_has_its_words_in_every_language_of_the_notebooks():
+    assert list(build.WORDS) == list(assignments.LANGUAGES)
+    assert all(build.WORDS[lang].keys() == build.WORDS["en"].keys() for lang in build.WORDS)
+
+
 def test_only_assignments_with_chinese_texts_get_a_chinese_notebook(monkeypatch):
     spec = assignments.get("02-dot-product")
     monkeypatch.setattr(zh, "TEXTS", {spec.id: sample(spec)})
