@@ -20,6 +20,7 @@ from tests.exercises.translation import texts
 from tests.grading.cases import mistake
 from tests.grading.conftest import grade_new
 from tests.grading.downloads import moodle_files, write_zip
+from tests.grading.servers import formgrader
 from tests.grading.students import ASSIGNMENT, NOTEBOOK, STUDENT_NB, submission
 
 pytestmark = pytest.mark.slow
@@ -85,7 +86,7 @@ def test_every_student_is_graded(graded):
 
 def test_each_pair_gets_the_same_scores_per_part_and_in_total(graded):
     _, _, _, rows = graded
-    columns = ["score", "max_score", "status", *(p.id for p in SPEC.parts)]
+    columns = ["score", "max_score", "status", *(p.id for p in SPEC.parts), "manual_max_score", "manual_ungraded"]
     for pair, (_, status, score) in PAIRS.items():
         en, zh = rows[sid(pair, "en")], rows[sid(pair, "zh")]
         assert {c: zh[c] for c in columns} == {c: en[c] for c in columns}, pair
@@ -122,3 +123,19 @@ def test_the_graded_notebook_keeps_the_written_answer_for_formgrader(graded):
         assert answer.source == WRITTEN and answer.metadata["nbgrader"]["solution"]
         intro = next(c for c in nb.cells if c.id == "intro")
         assert intro.source == build.markdown_texts(SPEC)["intro"]
+
+
+def test_formgrader_shows_the_chinese_written_answer_for_grading_by_hand(graded, tmp_path):
+    """The instructor grades the written answers in nbgrader's formgrader, served from OUT."""
+    _, out, _, rows = graded
+    question = SPEC.questions[0].id
+    with formgrader(out, tmp_path / "home") as api:
+        subs = {s["student"]: s for s in api("GET", f"/formgrader/api/submitted_notebooks/{ASSIGNMENT}/{SPEC.notebook}")}
+        for lang in LANGUAGES:
+            sub = subs[sid("correct", lang)]
+            grades = {g["name"]: g for g in api("GET", f"/formgrader/api/grades?submission_id={sub['id']}")}
+            assert grades[question]["needs_manual_grade"] and grades[question]["auto_score"] is None, lang
+            assert {p.id: grades[p.id]["auto_score"] for p in SPEC.parts} == {p.id: p.points for p in SPEC.parts}
+            page = api("GET", f"/formgrader/submissions/{sub['id']}/", raw=True).decode("utf-8")
+            assert "输出是值向量的加权平均" in page, lang
+    assert rows[sid("correct", "zh")]["manual_ungraded"] == str(SPEC.questions[0].points)
