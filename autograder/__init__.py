@@ -10,7 +10,8 @@ and the imports against the order: no cycle, no import from a later stage).
 - ``assignments/``: the exercise specs, one module per assignment (the format is in its
   ``__init__.py``); ``visible.py``: the checks the visible tests call (copied into every
   notebook); ``sections.py``: where the book teaches each answer function;
-  ``finite_differences.py``: the judge of a backward pass, built from its forward pass.
+  ``finite_differences.py``: the judge of a backward pass, built from its forward pass;
+  ``zh.py``: the Chinese words of the notebooks (``TEXTS``).
 - ``judge/``: did the student's functions give the reference's results?
   ``probe.py`` runs them on the hidden inputs in the student's kernel and judges nothing;
   ``compare.py`` runs a case and says how two results differ; ``families.py`` names the

@@ -465,6 +465,10 @@ class Assignment:
         raise KeyError(f"assignment {self.id} has no mistake {mistake_id!r}")
 
 
+# The languages of the student notebooks: ``<name>.ipynb`` in English, ``<name>.<code>.ipynb`` in the others.
+LANGUAGES = ("en", "zh")
+
+
 @dataclass(frozen=True)
 class Translation:
     """An exercise notebook's words in another language (the code and tests stay the same).

@@ -14,7 +14,12 @@ For each assignment it writes
   the probe (hidden) and the visible tests, with expected values computed from ``solutions/``;
 - ``notebooks/<id>/<name>.ipynb``: the student version, made by nbgrader's
   ``generate_assignment`` in a temporary course directory, with no outputs and no execution
-  counts.
+  counts;
+- ``notebooks/<id>/<name>.zh.ipynb``: the same student notebook with its locked Markdown in
+  Chinese (:func:`translated_notebook`), for each assignment that has its Chinese texts in
+  :data:`autograder.assignments.zh.TEXTS`. The boilerplate the build writes around a spec's
+  texts is in :data:`WORDS`, one entry per language, and one set of functions renders both
+  (:func:`markdown_texts`).
 """
 
 from __future__ import annotations
@@ -41,7 +46,6 @@ from autograder.authoring.course import SOURCE, api
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = ROOT / "notebooks"
-WEBSITE = "Self-attention, step by step"
 
 
 # ----------------------------------------------------------------------------- literals
@@ -342,17 +346,6 @@ def setup_source(spec) -> str:
     return "\n\n".join(parts)
 
 
-EARLIER_POLICY = (
-    "This exercise builds on functions you wrote "
-    "before. The course never hands out an earlier exercise's answer in a later notebook (so "
-    "that downloading every notebook on the first day gives nothing away): paste your own "
-    "functions into the cells below, then run the check cell under them. It compares them with "
-    "precomputed values and tells you which one to fix (in its own exercise, whose tests say "
-    "what is wrong) before you go on. The hidden tests of this exercise run with these functions "
-    "of yours."
-)
-
-
 def _fresh(value, rng):
     """A new input like ``value``: arrays of floats get new random entries (same shape)."""
     if isinstance(value, np.ndarray) and value.dtype.kind == "f":
@@ -441,12 +434,83 @@ def test_source(spec, number: int, part) -> str:
     )
 
 
-def _points(n):
-    return f"{n} point{'s' if n != 1 else ''}"
+# ----------------------------------------------------------------------------- words
+#
+# Every sentence the build writes around a spec's own texts, in each language of the notebooks:
+# the same functions render both (:func:`markdown_texts`), so the two notebooks of an
+# assignment cannot differ in anything but these words and the spec's texts (a Translation).
+# ``{…}`` are str.format fields.
+
+WORDS = {  # one entry per language of autograder.assignments.LANGUAGES
+    "en": {
+        "point": "{n} point", "points": "{n} points",
+        "title": "# Exercise {chapter}: {title}",
+        "part_line": "{n}. {title}: **{points}**",
+        "total": "**Total: {total}**, in {parts} graded parts:",
+        "total_manual": ("**Total: {total}**: {auto} graded automatically in {parts} parts, and {manual} for "
+                         "{questions} written question{s}, graded by hand by your instructor (the automatic score "
+                         "leaves them out):"),
+        "question_line": "- Question {n}, after part {part}: **{points}, graded by hand**",
+        "earlier_item": "`{fn}` (exercise {chapter})", "earlier_join": ", ",
+        "earlier_intro": ("**Earlier answers.** This exercise calls your own {listed}: paste them into the cells "
+                          "after the set-up cell. Later notebooks never contain an earlier exercise's answer."),
+        "where": ("This exercise goes with **Chapter {chapter}, “{title}”** of the course *{website}*: on the course "
+                  "website, open that chapter from the left-hand menu (its page is `{page}.html`)."),
+        "website": "Self-attention, step by step",
+        "how": ("**How to work.** Run the set-up cell first. In each answer cell, replace "
+                "`raise NotImplementedError()` with your code (numpy only), then run the test cell "
+                "below it: when something is wrong, it says what it expected and what came back. "
+                "Do not edit or delete the test cells: they are restored when your notebook is graded, "
+                "and more (hidden) cases are checked then. Keep the function names and signatures."),
+        "earlier_heading": "## Your answers from earlier exercises",
+        "earlier_policy": (
+            "This exercise builds on functions you wrote "
+            "before. The course never hands out an earlier exercise's answer in a later notebook (so "
+            "that downloading every notebook on the first day gives nothing away): paste your own "
+            "functions into the cells below, then run the check cell under them. It compares them with "
+            "precomputed values and tells you which one to fix (in its own exercise, whose tests say "
+            "what is wrong) before you go on. The hidden tests of this exercise run with these functions "
+            "of yours."),
+        "earlier_line": "- `{fn}`, from exercise {chapter}",
+        "part_heading": "## Part {n}: {title} ({points})",
+        "question_heading": "### Question {n} ({points}, graded by hand)",
+        "question_how": ("Answer in a few sentences in the cell below (double-click it to edit). Your instructor "
+                         "grades it; the test cells do not."),
+    },
+    "zh": {
+        "point": "{n} 分", "points": "{n} 分",
+        "title": "# 练习 {chapter}：{title}",
+        "part_line": "{n}. {title}：**{points}**",
+        "total": "**总分：{total}**，分为 {parts} 个计分部分：",
+        "total_manual": ("**总分：{total}**。其中 {auto} 分由程序自动评分，分为 {parts} 个部分；另外 {manual} 分属于 "
+                         "{questions} 道简答题，由老师人工评分（自动评出的分数不含这部分）："),
+        "question_line": "- 简答题 {n}（在第 {part} 部分之后）：**{points}，人工评分**",
+        "earlier_item": "`{fn}`（练习 {chapter}）", "earlier_join": "、",
+        "earlier_intro": ("**前面练习的答案。** 本练习要调用你自己写的 {listed}，请粘贴到设置单元格后面的单元格里。"
+                          "后面的笔记本从不包含前面练习的答案。"),
+        "where": ("本练习配合课程《{website}》的**第 {chapter} 章“{title}”**：在课程网站的中文版上，从左侧菜单打开这一章"
+                  "（页面是 `zh/{page}.html`）。"),
+        "website": "自注意力，一步一步",
+        "how": ("**怎样做。** 先运行设置单元格。在每个答案单元格里，把 `raise NotImplementedError()` 换成你的代码"
+                "（只用 numpy），再运行它下面的测试单元格：答案有错时，它会说明预期的结果和你的函数返回的结果"
+                "（这些消息目前是英文的）。不要修改或删除测试单元格：评分时它们会被恢复，而且还要检查更多（隐藏的）情形。"
+                "函数名和参数不要改。"),
+        "earlier_heading": "## 你在前面练习中写的答案",
+        "earlier_policy": (
+            "本练习要用到你以前写过的函数。课程从不在后面的笔记本里给出前面练习的答案（所以第一天就把所有笔记本"
+            "都下载下来，也不会泄露任何答案）：请把你自己的函数粘贴到下面的单元格里，再运行它们下方的检查单元格。"
+            "检查单元格把它们与预先算好的值比较：如果有错，它会指出该改哪一个（回到那个函数所在的练习去改，那里的"
+            "测试会告诉你错在哪里），改好再继续。本练习的隐藏测试用的就是你的这些函数。"),
+        "earlier_line": "- `{fn}`，来自练习 {chapter}",
+        "part_heading": "## 第 {n} 部分：{title}（{points}）",
+        "question_heading": "### 简答题 {n}（{points}，人工评分）",
+        "question_how": "请在下面的单元格里用几句话作答（双击即可编辑）。这道题由老师评分，测试单元格不评。",
+    },
+}
 
 
-def points_line(spec) -> str:
-    """The intro's list of points: the automatic parts, then the written questions graded by hand.
+def english(spec):
+    """The spec's own words, as a :class:`autograder.assignments.Translation` (the notebooks' English).
 
     Parameters
     ----------
@@ -455,18 +519,74 @@ def points_line(spec) -> str:
 
     Returns
     -------
+    autograder.assignments.Translation
+    """
+    return assignments.Translation(spec.chapter_title, spec.intro, {p.id: (p.title, p.prose) for p in spec.parts},
+                                   {q.id: q.prompt for q in spec.questions})
+
+
+def check_translation(spec, texts) -> None:
+    """Raise unless a translation has exactly the spec's parts and questions.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    texts : autograder.assignments.Translation
+        Its words in another language.
+
+    Raises
+    ------
+    ValueError
+        Naming the assignment and every missing or extra part or question id.
+    """
+    problems = []
+    for what, want, got in (("part", [p.id for p in spec.parts], texts.parts),
+                            ("question", [q.id for q in spec.questions], texts.questions)):
+        missing, extra = [i for i in want if i not in got], sorted(set(got) - set(want))
+        if missing:
+            problems.append(f"no text for {what}(s) {', '.join(missing)}")
+        if extra:
+            problems.append(f"text for {what}(s) {', '.join(extra)} that the spec does not have")
+    for pid, value in texts.parts.items():
+        if not (isinstance(value, (tuple, list)) and len(value) == 2):
+            problems.append(f"part {pid}: expected (title, prose), got {type(value).__name__}")
+    if problems:
+        raise ValueError(f"translation of {spec.id}: " + "; ".join(problems))
+
+
+def _points(n, lang="en"):
+    return WORDS[lang]["point" if n == 1 else "points"].format(n=n)
+
+
+def points_line(spec, lang="en", texts=None) -> str:
+    """The intro's list of points: the automatic parts, then the written questions graded by hand.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    lang : str, default "en"
+        A language of :data:`WORDS`.
+    texts : autograder.assignments.Translation, optional
+        The parts' titles in ``lang`` (default: the spec's own, :func:`english`).
+
+    Returns
+    -------
     str
         Markdown: the total, then one line per part and per question.
     """
-    parts = "\n".join(f"{n}. {p.title}: **{_points(p.points)}**" for n, p in enumerate(spec.parts, 1))
+    w, texts = WORDS[lang], texts or english(spec)
+    parts = "\n".join(w["part_line"].format(n=n, title=texts.parts[p.id][0], points=_points(p.points, lang))
+                      for n, p in enumerate(spec.parts, 1))
     if not spec.questions:
-        return f"**Total: {_points(spec.total_points)}**, in {len(spec.parts)} graded parts:\n\n{parts}"
-    written = "\n".join(f"- Question {n}, after part {_part_number(spec, q)}: **{_points(q.points)}, graded by hand**"
-                         for n, q in enumerate(spec.questions, 1))
-    return (f"**Total: {_points(spec.total_points + spec.manual_points)}**: {spec.total_points} graded "
-            f"automatically in {len(spec.parts)} parts, and {spec.manual_points} for "
-            f"{len(spec.questions)} written question{'s' if len(spec.questions) != 1 else ''}, graded by hand "
-            f"by your instructor (the automatic score leaves them out):\n\n{parts}\n\n{written}")
+        return w["total"].format(total=_points(spec.total_points, lang), parts=len(spec.parts)) + f"\n\n{parts}"
+    written = "\n".join(w["question_line"].format(n=n, part=_part_number(spec, q), points=_points(q.points, lang))
+                        for n, q in enumerate(spec.questions, 1))
+    head = w["total_manual"].format(total=_points(spec.total_points + spec.manual_points, lang), auto=spec.total_points,
+                                    parts=len(spec.parts), manual=spec.manual_points, questions=len(spec.questions),
+                                    s="s" if len(spec.questions) != 1 else "")
+    return f"{head}\n\n{parts}\n\n{written}"
 
 
 def _part_number(spec, question):
@@ -474,40 +594,95 @@ def _part_number(spec, question):
     return next(n for n, p in enumerate(spec.parts, 1) if p.id == (question.after or last))
 
 
-def intro_source(spec) -> str:
+def intro_source(spec, lang="en", texts=None) -> str:
     """The notebook's first cell: title, points, the spec's intro, and how to work.
 
     Parameters
     ----------
     spec : autograder.assignments.Assignment
         The assignment.
+    lang : str, default "en"
+        A language of :data:`WORDS`.
+    texts : autograder.assignments.Translation, optional
+        The spec's words in ``lang`` (default: the spec's own, :func:`english`).
 
     Returns
     -------
     str
         Markdown.
     """
+    w, texts = WORDS[lang], texts or english(spec)
     _, _, earlier = split_helpers(spec)
     policy = ""
     if earlier:
         owners = earlier_answers(spec)
-        listed = ", ".join(f"`{f.__name__}` (exercise {owners[f.__name__].chapter})" for f in earlier)
-        policy = (f"**Earlier answers.** This exercise calls your own {listed}: paste them into the cells "
-                  "after the set-up cell. Later notebooks never contain an earlier exercise's answer.\n\n")
+        listed = w["earlier_join"].join(w["earlier_item"].format(fn=f.__name__, chapter=owners[f.__name__].chapter)
+                                        for f in earlier)
+        policy = w["earlier_intro"].format(listed=listed) + "\n\n"
     return (
-        f"# Exercise {spec.chapter}: {spec.chapter_title}\n\n"
-        + points_line(spec) + "\n\n"
-        + textwrap.dedent(spec.intro).strip() + "\n\n"
-        + policy +
-        f"This exercise goes with **Chapter {spec.chapter}, “{spec.chapter_title}”** of the course "
-        f"*{WEBSITE}*: on the course website, open that chapter from the left-hand menu "
-        f"(its page is `{spec.page}.html`).\n\n"
-        "**How to work.** Run the set-up cell first. In each answer cell, replace "
-        "`raise NotImplementedError()` with your code (numpy only), then run the test cell "
-        "below it: when something is wrong, it says what it expected and what came back. "
-        "Do not edit or delete the test cells: they are restored when your notebook is graded, "
-        "and more (hidden) cases are checked then. Keep the function names and signatures.\n"
+        w["title"].format(chapter=spec.chapter, title=texts.chapter_title) + "\n\n"
+        + points_line(spec, lang, texts) + "\n\n"
+        + textwrap.dedent(texts.intro).strip() + "\n\n"
+        + policy
+        + w["where"].format(chapter=spec.chapter, title=texts.chapter_title, website=w["website"], page=spec.page)
+        + "\n\n" + w["how"] + "\n"
     )
+
+
+def _earlier_text(spec, earlier, lang="en") -> str:
+    """The locked Markdown cell before the earlier exercises' answer cells (``earlier`` from :func:`split_helpers`)."""
+    w, owners = WORDS[lang], earlier_answers(spec)
+    return (w["earlier_heading"] + "\n\n" + w["earlier_policy"] + "\n\n"
+            + "\n".join(w["earlier_line"].format(fn=f.__name__, chapter=owners[f.__name__].chapter) for f in earlier)
+            + "\n")
+
+
+def _part_text(spec, n, part, lang="en", texts=None) -> str:
+    """The locked Markdown cell that opens part ``n``: its heading and prose, in ``lang``."""
+    title, prose = (texts or english(spec)).parts[part.id]
+    return (WORDS[lang]["part_heading"].format(n=n, title=title, points=_points(part.points, lang)) + "\n\n"
+            + textwrap.dedent(prose).strip() + "\n")
+
+
+def _question_text(spec, question, lang="en", texts=None) -> str:
+    """The locked Markdown cell of a written question: heading, prompt, how to answer, in ``lang``."""
+    w = WORDS[lang]
+    n = spec.questions.index(question) + 1
+    return (w["question_heading"].format(n=n, points=_points(question.points, lang)) + "\n\n"
+            + textwrap.dedent((texts or english(spec)).questions[question.id]).strip()
+            + "\n\n" + w["question_how"] + "\n")
+
+
+def markdown_texts(spec, lang="en", texts=None) -> dict:
+    """Every locked Markdown cell of the notebook, by cell id, in one language.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    lang : str, default "en"
+        A language of :data:`WORDS`.
+    texts : autograder.assignments.Translation, optional
+        The spec's words in ``lang`` (default: the spec's own, :func:`english`); checked
+        with :func:`check_translation`.
+
+    Returns
+    -------
+    dict
+        ``{cell id: Markdown}``: the intro, the earlier answers' text if any, each part's
+        text and each written question's prompt.
+    """
+    texts = texts or english(spec)
+    check_translation(spec, texts)
+    out = {"intro": intro_source(spec, lang, texts)}
+    _, _, earlier = split_helpers(spec)
+    if earlier:
+        out["earlier-text"] = _earlier_text(spec, earlier, lang)
+    for n, part in enumerate(spec.parts, 1):
+        out[f"{part.id}-text"] = _part_text(spec, n, part, lang, texts)
+        for q in spec.questions_after(part.id):
+            out[f"{q.id}-question"] = _question_text(spec, q, lang, texts)
+    return out
 
 
 def _meta(grade_id, *, grade=False, solution=False, locked=True, points=None):
@@ -543,11 +718,7 @@ def question_cells(spec, part) -> list:
     """
     v4, cells = nbformat.v4, []
     for q in spec.questions_after(part.id):
-        n = spec.questions.index(q) + 1
-        text = (f"### Question {n} ({_points(q.points)}, graded by hand)\n\n"
-                + textwrap.dedent(q.prompt).strip()
-                + "\n\nAnswer in a few sentences in the cell below (double-click it to edit). Your instructor "
-                  "grades it; the test cells do not.\n")
+        text = _question_text(spec, q)
         cells.append(v4.new_markdown_cell(text, id=f"{q.id}-question", metadata=_meta(f"{q.id}_question")))
         rubric = RUBRIC_NOTE + "\n\n" + textwrap.dedent(q.rubric).strip() + "\n"
         cells.append(v4.new_markdown_cell(rubric, id=f"{q.id}-answer",
@@ -572,26 +743,22 @@ def source_notebook(spec):
     import solutions
 
     v4 = nbformat.v4
+    text = markdown_texts(spec)  # the locked Markdown, by cell id (translated ones replace it, cell by cell)
     cells = [
-        v4.new_markdown_cell(intro_source(spec), id="intro", metadata=_meta("intro")),
+        v4.new_markdown_cell(text["intro"], id="intro", metadata=_meta("intro")),
         v4.new_code_cell(setup_source(spec), id="setup", metadata=_meta("setup")),
     ]
     _, _, earlier = split_helpers(spec)
     if earlier:
-        owners = earlier_answers(spec)
-        cells.append(v4.new_markdown_cell(
-            "## Your answers from earlier exercises\n\n" + EARLIER_POLICY + "\n\n"
-            + "\n".join(f"- `{f.__name__}`, from exercise {owners[f.__name__].chapter}" for f in earlier) + "\n",
-            id="earlier-text", metadata=_meta("earlier_text")))
+        cells.append(v4.new_markdown_cell(text["earlier-text"], id="earlier-text",
+                                          metadata=_meta("earlier_text")))
         for fn in earlier:
             cells.append(v4.new_code_cell(answer_source(fn), id=f"{fn.__name__}-answer",
                                           metadata=_meta(f"{fn.__name__}_answer", solution=True, locked=False)))
         cells.append(v4.new_code_cell(earlier_check_source(spec, earlier), id="earlier-check",
                                       metadata=_meta("earlier_check")))
     for n, part in enumerate(spec.parts, 1):
-        text = f"## Part {n}: {part.title} ({part.points} point{'s' if part.points != 1 else ''})\n\n"
-        text += textwrap.dedent(part.prose).strip() + "\n"
-        cells.append(v4.new_markdown_cell(text, id=f"{part.id}-text", metadata=_meta(f"{part.id}_text")))
+        cells.append(v4.new_markdown_cell(text[f"{part.id}-text"], id=f"{part.id}-text", metadata=_meta(f"{part.id}_text")))
         for fn in part.answers:
             cells.append(v4.new_code_cell(answer_source(getattr(solutions, fn)), id=f"{fn}-answer",
                                           metadata=_meta(f"{fn}_answer", solution=True, locked=False)))
@@ -659,7 +826,96 @@ def student_notebooks(sources: dict) -> dict:
     return out
 
 
-def outputs(ids) -> dict:
+def translated_notebook(student: str, spec, lang: str, texts) -> str:
+    """The student notebook in another language: the same notebook, its locked Markdown translated.
+
+    Every cell of :func:`markdown_texts` gets the text in ``lang``, matched by cell id; the
+    code, the ids, the answer cells and the nbgrader metadata stay as nbgrader made them, but
+    for the checksums of the translated cells, recomputed (``nbgrader.utils.compute_checksum``)
+    so that nbgrader's validation does not call them modified. No second source notebook is
+    made: nbgrader knows one notebook per assignment, and the grader restores the locked cells
+    of either language from the English source.
+
+    Parameters
+    ----------
+    student : str
+        The English student notebook's text (from :func:`student_notebooks`).
+    spec : autograder.assignments.Assignment
+        The assignment.
+    lang : str
+        A language of :data:`WORDS` other than ``"en"``.
+    texts : autograder.assignments.Translation
+        The spec's words in ``lang``.
+
+    Returns
+    -------
+    str
+        The notebook's text, as :func:`render` writes it.
+
+    Raises
+    ------
+    ValueError
+        If ``texts`` does not cover the spec (:func:`check_translation`), or a cell to
+        translate is missing from the notebook or is not a locked Markdown cell.
+    """
+    from nbgrader.utils import compute_checksum
+
+    words = markdown_texts(spec, lang, texts)
+    nb = nbformat.reads(student, as_version=4)
+    found = set()
+    for cell in nb.cells:
+        if cell.get("id") not in words:
+            continue
+        meta = cell.metadata.get("nbgrader", {})
+        if cell.cell_type != "markdown" or not meta.get("locked"):
+            raise ValueError(f"{spec.id}: cell {cell.id!r} is not a locked Markdown cell; it cannot be translated")
+        cell.source = words[cell.id]
+        if "checksum" in meta:
+            meta["checksum"] = compute_checksum(cell)
+        found.add(cell.id)
+    if found != set(words):
+        raise ValueError(f"{spec.id}: the student notebook has no cell {', '.join(sorted(set(words) - found))}")
+    return render(nb)
+
+
+def translations(ids) -> dict:
+    """The other languages' texts of these assignments, those that exist.
+
+    Parameters
+    ----------
+    ids : iterable of str
+        Assignment ids.
+
+    Returns
+    -------
+    dict
+        ``{(assignment id, language): Translation}``; an assignment with no Chinese texts
+        yet (no entry in :data:`autograder.assignments.zh.TEXTS`) has no Chinese notebook.
+    """
+    from autograder.assignments import zh
+
+    return {(aid, "zh"): zh.TEXTS[aid] for aid in ids if aid in zh.TEXTS}
+
+
+def notebook_path(spec, lang="en") -> Path:
+    """Where the student notebook of ``spec`` in ``lang`` is written.
+
+    Parameters
+    ----------
+    spec : autograder.assignments.Assignment
+        The assignment.
+    lang : str, default "en"
+        A language of :data:`WORDS`.
+
+    Returns
+    -------
+    Path
+        ``notebooks/<id>/<name>.ipynb`` in English, ``notebooks/<id>/<name>.<lang>.ipynb`` else.
+    """
+    return NOTEBOOKS / spec.id / (f"{spec.notebook}.ipynb" if lang == "en" else f"{spec.notebook}.{lang}.ipynb")
+
+
+def outputs(ids, texts=None) -> dict:
     """Every file the build writes for these assignments.
 
     A committed source notebook that differs from today's only in its numbers, within
@@ -672,11 +928,14 @@ def outputs(ids) -> dict:
     ----------
     ids : iterable of str
         Assignment ids.
+    texts : dict, optional
+        ``{(assignment id, language): Translation}`` (default: :func:`translations`).
 
     Returns
     -------
     dict
-        ``{Path: text}``: the source and the student notebook of each assignment.
+        ``{Path: text}``: the source and the student notebook of each assignment, and its
+        student notebook in each language it has texts in (:func:`translated_notebook`).
     """
     sources = {}
     for aid in ids:
@@ -690,6 +949,9 @@ def outputs(ids) -> dict:
         name = assignments.get(aid).notebook
         files[SOURCE / aid / f"{name}.ipynb"] = sources[aid]
         files[NOTEBOOKS / aid / f"{name}.ipynb"] = students[aid]
+    for (aid, lang), words in (translations(ids) if texts is None else texts).items():
+        spec = assignments.get(aid)
+        files[notebook_path(spec, lang)] = translated_notebook(students[aid], spec, lang, words)
     return files
 
 

@@ -13,12 +13,17 @@ safe id for file paths. Rules, each reported in words (``Submission.notes``,
 
 - A notebook renamed by an LMS (``dot_product (1).ipynb``, ``dot_product-2.ipynb``,
   ``Dot_Product.ipynb``, ``12345_dot_product.ipynb``) matches the assignment's notebook.
+  So does the notebook in another language (``dot_product.zh.ipynb``, and its renamed forms
+  ``dot_product.zh (1).ipynb``, ``12345_dot_product.zh.ipynb``): it has the same cells and
+  code, and is graded as the assignment's notebook.
   When a student holds no such name but exactly one notebook, that one is taken.
 - Files that are not notebooks, hidden files (``.ipynb_checkpoints``, ``__MACOSX``) and
   notebooks of other assignments are discarded, with a note in the student's row.
 - Several candidates: the highest LMS copy number wins (``name (2)`` is a later upload
   than ``name (1)`` and ``name``), then the later upload (Canvas's file id), then the shorter
-  path, then the path in sorted order.
+  path, then the path in sorted order. The two languages of a notebook are candidates like
+  any two copies: a student who hands in both gets the later upload graded where the LMS
+  tells (Canvas), else the English one (its name is shorter), and a note names the other.
 - A file the layout does not attribute to any student is listed in ``unmatched``.
 - A Moodle or Canvas download that sits in one folder (unzipped and zipped again) is read
   from inside that folder.
@@ -46,6 +51,7 @@ import stat
 import zipfile
 from pathlib import Path
 
+from autograder.assignments import LANGUAGES
 from autograder.model import count_statuses
 from autograder.intake import lms
 
@@ -54,6 +60,8 @@ from autograder.intake import zipnames
 # is read, so it may be large; what stays must fit MAX_CELLS_BYTES, see autograder.run.task).
 MAX_NOTEBOOK_BYTES = 128 * 1024**2
 _COPY_SUFFIX = re.compile(r"(?:\s*\((\d+)\)|[-_ ](\d+)|[-_ ]copy)$", re.IGNORECASE)
+# The notebook in another language: ``<name>.<code>.ipynb`` (autograder.authoring.build.notebook_path).
+LANGUAGE_SUFFIX = re.compile(r"\.(?:" + "|".join(code for code in LANGUAGES if code != "en") + r")$")
 
 
 @dataclasses.dataclass
@@ -88,14 +96,18 @@ class Submission:
 
 
 def _normalise(stem):
-    """(canonical stem, LMS copy number) of a notebook's file name without .ipynb."""
+    """(canonical stem, LMS copy number) of a notebook's file name without .ipynb, in any language."""
     copy = 0
     stem = stem.strip().lower()
     while True:
         m = _COPY_SUFFIX.search(stem)
+        if m and m.start() > 0:
+            copy = max(copy, int(m.group(1) or m.group(2) or 1))
+            stem = stem[: m.start()].rstrip()
+            continue
+        m = LANGUAGE_SUFFIX.search(stem)  # dot_product.zh (1).ipynb, dot_product (1).zh.ipynb
         if not m or m.start() == 0:
             break
-        copy = max(copy, int(m.group(1) or m.group(2) or 1))
         stem = stem[: m.start()].rstrip()
     return re.sub(r"[-\s]+", "_", stem), copy
 
@@ -113,8 +125,8 @@ def match_rank(filename: str, notebook_name: str) -> int | None:
     Returns
     -------
     int or None
-        None when ``filename`` is not the assignment's notebook (case, spaces and hyphens
-        aside, possibly with a prefix); else its LMS copy number (``name (2).ipynb``: 2; 0
+        None when ``filename`` is not the assignment's notebook in any language (case,
+        spaces and hyphens aside, possibly with a prefix); else its LMS copy number (``name (2).ipynb``: 2; 0
         for no copy number).
     """
     if not filename.lower().endswith(".ipynb"):

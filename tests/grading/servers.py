@@ -174,3 +174,18 @@ def jupyter(app, cwd, home, *options, start_s=90):
         except subprocess.TimeoutExpired:
             pass
         stop(proc)
+
+
+@contextlib.contextmanager
+def formgrader(out, home):
+    """``api(method, path, data=None, raw=False)`` of a Jupyter server with nbgrader's formgrader,
+    started in OUT (its nbgrader_config.py makes OUT the course folder)."""
+    with jupyter("server", out, home) as (base, token):
+        def api(method, path, data=None, raw=False):
+            body = json.dumps(data).encode() if data is not None else None
+            req = urllib.request.Request(base + path, data=body, method=method, headers={
+                "Authorization": f"token {token}", "Content-Type": "application/json"})
+            with urllib.request.urlopen(req, timeout=60) as r:
+                return r.read() if raw else json.load(r)
+
+        yield api

@@ -1,7 +1,7 @@
 """Submissions for the grading tests, built from the real student notebook.
 
 ``submission(**changes)`` returns notebook JSON text: the student notebook of
-02-dot-product with answer cells replaced (``answers={cell id: code}``; ``solved=True``
+02-dot-product (or another language's, ``base``) with answer cells replaced (``answers={cell id: code}``; ``solved=True``
 puts the solution code of the source notebook in every answer cell), extra cells
 inserted after a given cell, cells deleted or edited. Nothing here is written by hand
 into a notebook file: every test submission is generated from the committed ones.
@@ -49,9 +49,10 @@ def code_cell(source, cell_id):
             "source": source}
 
 
-def submission(solved=True, answers=None, after=None, delete=(), edit=None, mutate=None):
-    """Notebook text; ``after={cell id: code}`` inserts a code cell right after that cell."""
-    nb = json.loads(STUDENT_NB.read_text(encoding="utf-8"))
+def submission(solved=True, answers=None, after=None, delete=(), edit=None, mutate=None, base=None):
+    """Notebook text; ``after={cell id: code}`` inserts a code cell right after that cell;
+    ``base`` is the handed-out notebook's text (default: the committed English one)."""
+    nb = json.loads(base if base is not None else STUDENT_NB.read_text(encoding="utf-8"))
     sol = solutions() if solved else {}
     answers = {**sol, **(answers or {})}
     cells = []

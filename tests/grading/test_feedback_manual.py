@@ -11,7 +11,6 @@ cell with nbgrader's grade and solution flags, 2 points), as the exercises will 
 - ``vkeys``: V computed with Wk, a mistake of no catalogue, named by its family ("roles").
 """
 
-import contextlib
 import copy
 import csv
 import json
@@ -19,7 +18,6 @@ import re
 import shutil
 import subprocess
 import sys
-import urllib.request
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +29,7 @@ from autograder.assignments.sections import reread_links, section_link
 from tests.conftest import ROOT, course_env
 from tests.grading.conftest import FAST
 from tests.grading.downloads import mistake, notebook
-from tests.grading.servers import jupyter
+from tests.grading.servers import formgrader
 
 pytestmark = pytest.mark.slow
 
@@ -92,21 +90,6 @@ def export(*outs, to):
                              "--site", SITE], cwd=ROOT, env=course_env(), capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stdout + result.stderr[-4000:]
     return result
-
-
-@contextlib.contextmanager
-def formgrader(out, home):
-    """``api(method, path, data=None, raw=False)`` of a Jupyter server with nbgrader's formgrader,
-    started in OUT (its nbgrader_config.py makes OUT the course folder)."""
-    with jupyter("server", out, home) as (base, token):
-        def api(method, path, data=None, raw=False):
-            body = json.dumps(data).encode() if data is not None else None
-            req = urllib.request.Request(base + path, data=body, method=method, headers={
-                "Authorization": f"token {token}", "Content-Type": "application/json"})
-            with urllib.request.urlopen(req, timeout=60) as r:
-                return r.read() if raw else json.load(r)
-
-        yield api
 
 
 def rows(path):

@@ -16,13 +16,17 @@ NB = "dot_product.ipynb"
     ("dot_product.ipynb", 0), ("dot_product (1).ipynb", 1), ("dot_product-2.ipynb", 2),
     ("Dot_Product.IPYNB", 0), ("DOT-PRODUCT (3).ipynb", 3), ("12345_67_dot_product.ipynb", 0),
     ("dot_product_copy.ipynb", 1),
+    # the Chinese notebook, and the same renames of it
+    ("dot_product.zh.ipynb", 0), ("dot_product.zh (1).ipynb", 1), ("dot_product (2).zh.ipynb", 2),
+    ("12345_dot_product.zh.ipynb", 0), ("Dot_Product.ZH.ipynb", 0), ("dot_product.zh-3.ipynb", 3),
 ])
 def test_lms_renamed_notebooks_match(name, rank):
     assert match_rank(name, NB) == rank
 
 
 @pytest.mark.parametrize("name", ["softmax.ipynb", "dot_product.py", "dot_product.ipynb.txt", "dot.ipynb",
-                                  "product.ipynb", "dot_product-checkpoint.ipynb"])
+                                  "product.ipynb", "dot_product-checkpoint.ipynb", "dot_product.fr.ipynb",
+                                  "zh.ipynb", "matrix_form.zh.ipynb", "dot_productzh.ipynb"])
 def test_other_files_do_not_match(name):
     assert match_rank(name, NB) is None
 

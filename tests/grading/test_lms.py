@@ -62,6 +62,49 @@ def test_canvas_download_late_two_uploads_and_anonymous(tmp_path):
     assert intake.unmatched == ["stray.ipynb"]
 
 
+ZH = "dot_product.zh.ipynb"
+
+
+@pytest.mark.parametrize("layout", ["moodle", "canvas", "folders"])
+def test_the_chinese_notebook_is_taken_and_staged_under_the_assignments_name(tmp_path, layout):
+    english, chinese = {"Anne O'Neil": "english nb"}, {"张伟": "chinese nb", "Zhang Wei": "chinese nb 2"}
+    if layout == "moodle":
+        files = {**moodle_files(english, NB), **moodle_files(chinese, ZH, first_id=600)}
+        files["Zhang Wei_601_assignsubmission_file_/dot_product.zh (1).ipynb"] = "second upload, chinese"
+    elif layout == "canvas":
+        files = {**canvas_files(english, NB), **canvas_files(chinese, ZH, first_user=9100)}
+        files[f"{canvas_name('Zhang Wei')}_9101_70001_dot_product.zh-1.ipynb"] = "second upload, chinese"
+    else:
+        files = {"Anne O'Neil/02-dot-product/dot_product.ipynb": "english nb", f"张伟/{ZH}": "chinese nb",
+                 f"Zhang Wei/{ZH}": "chinese nb 2", "Zhang Wei/dot_product.zh (1).ipynb": "second upload, chinese"}
+    source = write_zip(tmp_path / "d.zip", files) if layout != "folders" else write_folder(tmp_path / "in", files)
+    intake, subs = take(source, tmp_path)
+    assert intake.layout == layout and intake.unmatched == []
+    by_name = {s.identity.name: s for s in subs.values()}
+    name = canvas_name if layout == "canvas" else str  # Canvas gives the names in its own form
+    assert {n: text(s) for n, s in by_name.items()} == {
+        name("Anne O'Neil"): "english nb", name("张伟"): "chinese nb", name("Zhang Wei"): "second upload, chinese"}
+    assert any("2 candidate notebooks" in n for n in by_name[name("Zhang Wei")].notes)
+    assert not any("discarded" in n or "only notebook" in n for s in subs.values() for n in s.notes)
+    if layout != "folders":  # a zip member is staged under the assignment's notebook name
+        assert {s.path.name for s in subs.values()} == {NB}
+
+
+def test_both_languages_handed_in(tmp_path):
+    """Two candidates, as two copies: the later upload where the LMS says (Canvas), else the English
+    one (the shorter name); the note names the one ignored."""
+    files = {f"{canvas_name('Bob')}_9000_70000_{NB}": "english, earlier",
+             f"{canvas_name('Bob')}_9000_70005_{ZH}": "chinese, later"}
+    _, subs = take(write_zip(tmp_path / "c.zip", files), tmp_path)
+    (bob,) = subs.values()
+    assert text(bob) == "chinese, later"
+    assert any("2 candidate notebooks" in n and NB in n for n in bob.notes), bob.notes
+    src = write_folder(tmp_path / "in", {f"bob/{NB}": "english", f"bob/{ZH}": "chinese"})
+    _, subs = take(src, tmp_path)
+    assert text(subs["bob"]) == "english"
+    assert any(f"ignored {ZH}" in n for n in subs["bob"].notes), subs["bob"].notes
+
+
 def test_hand_collected_folders_with_any_name(tmp_path):
     names = ["张伟", "Zhang Wei", "o'neil.anne", "zhang-wei", "alice"]
     src = write_folder(tmp_path / "in", {**{f"{n}/{NB}": f"nb of {n}" for n in names}, "stray.ipynb": "x"})
