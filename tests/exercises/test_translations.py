@@ -138,7 +138,6 @@ def test_chapter_titles_are_the_chinese_pages_titles():
             assert words.chapter_title == zh_h1(page), f"{aid}: zh/book/{page}.md's title is {zh_h1(page)!r}"
 
 
-@pytest.mark.xfail(strict=False, reason="texts land from the zh-texts branch")
 def test_every_assignment_has_its_chinese_texts():
     assert sorted(zh.TEXTS) == sorted(IDS)
     for aid, words in zh.TEXTS.items():
