@@ -137,7 +137,7 @@ ZH = {
     "**{majority:.1%}** of the time: the *majority-tag rate*, the ceiling of any "
     "per-vector model on these words.":
         "不看上下文的标注器，最多只能给每个歧义词标上它最常见的标签。测试集中歧义词共出现 {n_ambiguous} 次，"
-        "这样标对的比例是 **{majority:.1%}**。这就是*多数标签率*（majority-tag rate），"
+        "这样标对的比例是 **{majority:.1%}**。这就是**多数标签率**（majority-tag rate），"
         "任何逐向量模型在这些词上都不会超过它。",
     "full attention": "完整注意力",
     "windowed attention (width 3)": "窗口注意力（宽度 3）",
@@ -188,7 +188,7 @@ ZH = {
     "{k} of {seeds} seeds": "{seeds} 个种子中有 {k} 个",
     "{seconds:.1f} s": "{seconds:.1f} 秒",
     "| *majority tag per word (ceiling without context)* | | {majority:.1%} | | |":
-        "| *每个词取多数标签（不看上下文时的上限）* | | {majority:.1%} | | |",
+        "| 每个词都取多数标签（不看上下文时的上限） | | {majority:.1%} | | |",
     "all tokens": "全部词",
     "ambiguous tokens": "歧义词",
     "majority-tag rate": "多数标签率",
