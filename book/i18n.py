@@ -144,7 +144,7 @@ ZH = {
     "query $i$": "查询 $i$",
     "key $j$": "键 $j$",
     "Masks of a batch of three sentences: mask[j, i] is True (green) where query i may attend to key j":
-        "三个句子组成的一批的掩码：查询 i 可以关注键 j 处，mask[j, i] 为 True（绿色）",
+        "一批三个句子的掩码：查询 i 可以关注键 j 时，mask[j, i] 为 True（绿色）",
     "| scores computed per epoch ({batches} batches of up to 32 sentences) | count |\n|---|---|\n"
     "| one block-diagonal set, $(\\sum_b N_b)^2$ per batch (this chapter) | {one_set:,} |\n"
     "| padded to the batch's longest sentence, $B N_{{\\text{{pad}}}}^2$ per batch | {padded:,} |\n"
