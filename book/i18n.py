@@ -198,7 +198,7 @@ ZH = {
     "learned": "可学习位置",
     "sinus.": "正弦位置",
     "window": "窗口",
-    "2 heads": "双头",
+    "2 heads": "双头模型",
     "test accuracy": "测试准确率",
     "Same data, {seeds} seeds each (bars: mean; dots: the seeds)": "同样的数据，每个模型 {seeds} 个种子（柱：平均值；点：各个种子）",
     "| model | sees | ceiling | reached (best seed) |": "| 模型 | 看到什么 | 上限 | 实际达到（最好的种子） |",
