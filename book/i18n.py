@@ -209,6 +209,117 @@ ZH = {
     # figures_b.attention_map
     "query $i$ (output $b^i$)": "查询 $i$（输出 $b^i$）",
     "key $j$ (input $a^j$)": "键 $j$（输入 $a^j$）",
+    # chapter 8
+    "VERB": "VERB（动词）",
+    "NOUN": "NOUN（名词）",
+    "AUX": "AUX（助动词）",
+    "occurrences in training": "在训练集中出现的次数",
+    "Ambiguous words and their tags (training set)": "歧义词及其标签（训练集）",
+    "A tagger that ignores context can at best give each ambiguous word its commonest tag. "
+    "On the {n_ambiguous} ambiguous tokens of the test set that is right "
+    "**{majority:.1%}** of the time: the *majority-tag rate*, the ceiling of any "
+    "per-vector model on these words.":
+        "不看上下文的标注器，最多只能给每个歧义词标上它最常见的标签。测试集中歧义词共出现 {n_ambiguous} 次，"
+        "这样标对的比例是 **{majority:.1%}**。这就是**多数标签率**（majority-tag rate），"
+        "任何逐向量模型在这些词上都不会超过它。",
+    "full attention": "完整注意力",
+    "windowed attention (width 3)": "窗口注意力（宽度 3）",
+    "query $i$": "查询 $i$",
+    "key $j$": "键 $j$",
+    "Masks of a batch of three sentences: mask[j, i] is True (green) where query i may attend to key j":
+        "一批三个句子的掩码：查询 i 可以关注键 j 时，mask[j, i] 为 True（绿色）",
+    "| scores computed per epoch ({batches} batches of up to 32 sentences) | count |\n|---|---|\n"
+    "| one block-diagonal set, $(\\sum_b N_b)^2$ per batch (this chapter) | {one_set:,} |\n"
+    "| padded to the batch's longest sentence, $B N_{{\\text{{pad}}}}^2$ per batch | {padded:,} |\n"
+    "| inside the sentences, $\\sum_b N_b^2$ per batch | {used:,} |\n\n"
+    "The single set computes {ratio:.0f} times as many scores as the padded stack, for batches of "
+    "{B:.1f} sentences on average: per batch the ratio is $B\\,(\\bar N / N_{{\\text{{pad}}}})^2$ "
+    "($\\bar N$ the mean length), about $B$ times the work when the lengths are close. The padded stack "
+    "spends {wasted:.0%} of its scores on padding. The single set's cost grows with the square "
+    "of the batch size, the padded stack's only in proportion to it.":
+        "| 一轮训练计算的分数（{batches} 批，每批至多 32 个句子） | 个数 |\n|---|---|\n"
+        "| 排成一个分块对角的集合，每批 $(\\sum_b N_b)^2$ 个（本章的做法） | {one_set:,} |\n"
+        "| 填充到该批最长的句子再堆叠，每批 $B N_{{\\text{{pad}}}}^2$ 个 | {padded:,} |\n"
+        "| 句子内部的分数，每批 $\\sum_b N_b^2$ 个 | {used:,} |\n\n"
+        "每批平均 {B:.1f} 个句子，排成一个集合算出的分数是填充后堆叠的 {ratio:.0f} 倍。每批的比值是 "
+        "$B\\,(\\bar N / N_{{\\text{{pad}}}})^2$（$\\bar N$ 为平均长度），句子长短相近时，工作量约为 $B$ 倍。"
+        "填充后堆叠有 {wasted:.0%} 的分数花在填充上。排成一个集合，代价随批大小的平方增长；"
+        "填充后堆叠，代价只与批大小成正比。",
+    "Every model was trained {seeds} times on the same 600 sentences, with the seeds "
+    "{first} to {last} for its initial weights and its batch order, while this page "
+    "was built. These {n_runs} trainings, including the {n_small} "
+    "smaller ones further down, took **{seconds:.0f} s** of processor time on this machine. "
+    "Accuracy is measured on the 300 test sentences. Each entry gives the mean over the "
+    "{seeds} seeds, ± the **sample standard deviation** (with $n - 1$ in the denominator, "
+    "numpy's `ddof=1`), and in brackets the lowest and the highest seed.":
+        "每个模型都在同样的 600 个句子上训练了 {seeds} 次，依次用种子 {first} 到 {last} 决定初始权重和批的顺序；"
+        "这些训练都是在构建本页时进行的。这 {n_runs} 次训练（包括后面 {n_small} 次数据较少的训练）"
+        "在这台机器上共用了 **{seconds:.0f} 秒**处理器时间。准确率在 300 个测试句子上测量。"
+        "表中每一项是 {seeds} 个种子的平均值 ± **样本标准差**（sample standard deviation，分母为 $n - 1$，"
+        "即 numpy 的 `ddof=1`），括号里是最差和最好的种子的结果。",
+    "| | no positions | learned positions |": "| | 无位置 | 可学习位置 |",
+    "no attention": "无注意力",
+    "| model | all tokens | ambiguous tokens | *I saw a saw* right | processor time per training |":
+        "| 模型 | 全部词 | 歧义词 | *I saw a saw* 全部标对 | 每次训练的处理器时间 |",
+    "per-vector FC (baseline)": "逐向量全连接（基线）",
+    "learned positions, no attention (control)": "可学习位置，无注意力（对照）",
+    "self-attention, no positions": "自注意力，无位置",
+    "self-attention + learned positions": "自注意力 + 可学习位置",
+    "self-attention + sinusoidal positions": "自注意力 + 正弦位置",
+    "windowed attention, width 3 (CNN-like)": "窗口注意力，宽度 3（类似 CNN）",
+    "2-head self-attention + learned positions": "双头自注意力 + 可学习位置",
+    "{k} of {seeds} seeds": "{seeds} 个种子中有 {k} 个",
+    "{seconds:.1f} s": "{seconds:.1f} 秒",
+    "| *majority tag per word (ceiling without context)* | | {majority:.1%} | | |":
+        "| 每个词都取多数标签（不看上下文时的上限） | | {majority:.1%} | | |",
+    "all tokens": "全部词",
+    "ambiguous tokens": "歧义词",
+    "majority-tag rate": "多数标签率",
+    "FC": "全连接",
+    "pos. only": "仅位置",
+    "no pos.": "无位置",
+    "learned": "可学习位置",
+    "sinus.": "正弦位置",
+    "window": "窗口",
+    "2 heads": "双头模型",
+    "test accuracy": "测试准确率",
+    "Same data, {seeds} seeds each (bars: mean; dots: the seeds)": "同样的数据，每个模型 {seeds} 个种子（柱：平均值；点：各个种子）",
+    "| model | sees | ceiling | reached (best seed) |": "| 模型 | 看到什么 | 上限 | 实际达到（最好的种子） |",
+    "the word": "词本身",
+    "the word and its position": "词和它的位置",
+    "the word and the set of words of its sentence": "词和它所在句子的词集合",
+    "{k} of {seeds}": "{seeds} 个种子中有 {k} 个",
+    "epoch": "轮次",
+    "training loss (cross-entropy)": "训练损失（交叉熵）",
+    "Training loss, {seeds} seeds": "训练损失，{seeds} 个种子",
+    "| training sentences | seeds | window | full attention | window − full: mean ± sample sd | window ahead "
+    "| 95 % bootstrap interval |":
+        "| 训练句子数 | 种子数 | 窗口 | 完整注意力 | 窗口 − 完整：平均值 ± 样本标准差 | 窗口领先 | 95% 自助法区间 |",
+    "{mean:+.1f} ± {sd:.1f} points": "{mean:+.1f} ± {sd:.1f} 个百分点",
+    "{low:+.1f} to {high:+.1f} points": "{low:+.1f} 到 {high:+.1f} 个百分点",
+    "{low:+.1f} to {high:+.1f}": "{low:+.1f} 到 {high:+.1f}",
+    "window, width 3": "窗口，宽度 3",
+    "full, learned positions": "完整注意力，可学习位置",
+    "training sentences": "训练句子数",
+    "accuracy on ambiguous tokens": "歧义词上的准确率",
+    "mean ± sample sd (ddof=1) over the seeds": "各种子的平均值 ± 样本标准差（ddof=1）",
+    "learned $e^i$": "可学习的 $e^i$",
+    "no positions": "无位置",
+    ", head {n}": "，第 {n} 个头",
+    "seed {seeds}": "种子 {seeds}",
+    "seeds {seeds}": "种子 {seeds}",
+    ", ": "、",
+    "No attention and no positions: each word is tagged from its own embedding.":
+        "无注意力，也无位置：每个词只凭自己的嵌入来标注。",
+    "No attention: each word is tagged from its own embedding and its position.":
+        "无注意力：每个词凭自己的嵌入和位置来标注。",
+    "No positions: two copies of one word have the same query, so they attend alike.":
+        "无位置：同一个词出现两次，查询完全相同，所以注意力的分布也相同。",
+    "A learned position vector is added to every word.": "每个词都加上一个可学习的位置向量。",
+    "The sinusoidal position vectors of chapter 5 are added to every word.": "每个词都加上第 5 章的正弦位置向量。",
+    "Each query sees only its neighbours, one on each side, and itself.": "每个查询只看到它自己和左右各一个邻居。",
+    "Two heads, each with its own map.": "两个头，各有自己的注意力图。",
+    "Where each word's query attends, in the trained taggers of seed 0": "用种子 0 训练出的标注器中，每个词的查询关注哪里",
 }
 
 
