@@ -39,7 +39,7 @@ TRANSLATED = sorted(p.stem for p in (ZH / "book").glob("*.md") if f"book/{p.stem
 HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 #: What inline math, inline code, a citation or a download link shows: Latin text.
 LATIN_SPAN = "\ue000"
-#: What a delimiter-only inline math shows: no Latin text.
+#: What a delimiter-only inline math or a glued value shows: nothing the spacing rule can judge.
 NEUTRAL_SPAN = "\ue001"
 #: Either end of what a {doc} or {ref} link shows: the Chinese title of a page or section, or its own title.
 DOC_LINK = "\ue002"
@@ -85,6 +85,8 @@ def prose_lines(text):
 
 def _role(match):
     name, target = match.groups()
+    if name.startswith("glue"):                      # a value glued at build time: Chinese or a number
+        return NEUTRAL_SPAN
     if name in ("doc", "ref"):                       # a page's or a section's title
         titled = re.fullmatch(r"(.*?)\s*<[^<>]+>", target)
         return DOC_LINK + (titled.group(1) if titled else "") + DOC_LINK
