@@ -25,14 +25,10 @@ SPANS = re.compile(r"\$\$.+?\$\$|\$[^$\n]+\$|`[^`\n]+`", re.S)
 
 
 def pair(aid):
-    """(English, Chinese) student notebooks: the committed ones, or (while ``zh.TEXTS`` has no
-    entry for ``aid``) the committed English one translated with :func:`sample` by the builder."""
+    """(English, Chinese) student notebooks, as committed."""
     spec = assignments.get(aid)
     english = build.notebook_path(spec).read_text(encoding="utf-8")
-    if aid in zh.TEXTS:
-        chinese = build.notebook_path(spec, "zh").read_text(encoding="utf-8")
-    else:
-        chinese = build.translated_notebook(english, spec, "zh", sample(spec))
+    chinese = build.notebook_path(spec, "zh").read_text(encoding="utf-8")
     return nbformat.reads(english, as_version=4), nbformat.reads(chinese, as_version=4)
 
 
@@ -203,3 +199,15 @@ def test_nbgrader_validate_sees_no_changed_locked_cell_in_the_chinese_notebook(t
     assert "HAVE CHANGED" in outputs["stale"], outputs["stale"][-2000:]
     assert "HAVE CHANGED" not in outputs["chinese"] and "did not provide a response" in outputs["chinese"], \
         outputs["chinese"][-2000:]
+
+
+@pytest.mark.parametrize("aid", IDS)
+def test_the_sections_a_chinese_notebook_names_are_headings_of_its_chinese_chapter(aid):
+    """“例题”一节 sends the student to a section: it must be a heading of zh/book/<page>.md."""
+    spec, words = assignments.get(aid), zh.TEXTS[aid]
+    headings = {re.sub(r"^#+\s+", "", line).strip()
+                for line in (ROOT / "zh" / "book" / f"{spec.page}.md").read_text(encoding="utf-8").splitlines()
+                if re.match(r"#{2,} ", line)}
+    texts_ = [words.intro, *(t for pair_ in words.parts.values() for t in pair_), *words.questions.values()]
+    named = {m for text in texts_ for m in re.findall(r"“([^”]+)”一节", text)}
+    assert named <= headings, f"{aid}: no section of zh/book/{spec.page}.md is called {sorted(named - headings)}"
