@@ -219,25 +219,36 @@ def test_the_batched_heads_check_rejects_a_loop():
 
 # ----------------------------------------------------------------------------- the book agrees
 
-def _exercise_section(page):
-    text = (ROOT / "book" / f"{page}.md").read_text(encoding="utf-8")
-    return text.split("\n## Exercise\n", 1)[1].split("\n## ", 1)[0]
+#: Each edition's pages, the heading of a chapter's exercise section, and the notebook it links.
+EDITIONS = {"en": (ROOT / "book", "## Exercise", "{name}.ipynb"), "zh": (ROOT / "zh" / "book", "## 练习", "{name}.zh.ipynb")}
+
+
+def _exercise_section(page, lang="en"):
+    folder, heading, _ = EDITIONS[lang]
+    text = (folder / f"{page}.md").read_text(encoding="utf-8")
+    return text.split(f"\n{heading}\n", 1)[1].split("\n## ", 1)[0]
 
 
 def _named_functions(text):
     return {name for name in re.findall(r"`(\w+)(?:\(|`)", text) if name in ALL_ANSWERS}
 
 
+@pytest.mark.parametrize("lang", EDITIONS)
 @pytest.mark.parametrize("aid", assignments.ids())
-def test_the_book_lists_what_the_notebook_grades(aid):
+def test_the_book_lists_what_the_notebook_grades(aid, lang):
     spec = assignments.get(aid)
+    folder, _, notebook = EDITIONS[lang]
+    link = f"notebooks/{aid}/{notebook.format(name=spec.notebook)}>"     # the edition's own notebook
     graded = set(spec.answer_functions)
-    assert _named_functions(_exercise_section(spec.page)) == graded, spec.page
-    table = (ROOT / "book" / "exercises.md").read_text(encoding="utf-8")
-    row = next(line for line in table.splitlines() if f"notebooks/{aid}/" in line)
+    section = _exercise_section(spec.page, lang)
+    assert _named_functions(section) == graded, spec.page
+    assert link in section, f"{folder.relative_to(ROOT)}/{spec.page}.md: its exercise section does not link {link[:-1]}"
+    table = (folder / "exercises.md").read_text(encoding="utf-8")
+    row = next((line for line in table.splitlines() if link in line), None)
+    assert row, f"{folder.relative_to(ROOT)}/exercises.md has no row linking {link[:-1]}"
     assert _named_functions(row.split("|")[-2]) == graded, row
     for fn in graded:   # a signature the page gives is the reference's
-        for shown in re.findall(rf"`{fn}(\([^`]*\))`", _exercise_section(spec.page)):
+        for shown in re.findall(rf"`{fn}(\([^`]*\))`", section):
             assert shown == str(inspect.signature(getattr(solutions, fn))), (fn, shown)
 
 
