@@ -135,10 +135,10 @@ ZH = {
     "Elman RNN": "Elman RNN",
     "LSTM": "LSTM",
     "{name}: N = {N:>6,}, fewer multiplications: {cheaper}": "{name}：N = {N:>6,}，乘法更少的是 {cheaper}",
-    "a sentence of 30 words": "一个 30 词的句子",
+    "a sentence of 30 words": "一个 30 个词的句子",
     "a second of speech": "一秒钟的语音",
     "a minute of speech": "一分钟的语音",
-    "a document of 10 000 words": "一篇 10 000 词的文档",
+    "a document of 10 000 words": "一篇 10 000 个词的文档",
     # figures_b.dependence_map
     "output $i$": "输出 $i$",
     "input $j$": "输入 $j$",
@@ -253,7 +253,7 @@ ZH = {
     "{seeds} seeds, ± the **sample standard deviation** (with $n - 1$ in the denominator, "
     "numpy's `ddof=1`), and in brackets the lowest and the highest seed.":
         "每个模型都在同样的 600 个句子上训练了 {seeds} 次，依次用种子 {first} 到 {last} 决定初始权重和批的顺序；"
-        "这些训练都是在构建本页时进行的。这 {n_runs} 次训练（包括后面 {n_small} 次数据较少的训练）"
+        "这些训练都在构建本页时完成。这 {n_runs} 次训练（包括后面 {n_small} 次数据较少的训练）"
         "在这台机器上共用了 **{seconds:.0f} 秒**处理器时间。准确率在 300 个测试句子上测量。"
         "表中每一项是 {seeds} 个种子的平均值 ± **样本标准差**（sample standard deviation，分母为 $n - 1$，"
         "即 numpy 的 `ddof=1`），括号里是最差和最好的种子的结果。",
@@ -281,13 +281,13 @@ ZH = {
     "learned": "可学习位置",
     "sinus.": "正弦位置",
     "window": "窗口",
-    "2 heads": "双头模型",
+    "2 heads": "双头",
     "test accuracy": "测试准确率",
     "Same data, {seeds} seeds each (bars: mean; dots: the seeds)": "同样的数据，每个模型 {seeds} 个种子（柱：平均值；点：各个种子）",
-    "| model | sees | ceiling | reached (best seed) |": "| 模型 | 看到什么 | 上限 | 实际达到（最好的种子） |",
+    "| model | sees | ceiling | reached (best seed) |": "| 模型 | 看到的信息 | 上限 | 实际达到（最好的种子） |",
     "the word": "词本身",
     "the word and its position": "词和它的位置",
-    "the word and the set of words of its sentence": "词和它所在句子的词集合",
+    "the word and the set of words of its sentence": "词和所在句子的词集合",
     "{k} of {seeds}": "{seeds} 个种子中有 {k} 个",
     "epoch": "轮次",
     "training loss (cross-entropy)": "训练损失（交叉熵）",
@@ -310,9 +310,9 @@ ZH = {
     "seeds {seeds}": "种子 {seeds}",
     ", ": "、",
     "No attention and no positions: each word is tagged from its own embedding.":
-        "无注意力，也无位置：每个词只凭自己的嵌入来标注。",
+        "无注意力，也无位置：每个词只凭自己的词嵌入来标注。",
     "No attention: each word is tagged from its own embedding and its position.":
-        "无注意力：每个词凭自己的嵌入和位置来标注。",
+        "无注意力：每个词凭自己的词嵌入和位置来标注。",
     "No positions: two copies of one word have the same query, so they attend alike.":
         "无位置：同一个词出现两次，查询完全相同，所以注意力的分布也相同。",
     "A learned position vector is added to every word.": "每个词都加上一个可学习的位置向量。",
