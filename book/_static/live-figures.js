@@ -32,13 +32,13 @@
     // who attends to whom
     "Sentence": "句子",
     "Head": "头",
-    "head {n}": "头 {n}",
+    "head {n}": "第 {n} 个头",
     "Model": "模型",
     "show the weights as numbers": "用数字显示权重",
     "The inputs: point at one, or tab to it, to see where its query attends":
       "各个输入：用鼠标指向其中一个，或按 Tab 键移到它上面，看它的查询关注哪里",
     "tagged right": "标签正确",
-    "tagged wrong (right: {tag})": "标签错误（应是 {tag}）",
+    "tagged wrong (right: {tag})": "标签错误（应为 {tag}）",
     "\u201c{word}\u201d (position {n})": "“{word}”（位置 {n}）",
     "{who} attends to: {weights}.": "{who}的注意力权重：{weights}。",
     ", ": "，",
@@ -46,29 +46,29 @@
       "{who}：这个模型没有注意力，任何词都不关注其他词。",
     "It is tagged {tag}.": "它的标签是 {tag}。",
     "It is tagged {tag}, right.": "它的标签是 {tag}，正确。",
-    "It is tagged {tag}, wrong: {right} is right.": "它的标签是 {tag}，错了，应是 {right}。",
+    "It is tagged {tag}, wrong: {right} is right.": "它的标签是 {tag}，标错了，应为 {right}。",
     // scaling and saturation
-    "spread of the inputs: \u00d7": "输入的放大倍数：\u00d7",
+    "spread of the inputs: \u00d7": "输入的幅度：\u00d7",
     "no scaling": "不缩放",
     "divided by \u221ad\u2096": "除以 \u221ad\u2096",
     "one column of A\u2032 (query 1)": "A\u2032 的一列（查询 1）",
     "the weights of query 1 on the keys": "查询 1 在各个键上的注意力权重",
-    "largest weight in a column (mean)": "一列中的最大权重（平均）",
+    "largest weight in a column (mean)": "一列中的最大权重（平均值）",
     "the largest weight of a column against d\u2096": "一列中的最大权重随 d\u2096 的变化",
     "uniform 1/N": "均匀分布 1/N",
     "d\u2096 = {d_k}, inputs \u00d7{spread}: the largest weight of query 1 is {plain} without scaling and {scaled} divided by \u221ad\u2096;":
       "d\u2096 = {d_k}，输入 \u00d7{spread}：查询 1 的最大权重不缩放时是 {plain}，除以 \u221ad\u2096 后是 {scaled}；",
     "over {cases} random inputs, the largest weight of a column is {plain} and {scaled} on average.":
-      "在 {cases} 组随机输入上，一列中的最大权重平均是 {plain} 和 {scaled}。",
+      "在 {cases} 组随机输入上，一列中的最大权重平均分别是 {plain} 和 {scaled}。",
     // positions
-    "offset \u0394 =": "偏移 \u0394 =",
+    "offset \u0394 =": "偏移量 \u0394 =",
     "across i": "随 i 的变化",
     "the product of the position vectors of i and i + \u0394, across i":
-      "位置 i 与 i + \u0394 的位置向量之积随 i 的变化",
+      "位置 i 与位置 i + \u0394 的位置向量点积随 i 的变化",
     "position i": "位置 i",
-    "the same product against \u0394": "同一乘积随 \u0394 的变化",
-    "the product against the offset \u0394": "这个乘积随偏移 \u0394 的变化",
-    "offset \u0394": "偏移 \u0394",
+    "the same product against \u0394": "同一点积随 \u0394 的变化",
+    "the product against the offset \u0394": "这个点积随偏移量 \u0394 的变化",
+    "offset \u0394": "偏移量 \u0394",
     "\u0394 = {delta}: over the positions i = 1 to {n}, the dot product of the position vectors of i and i + \u0394 lies between {low} and {high}.":
       "\u0394 = {delta}：在位置 i = 1 到 {n} 上，i 与 i + \u0394 的位置向量的点积介于 {low} 和 {high} 之间。",
   };
