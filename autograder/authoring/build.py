@@ -491,9 +491,9 @@ WORDS = {  # one entry per language of autograder.assignments.LANGUAGES
         "where": ("本练习配合课程《{website}》的**第 {chapter} 章“{title}”**：在课程网站的中文版上，从左侧菜单打开这一章"
                   "（页面是 `zh/{page}.html`）。"),
         "website": "自注意力，一步一步",
-        "how": ("**怎样做。** 先运行设置单元格。在每个答案单元格里，把 `raise NotImplementedError()` 换成你的代码"
+        "how": ("**做法。** 先运行设置单元格。在每个答案单元格里，把 `raise NotImplementedError()` 换成你的代码"
                 "（只用 numpy），再运行它下面的测试单元格：答案有错时，它会说明预期的结果和你的函数返回的结果"
-                "（这些消息目前是英文的）。不要修改或删除测试单元格：评分时它们会被恢复，而且还要检查更多（隐藏的）情形。"
+                "（这些消息目前是英文的）。不要修改或删除测试单元格：评分时会恢复这些单元格，还会检查更多（隐藏的）情形。"
                 "函数名和参数不要改。"),
         "earlier_heading": "## 你在前面练习中写的答案",
         "earlier_policy": (
