@@ -10,7 +10,7 @@ the other edition, with a link that a keyboard reaches.
 import pytest
 import yaml
 
-from tests.browser.test_pages import RAW_TEX, drawing_cells, writes_math
+from tests.browser.test_pages import drawing_cells, math_problems, writes_math
 from tests.conftest import ROOT, toc_files
 
 pytestmark = pytest.mark.slow
@@ -100,13 +100,7 @@ def test_chinese_page_shows_its_figures_and_math(site, page, request):
         problems += [f"code cell {n} calls plt.show() but shows no picture (it starts: {first!r})"
                      for n, ((draws, first), images) in enumerate(zip(cells, data["cell_images"]), 1)
                      if draws and not images]
-    if data["untypeset"]:
-        problems.append(f"{len(data['untypeset'])} math elements were not typeset, e.g. {data['untypeset'][:3]}")
-    if writes_math(source) and data["typeset"] == 0:
-        problems.append("the source has math but the page shows no MathJax output")
-    raw = sorted({node.strip()[:100] for node in data["text"] if RAW_TEX.search(node)})
-    if raw:
-        problems.append("raw TeX left in the visible text: " + " | ".join(raw[:5]))
+    problems += math_problems(data, writes_math(source))
     if problems:
         site.fail(request.node.name, [f"{page}:", *problems], page)
 

@@ -133,19 +133,26 @@ def test_page_figures_are_drawn(site, page, request):
         site.fail(request.node.name, [f"{page}:", *problems], page)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_page_math_is_typeset(site, page, request):
-    visit = site.visit(page)
-    data = visit.data
+def math_problems(data, has_math):
+    """What is wrong with a visited page's math: elements MathJax left untypeset, no MathJax
+    output although the source has math, raw TeX in the visible text."""
     problems = []
     if data["untypeset"]:
         problems.append(f"{len(data['untypeset'])} of {data['math_elements']} math elements "
                         f"were not typeset by MathJax, e.g. {data['untypeset'][:3]}")
-    if source_has_math(site, page) and data["typeset"] == 0:
+    if has_math and data["typeset"] == 0:
         problems.append("the source has math but the page shows no MathJax output (mjx-container)")
     raw = sorted({node.strip()[:100] for node in data["text"] if RAW_TEX.search(node)})
     if raw:
         problems.append("raw TeX left in the visible text: " + " | ".join(raw[:5]))
+    return problems
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_page_math_is_typeset(site, page, request):
+    visit = site.visit(page)
+    data = visit.data
+    problems = math_problems(data, source_has_math(site, page))
     if problems:
         site.fail(request.node.name, [f"{page}:", *problems], page)
 
