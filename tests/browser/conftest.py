@@ -241,20 +241,28 @@ def site_url(book_html):
 
 
 @pytest.fixture(scope="package")
-def site(site_url, book_html):
-    """A `Site`: one headless Chromium for the browser tests.
+def playwright():
+    """Playwright's sync API, started once for the browser tests; every browser they launch
+    comes from it.
 
-    Package scope, not session: Playwright's sync API keeps an asyncio loop running in
-    this thread while it is open, and the grading tests that run later call asyncio.run().
+    One instance, not one per module: while it is open, the sync API keeps an asyncio loop
+    running in this thread, and a second ``sync_playwright()`` would refuse to start inside it.
+    Package scope, not session: the grading tests that run later call asyncio.run().
     """
     from playwright.sync_api import sync_playwright
 
     if not Path(CHROMIUM).exists():
         pytest.fail(f"no browser at {CHROMIUM}: run `bash scripts/setup.sh --test` "
                     "(or set COURSE_CHROMIUM)", pytrace=False)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
-        try:
-            yield Site(browser, site_url, toc_files(), book_html)
-        finally:
-            browser.close()
+    with sync_playwright() as started:
+        yield started
+
+
+@pytest.fixture(scope="package")
+def site(playwright, site_url, book_html):
+    """A `Site`: one headless Chromium for the tests of the website."""
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    try:
+        yield Site(browser, site_url, toc_files(), book_html)
+    finally:
+        browser.close()
