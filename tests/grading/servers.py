@@ -179,13 +179,14 @@ def jupyter(app, cwd, home, *options, start_s=90):
 @contextlib.contextmanager
 def formgrader(out, home):
     """``api(method, path, data=None, raw=False)`` of a Jupyter server with nbgrader's formgrader,
-    started in OUT (its nbgrader_config.py makes OUT the course folder)."""
+    started in OUT (its nbgrader_config.py makes OUT the course folder). A request may take
+    minutes: formgrader's autograde runs the whole notebook before it answers."""
     with jupyter("server", out, home) as (base, token):
         def api(method, path, data=None, raw=False):
             body = json.dumps(data).encode() if data is not None else None
             req = urllib.request.Request(base + path, data=body, method=method, headers={
                 "Authorization": f"token {token}", "Content-Type": "application/json"})
-            with urllib.request.urlopen(req, timeout=60) as r:
+            with urllib.request.urlopen(req, timeout=300) as r:
                 return r.read() if raw else json.load(r)
 
         yield api

@@ -7,12 +7,8 @@ only on inputs like the visible tests' (it passes every visible test). Stock ``g
 """
 
 import csv
-import json
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import nbformat
@@ -23,6 +19,7 @@ from autograder import assignments
 from autograder.judge import probe
 from tests.conftest import course_env
 from tests.exercises import submissions as sub
+from tests.grading.servers import formgrader
 
 pytestmark = pytest.mark.slow
 
@@ -148,45 +145,16 @@ def test_feedback_explains_without_showing_the_hidden_tests(course):
     assert "hidden cases fail" in page
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_formgrader_reads_the_course_and_autogrades_with_the_hidden_checks(course, tmp_path):
     """formgrader (nbgrader's server extension) loads the course's config: its autograde scores like the CLI."""
     hand_in(course, "memorised-again", STUDENTS["memorised"])
-    port, token = _free_port(), "course-test"
-    env = course_env() | {"JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime")}
-    server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "jupyter"), "server", "--no-browser", "--allow-root", f"--port={port}",
-         "--ServerApp.ip=127.0.0.1", f"--ServerApp.token={token}", f"--ServerApp.root_dir={course}"],
-        cwd=course, env=env, stdout=subprocess.DEVNULL, stderr=open(tmp_path / "server.log", "w"))
-    api = f"http://127.0.0.1:{port}/formgrader/api"
-
-    def call(path, method="GET"):
-        request = urllib.request.Request(f"{api}/{path}?token={token}", method=method, data=b"" if method == "POST" else None)
-        with urllib.request.urlopen(request, timeout=300) as response:
-            return json.loads(response.read())
-
-    try:
-        for _ in range(120):
-            try:
-                assignments_seen = call("assignments")
-                break
-            except OSError:
-                time.sleep(1)
-        else:
-            pytest.fail("jupyter server did not answer:\n" + (tmp_path / "server.log").read_text()[-3000:])
+    with formgrader(course, tmp_path / "home") as api:
+        assignments_seen = api("GET", "/formgrader/api/assignments")
         assert [(a["name"], a["max_score"]) for a in assignments_seen] == [(AID, float(SPEC.total_points + SPEC.manual_points))]
-        outcome = call(f"submission/{AID}/memorised-again/autograde", method="POST")
+        outcome = api("POST", f"/formgrader/api/submission/{AID}/memorised-again/autograde", data={})
         assert outcome["success"], outcome.get("log")
-        submissions = call(f"submissions/{AID}")
+        submissions = api("GET", f"/formgrader/api/submissions/{AID}")
         scores = {s["student"]: s["score"] for s in submissions}
         assert scores["memorised-again"] == scores["memorised"] < scores["correct"]
         # formgrader lists the written answers to grade by hand
         assert {s["student"] for s in submissions if s["needs_manual_grade"]} == {"correct"}
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
